@@ -1,0 +1,7 @@
+namespace LazyMesh.AccessLogs;
+
+public enum AccessProtocol : byte
+{
+    Http,
+    Tcp,
+}

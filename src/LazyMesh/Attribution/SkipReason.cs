@@ -1,0 +1,31 @@
+namespace LazyMesh.Attribution;
+
+/// <summary>Why an access-log entry produced no edge. Counted per reason; never guessed around.</summary>
+public enum SkipReason
+{
+    None = 0,
+
+    /// <summary>The line or message could not be parsed.</summary>
+    Malformed,
+
+    /// <summary>An inbound entry (<c>inbound|...</c> or InboundPassthroughCluster*): the callee's side, not a dependency.</summary>
+    Inbound,
+
+    /// <summary>BlackHoleCluster or one of Istio's own clusters (agent, prometheus_stats, sds-grpc, xds-grpc, ...).</summary>
+    SpecialCluster,
+
+    /// <summary>No upstream cluster (<c>-</c>), e.g. a 404 NR with no route.</summary>
+    NoUpstreamCluster,
+
+    /// <summary>The source address is missing or not an IP.</summary>
+    NoSourceAddress,
+
+    /// <summary>The source IP is not the IP of any known pod.</summary>
+    UnknownSource,
+
+    /// <summary>The source IP belongs to a hostNetwork pod (shared by many workloads): never attributed.</summary>
+    HostNetworkSource,
+
+    /// <summary>The destination host, address or authority is not a known service or ServiceEntry.</summary>
+    UnknownDestination,
+}

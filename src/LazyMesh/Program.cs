@@ -1,0 +1,3 @@
+using LazyMesh.Cli;
+
+return await LazyMeshCli.RunAsync(args);
