@@ -1,0 +1,44 @@
+namespace LazyMesh.Learning;
+
+/// <summary>
+/// One learned dependency of a workload: a destination host (<c>ns/fqdn</c>) with the first and last times
+/// it was seen. <see cref="LastSeenUnixMs"/> moves forward lock-free as entries arrive.
+/// </summary>
+public sealed class LearnedHost
+{
+    private long _lastSeenUnixMs;
+
+    public LearnedHost(string host, long firstSeenUnixMs, long lastSeenUnixMs)
+    {
+        Host = host;
+        FirstSeenUnixMs = firstSeenUnixMs;
+        _lastSeenUnixMs = lastSeenUnixMs;
+    }
+
+    /// <summary><c>namespace/host</c> as it appears in a Sidecar's egress hosts.</summary>
+    public string Host { get; }
+
+    public long FirstSeenUnixMs { get; }
+
+    public long LastSeenUnixMs => Volatile.Read(ref _lastSeenUnixMs);
+
+    /// <summary>Moves last-seen forward (never back). Returns true when it moved.</summary>
+    public bool Touch(long seenUnixMs)
+    {
+        var current = Volatile.Read(ref _lastSeenUnixMs);
+        while (seenUnixMs > current)
+        {
+            var observed = Interlocked.CompareExchange(ref _lastSeenUnixMs, seenUnixMs, current);
+            if (observed == current)
+            {
+                return true;
+            }
+
+            current = observed;
+        }
+
+        return false;
+    }
+
+    public override string ToString() => Host;
+}
