@@ -20,9 +20,16 @@ public static class KubernetesNames
         && IsAlphanumericLower(value[^1])
         && value.All(c => IsAlphanumericLower(c) || c == '-');
 
-    /// <summary>RFC 1123 subdomain, lower case: what most object names must be.</summary>
+    /// <summary>
+    /// RFC 1123 subdomain as Kubernetes checks it, lower case: what most object names must be. Like Kubernetes,
+    /// limits only the total length, not each dot-separated part's.
+    /// </summary>
     public static bool IsDns1123Subdomain(string value) =>
-        value.Length is > 0 and <= MaxSubdomainLength && value.Split('.').All(IsDns1123Label);
+        value.Length is > 0 and <= MaxSubdomainLength
+        && value.Split('.').All(part => part.Length > 0
+            && IsAlphanumericLower(part[0])
+            && IsAlphanumericLower(part[^1])
+            && part.All(c => IsAlphanumericLower(c) || c == '-'));
 
     /// <summary>A valid label value: empty, or at most 63 characters of <c>[A-Za-z0-9-_.]</c> starting and ending alphanumeric.</summary>
     public static bool IsLabelValue(string value) =>
