@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.Json;
+using k8s;
+using LazyMesh.Istio;
+using LazyMesh.Rendering;
+using YamlDotNet.Core;
+
+namespace LazyMesh.Sinks;
+
+/// <summary>
+/// Sidecars as YAML files <c>root/&lt;namespace&gt;/&lt;name&gt;.yaml</c> (GitOps and offline use). Writes are atomic
+/// (<see cref="AtomicFile"/>) and skipped when the file already holds the same bytes. Safe for concurrent use:
+/// writes to different files run in parallel, writes to the same file are serialised.
+/// </summary>
+public sealed class DirectorySink
+{
+    public const string Extension = ".yaml";
+
+    private const int LockStripes = 64;
+
+    private readonly Lock[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new Lock())];
+
+    /// <summary>Creates <paramref name="root"/> if needed and removes temporary files a crash left behind.</summary>
+    public DirectorySink(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+        AtomicFile.DeleteTemporaryFiles(Root, recursive: true);
+    }
+
+    public string Root { get; }
+
+    /// <summary>The file a Sidecar named <paramref name="name"/> in <paramref name="namespace"/> lives in.</summary>
+    /// <exception cref="ArgumentException">The namespace is not a DNS-1123 label or the name not a DNS-1123 subdomain.</exception>
+    public string PathFor(string @namespace, string name)
+    {
+        if (string.IsNullOrEmpty(@namespace) || !KubernetesNames.IsDns1123Label(@namespace))
+        {
+            throw new ArgumentException($"Namespace \"{@namespace}\" is not a DNS-1123 label.", nameof(@namespace));
+        }
+
+        if (string.IsNullOrEmpty(name) || !KubernetesNames.IsDns1123Subdomain(name))
+        {
+            throw new ArgumentException($"Name \"{name}\" is not a DNS-1123 subdomain.", nameof(name));
+        }
+
+        return Path.Combine(Root, @namespace, name + Extension);
+    }
+
+    /// <summary>Writes the Sidecar's YAML unless the file already holds exactly those bytes.</summary>
+    public WriteResult Write(SidecarResource sidecar)
+    {
+        ArgumentNullException.ThrowIfNull(sidecar);
+        var path = PathFor(sidecar.Metadata.NamespaceProperty, sidecar.Metadata.Name);
+        var bytes = ResourceYaml.SerializeToUtf8(sidecar);
+        lock (LockFor(path))
+        {
+            if (HasContent(path, bytes))
+            {
+                return WriteResult.Unchanged;
+            }
+
+            AtomicFile.WriteAllBytes(path, bytes);
+            return WriteResult.Written;
+        }
+    }
+
+    /// <summary>Deletes the Sidecar's file; false when there was none.</summary>
+    public bool Delete(string @namespace, string name)
+    {
+        var path = PathFor(@namespace, name);
+        lock (LockFor(path))
+        {
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            File.Delete(path);
+            return true;
+        }
+    }
+
+    /// <summary>Every Sidecar under the root, managed or not, in path order. Unreadable files are skipped.</summary>
+    public IReadOnlyList<StoredSidecar> ReadAll() => ReadAll(out _);
+
+    /// <summary>
+    /// Every Sidecar in every <c>*.yaml</c>/<c>*.yml</c> file under the root (any depth, multi-document files
+    /// included), in path order; other kinds are ignored, as are hidden and temporary files.
+    /// <paramref name="problems"/> lists files or documents that could not be read, each naming its file.
+    /// </summary>
+    public IReadOnlyList<StoredSidecar> ReadAll(out IReadOnlyList<string> problems)
+    {
+        var result = new List<StoredSidecar>();
+        var issues = new List<string>();
+        var files = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Where(IsYamlFile)
+            .Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            ReadFile(file, result, issues);
+        }
+
+        problems = issues;
+        return result;
+    }
+
+    /// <summary>Reads a YAML file of Sidecars; other kinds are skipped, bad documents reported in <paramref name="problems"/>.</summary>
+    public static void ReadFile(string file, ICollection<StoredSidecar> into, ICollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        ArgumentNullException.ThrowIfNull(problems);
+        string text;
+        IReadOnlyList<System.Text.Json.Nodes.JsonNode?> documents;
+        try
+        {
+            text = File.ReadAllText(file, Encoding.UTF8);
+            documents = YamlJson.ParseAll(text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException or FormatException)
+        {
+            problems.Add($"{file}: {e.Message}");
+            return;
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (documents[i] is not System.Text.Json.Nodes.JsonObject obj
+                || obj["kind"]?.GetValueKind() != JsonValueKind.String
+                || obj["kind"]!.GetValue<string>() != SidecarResource.ResourceKind)
+            {
+                continue;
+            }
+
+            try
+            {
+                var sidecar = KubernetesJson.Deserialize<SidecarResource>(obj.ToJsonString());
+                into.Add(new StoredSidecar(file, sidecar, IsManaged(sidecar)));
+            }
+            catch (JsonException e)
+            {
+                problems.Add($"{file} (document {i + 1}): {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>True when the object carries <c>app.kubernetes.io/managed-by: lazymesh</c>.</summary>
+    public static bool IsManaged(SidecarResource sidecar) =>
+        sidecar.Metadata?.Labels is { } labels
+        && labels.TryGetValue(LazyMeshMetadata.ManagedByLabel, out var value)
+        && value == LazyMeshMetadata.ManagedByValue;
+
+    private static bool IsYamlFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return !name.StartsWith('.')
+            && (name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal));
+    }
+
+    private static bool HasContent(string path, byte[] bytes)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists && info.Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private Lock LockFor(string path) => _locks[(uint)StringComparer.Ordinal.GetHashCode(path) % LockStripes];
+}
