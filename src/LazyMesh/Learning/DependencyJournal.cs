@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LazyMesh.Sinks;
 
 namespace LazyMesh.Learning;
 
@@ -73,7 +74,7 @@ public sealed class DependencyJournal : IDisposable
             }
 
             var bytes = JsonSerializer.SerializeToUtf8Bytes(edges, PersistedEdgeJson.Default.ListPersistedEdge);
-            AtomicWrite(_snapshotPath, bytes);
+            AtomicFile.WriteAllBytes(_snapshotPath, bytes);
             _journal.Dispose();
             File.WriteAllBytes(_journalPath, []);
             _journal = OpenJournal();
@@ -145,16 +146,4 @@ public sealed class DependencyJournal : IDisposable
 
     private FileStream OpenJournal() =>
         new(_journalPath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1, FileOptions.None);
-
-    private static void AtomicWrite(string path, byte[] bytes)
-    {
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
 }

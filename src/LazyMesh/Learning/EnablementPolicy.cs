@@ -1,3 +1,5 @@
+using LazyMesh.Rendering;
+
 namespace LazyMesh.Learning;
 
 /// <summary>
@@ -32,22 +34,22 @@ public static class EnablementPolicy
 
     private static (bool, string)? Flag(IReadOnlyDictionary<string, string>? map, string where)
     {
-        if (map is null || !map.TryGetValue(LazyMeshAnnotations.Enabled, out var value))
+        if (map is null || !map.TryGetValue(LazyMeshMetadata.EnabledKey, out var value))
         {
             return null;
         }
 
         return value.Trim().ToLowerInvariant() switch
         {
-            "true" => (true, $"{where} {LazyMeshAnnotations.Enabled}=true"),
-            "false" => (false, $"{where} {LazyMeshAnnotations.Enabled}=false"),
+            "true" => (true, $"{where} {LazyMeshMetadata.EnabledKey}=true"),
+            "false" => (false, $"{where} {LazyMeshMetadata.EnabledKey}=false"),
             _ => null,
         };
     }
 
     private static void AddStaticHosts(IReadOnlyDictionary<string, string>? annotations, SortedSet<string> into)
     {
-        if (annotations is not null && annotations.TryGetValue(LazyMeshAnnotations.StaticHosts, out var value))
+        if (annotations is not null && annotations.TryGetValue(LazyMeshMetadata.StaticHostsAnnotation, out var value))
         {
             into.UnionWith(ParseStaticHosts(value));
         }

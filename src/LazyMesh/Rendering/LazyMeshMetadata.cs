@@ -17,6 +17,12 @@ public static class LazyMeshMetadata
     /// <summary>The workload's full key <c>namespace/Kind/name</c>, never shortened.</summary>
     public const string WorkloadAnnotation = "lazymesh.io/workload";
 
+    /// <summary><c>"true"</c> / <c>"false"</c> on a namespace (label or annotation) or workload (annotation): opt in or out.</summary>
+    public const string EnabledKey = "lazymesh.io/enabled";
+
+    /// <summary>Comma-separated <c>ns/host</c> entries pinned into the Sidecar, on a namespace or workload.</summary>
+    public const string StaticHostsAnnotation = "lazymesh.io/static-hosts";
+
     /// <summary>Copied from <see cref="Mesh.Workload.SelectorNote"/> when set.</summary>
     public const string SelectorNoteAnnotation = "lazymesh.io/selector-note";
 }

@@ -1,4 +1,5 @@
 using LazyMesh.Learning;
+using LazyMesh.Rendering;
 
 namespace LazyMesh.Tests.Learning;
 
@@ -25,12 +26,12 @@ public sealed class EnablementPolicyTests
     [Fact]
     public void Namespace_annotation_opts_out_and_workload_annotation_overrides_it()
     {
-        var ns = Map(LazyMeshAnnotations.Enabled, "false");
+        var ns = Map(LazyMeshMetadata.EnabledKey, "false");
         var off = EnablementPolicy.Evaluate(null, ns, null, enabledByDefault: true);
         Assert.False(off.Enabled);
         Assert.Contains("namespace annotation", off.Reason);
 
-        var on = EnablementPolicy.Evaluate(Map(LazyMeshAnnotations.Enabled, "true"), ns, null, enabledByDefault: true);
+        var on = EnablementPolicy.Evaluate(Map(LazyMeshMetadata.EnabledKey, "true"), ns, null, enabledByDefault: true);
         Assert.True(on.Enabled);
         Assert.Contains("workload annotation", on.Reason);
     }
@@ -38,14 +39,14 @@ public sealed class EnablementPolicyTests
     [Fact]
     public void Namespace_label_enables_when_default_is_off()
     {
-        var policy = EnablementPolicy.Evaluate(null, null, Map(LazyMeshAnnotations.Enabled, "true"), enabledByDefault: false);
+        var policy = EnablementPolicy.Evaluate(null, null, Map(LazyMeshMetadata.EnabledKey, "true"), enabledByDefault: false);
         Assert.True(policy.Enabled);
     }
 
     [Fact]
     public void Unrecognised_values_fall_through()
     {
-        var policy = EnablementPolicy.Evaluate(Map(LazyMeshAnnotations.Enabled, "maybe"), Map(LazyMeshAnnotations.Enabled, "false"), null, true);
+        var policy = EnablementPolicy.Evaluate(Map(LazyMeshMetadata.EnabledKey, "maybe"), Map(LazyMeshMetadata.EnabledKey, "false"), null, true);
         Assert.False(policy.Enabled);
     }
 
@@ -53,8 +54,8 @@ public sealed class EnablementPolicyTests
     public void Static_hosts_merge_sorted_without_duplicates()
     {
         var policy = EnablementPolicy.Evaluate(
-            Map(LazyMeshAnnotations.StaticHosts, "b/x.b.svc.cluster.local, a/*"),
-            Map(LazyMeshAnnotations.StaticHosts, "a/*,c/y"),
+            Map(LazyMeshMetadata.StaticHostsAnnotation, "b/x.b.svc.cluster.local, a/*"),
+            Map(LazyMeshMetadata.StaticHostsAnnotation, "a/*,c/y"),
             null,
             true);
         Assert.Equal(["a/*", "b/x.b.svc.cluster.local", "c/y"], policy.StaticHosts);
