@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Net.Client;
+using LazyMesh.AccessLogs;
+using LazyMesh.Als.Envoy;
+
+namespace LazyMesh.Als;
+
+/// <summary>
+/// Streams access-log entries to an ALS endpoint as Envoy does: one client stream, the identifier only in the
+/// first message, batches of HTTP or TCP entries (never mixed), optionally rate limited.
+/// </summary>
+public sealed class AlsReplayClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly AccessLogService.AccessLogServiceClient _client;
+    private readonly AlsReplayOptions _options;
+
+    /// <param name="address">The ALS endpoint, e.g. <c>http://127.0.0.1:9001</c> (cleartext HTTP/2).</param>
+    public AlsReplayClient(Uri address, AlsReplayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        _options = options ?? new AlsReplayOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
+        if (_options.MaxEntriesPerSecond is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxEntriesPerSecond must be positive.");
+        }
+
+        _channel = GrpcChannel.ForAddress(address);
+        _client = new AccessLogService.AccessLogServiceClient(_channel);
+    }
+
+    public Task<AlsReplayResult> ReplayAsync(IEnumerable<ReplayEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return ReplayAsync(ToAsync(entries), cancellationToken);
+    }
+
+    public async Task<AlsReplayResult> ReplayAsync(IAsyncEnumerable<ReplayEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        using var call = _client.StreamAccessLogs(cancellationToken: cancellationToken);
+        var stopwatch = Stopwatch.StartNew();
+        long messages = 0, http = 0, tcp = 0;
+        var batch = new List<ReplayEntry>(_options.BatchSize);
+
+        async Task FlushAsync()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var message = BuildMessage(batch, includeIdentifier: messages == 0);
+            await call.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            messages++;
+            if (batch[0].Protocol == AccessProtocol.Http)
+            {
+                http += batch.Count;
+            }
+            else
+            {
+                tcp += batch.Count;
+            }
+
+            batch.Clear();
+            if (_options.MaxEntriesPerSecond is { } rate)
+            {
+                var due = TimeSpan.FromSeconds((http + tcp) / rate) - stopwatch.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (batch.Count == _options.BatchSize || (batch.Count > 0 && batch[0].Protocol != entry.Protocol))
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+
+            batch.Add(entry);
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        await call.ResponseAsync.ConfigureAwait(false);
+        return new AlsReplayResult(messages, http, tcp);
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    internal StreamAccessLogsMessage BuildMessage(IReadOnlyList<ReplayEntry> batch, bool includeIdentifier)
+    {
+        var message = new StreamAccessLogsMessage();
+        if (includeIdentifier)
+        {
+            message.Identifier = new StreamAccessLogsMessage.Types.Identifier
+            {
+                Node = new Node { Id = _options.NodeId },
+                LogName = _options.LogName,
+            };
+        }
+
+        if (batch.Count > 0 && batch[0].Protocol == AccessProtocol.Tcp)
+        {
+            var tcpLogs = new StreamAccessLogsMessage.Types.TCPAccessLogEntries();
+            foreach (var entry in batch)
+            {
+                tcpLogs.LogEntry.Add(new TCPAccessLogEntry { CommonProperties = BuildCommon(entry) });
+            }
+
+            message.TcpLogs = tcpLogs;
+        }
+        else
+        {
+            var httpLogs = new StreamAccessLogsMessage.Types.HTTPAccessLogEntries();
+            foreach (var entry in batch)
+            {
+                var httpEntry = new HTTPAccessLogEntry
+                {
+                    CommonProperties = BuildCommon(entry),
+                    Request = new HTTPRequestProperties { Authority = entry.Authority ?? string.Empty },
+                };
+                if (entry.ResponseCode > 0)
+                {
+                    httpEntry.Response = new HTTPResponseProperties { ResponseCode = (uint)entry.ResponseCode };
+                }
+
+                httpLogs.LogEntry.Add(httpEntry);
+            }
+
+            message.HttpLogs = httpLogs;
+        }
+
+        return message;
+    }
+
+    private static AccessLogCommon BuildCommon(ReplayEntry entry)
+    {
+        var common = new AccessLogCommon
+        {
+            UpstreamCluster = entry.UpstreamCluster ?? string.Empty,
+            DownstreamRemoteAddress = BuildAddress(entry.SourceAddress, entry.SourcePort),
+            DownstreamLocalAddress = BuildAddress(entry.DestinationAddress, entry.DestinationPort),
+        };
+        if (entry.StartTimeUnixMs != 0)
+        {
+            common.StartTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(entry.StartTimeUnixMs));
+        }
+
+        return common;
+    }
+
+    private static Address? BuildAddress(string? ip, int port) => ip is null
+        ? null
+        : new Address { SocketAddress = new SocketAddress { Address = ip, PortValue = (uint)port } };
+
+    private static async IAsyncEnumerable<ReplayEntry> ToAsync(IEnumerable<ReplayEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            yield return entry;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

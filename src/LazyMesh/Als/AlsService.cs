@@ -1,0 +1,166 @@
+using System.Net;
+using Grpc.Core;
+using LazyMesh.AccessLogs;
+using LazyMesh.Als.Envoy;
+using Microsoft.Extensions.Logging;
+
+namespace LazyMesh.Als;
+
+/// <summary>
+/// The ALS stream handler: one call per Envoy stream. Receives raw messages (see <see cref="AlsGrpcMethods"/>),
+/// decodes them with a per-stream <see cref="AlsStreamDecoder"/> and ends only the offending stream on error.
+/// </summary>
+public sealed partial class AlsService
+{
+    private static readonly StreamAccessLogsResponse EmptyResponse = new();
+
+    private readonly AlsServerOptions _options;
+    private readonly Func<IAccessEventSink> _sinkFactory;
+    private readonly ILogger<AlsService> _logger;
+    private readonly CancellationToken _stopping;
+
+    /// <param name="stopping">Ends every open stream with Unavailable when the host stops.</param>
+    public AlsService(AlsServerOptions options, Func<IAccessEventSink> sinkFactory, AlsServerStats stats, ILogger<AlsService> logger, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sinkFactory);
+        ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _sinkFactory = sinkFactory;
+        _logger = logger;
+        _stopping = stopping;
+        Stats = stats;
+    }
+
+    public AlsServerStats Stats { get; }
+
+    /// <summary>Raised after a stream's counters were updated at its end, whatever the reason.</summary>
+    public event Action? StreamClosed;
+
+    public async Task<StreamAccessLogsResponse> StreamAccessLogs(IAsyncStreamReader<AlsRawMessage> requests, ServerCallContext context)
+    {
+        var peer = context.GetHttpContext().Connection.RemoteIpAddress;
+        if (!IsAllowed(peer))
+        {
+            Stats.AddRejectedNotAllowed();
+            LogRejectedNotAllowed(peer);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"peer {peer} may not stream access logs"));
+        }
+
+        if (Stats.TryOpenStream(_options.MaxConcurrentStreams) < 0)
+        {
+            LogRejectedTooManyStreams(peer, _options.MaxConcurrentStreams);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"more than {_options.MaxConcurrentStreams} access log streams open"));
+        }
+
+        LogStreamOpened(peer);
+        try
+        {
+            await ReadStreamAsync(requests, peer, context).ConfigureAwait(false);
+            return EmptyResponse;
+        }
+        finally
+        {
+            Stats.CloseStream();
+            LogStreamClosed(peer);
+            StreamClosed?.Invoke();
+        }
+    }
+
+    private async Task ReadStreamAsync(IAsyncStreamReader<AlsRawMessage> requests, IPAddress? peer, ServerCallContext context)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
+        using var decoder = _options.Mode == AlsHandlerMode.Decode ? new AlsStreamDecoder(_sinkFactory()) : null;
+        while (true)
+        {
+            idle.CancelAfter(_options.IdleStreamTimeout);
+            bool more;
+            try
+            {
+                more = await requests.MoveNext(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "access log server shutting down"));
+            }
+            catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+            {
+                Stats.AddIdleTimeout();
+                LogIdleTimeout(peer, decoder?.NodeId, _options.IdleStreamTimeout.TotalSeconds);
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"no access log message for {_options.IdleStreamTimeout.TotalSeconds:0.###} s"));
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+            {
+                Stats.AddRejectedTooLarge();
+                LogMessageTooLarge(peer, decoder?.NodeId, _options.MaxReceiveMessageSize);
+                throw;
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+            {
+                // The client reset the stream or went away; nobody is left to tell.
+                Stats.AddAborted();
+                LogAborted(peer, decoder?.NodeId, e.Message);
+                return;
+            }
+
+            if (!more)
+            {
+                return;
+            }
+
+            using var message = requests.Current;
+            Stats.AddMessage();
+            if (decoder is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Stats.AddEntries(decoder.Decode(message.Span));
+            }
+            catch (AlsDecodeException e)
+            {
+                Stats.AddDecodeError(e.Kind);
+                LogDecodeFailed(peer, decoder.NodeId, e.Kind, e.Message);
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"access log message rejected: {e.Kind}: {e.Message}"));
+            }
+            catch (Exception e)
+            {
+                Stats.AddSinkError();
+                LogSinkFailed(e, peer, decoder.NodeId);
+                throw new RpcException(new Status(StatusCode.Internal, "access log sink failed"));
+            }
+        }
+    }
+
+    private bool IsAllowed(IPAddress? peer)
+    {
+        var allowed = _options.AllowedSenders;
+        if (allowed is null)
+        {
+            return true;
+        }
+
+        if (peer is null)
+        {
+            return false;
+        }
+
+        if (peer.IsIPv4MappedToIPv6)
+        {
+            peer = peer.MapToIPv4();
+        }
+
+        foreach (var network in allowed)
+        {
+            if (network.Contains(peer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,10 @@
+using LazyMesh.AccessLogs;
+
+namespace LazyMesh.Tests.Als;
+
+public sealed class CountingSink : IAccessEventSink
+{
+    public int Count;
+
+    public void OnEvent(scoped in AccessEvent accessEvent) => Count++;
+}
