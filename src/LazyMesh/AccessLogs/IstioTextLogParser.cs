@@ -95,7 +95,7 @@ public static class IstioTextLogParser
         int close = line.IndexOf(']');
         if (close < 0)
         {
-            return Fail(MissingErrors[Request], out error);
+            return Fail("START_TIME: missing ']' (truncated line?)", out error);
         }
 
         if (close + 1 < line.Length && line[close + 1] == '[')
