@@ -222,11 +222,25 @@ public sealed class IstioJsonLogParser
     private bool TryReadString(ReadOnlySpan<char> line, scoped ref int pos, out ReadOnlySpan<char> value)
     {
         var content = line[(pos + 1)..];
-        int special = content.IndexOfAny('"', '\\');
-        if (special < 0)
+
+        // Keys and most values are short: scan the first characters by hand, then let a vectorized search take over.
+        int special = 0;
+        int limit = Math.Min(content.Length, 24);
+        while (special < limit && content[special] is not ('"' or '\\'))
         {
-            value = default;
-            return false;
+            special++;
+        }
+
+        if (special == limit)
+        {
+            int found = content[limit..].IndexOfAny('"', '\\');
+            if (found < 0)
+            {
+                value = default;
+                return false;
+            }
+
+            special = limit + found;
         }
 
         if (content[special] == '"')
@@ -338,28 +352,41 @@ public sealed class IstioJsonLogParser
             return false;
         }
 
+        var rest = line[pos..];
+        if (rest.StartsWith("null") || rest.StartsWith("true"))
+        {
+            pos += 4;
+            return true;
+        }
+
+        if (rest.StartsWith("false"))
+        {
+            pos += 5;
+            return true;
+        }
+
+        // A number: an optional minus, digits, then fraction / exponent characters. Validated loosely: Envoy prints integers.
         int start = pos;
-        while (pos < line.Length && (char.IsAsciiLetterOrDigit(line[pos]) || line[pos] is '-' or '+' or '.'))
+        if (line[pos] == '-')
         {
             pos++;
         }
 
-        var token = line[start..pos];
-        if (token is "null" or "true" or "false")
+        int digitsStart = pos;
+        while (pos < line.Length && char.IsAsciiDigit(line[pos]))
         {
-            return true;
+            pos++;
         }
 
-        if (token.IsEmpty || !(char.IsAsciiDigit(token[0]) || token[0] == '-'))
+        if (pos == digitsStart)
         {
             pos = start;
             return false;
         }
 
-        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        while (pos < line.Length && (char.IsAsciiDigit(line[pos]) || line[pos] is '.' or 'e' or 'E' or '+' or '-'))
         {
-            pos = start;
-            return false;
+            pos++;
         }
 
         return true;

@@ -200,10 +200,15 @@ public static class IstioTextLogParser
             return false;
         }
 
-        var rest = line[pos..];
-        int space = rest.IndexOf(' ');
-        value = space < 0 ? rest : rest[..space];
-        pos += value.Length;
+        // Tokens are short ("-", "200", "via_upstream", addresses): a scalar scan beats a vectorized search's setup.
+        int end = pos;
+        while (end < line.Length && line[end] != ' ')
+        {
+            end++;
+        }
+
+        value = line[pos..end];
+        pos = end;
         return true;
     }
 
@@ -262,43 +267,40 @@ public static class IstioTextLogParser
     /// <summary>Index of the quote that closes <paramref name="content"/> (the text after the opening quote), or -1.</summary>
     private static int FindClosingQuote(ReadOnlySpan<char> content, bool nextQuoted)
     {
-        if (nextQuoted)
+        // Most quoted fields are absent ("-"); then the closing quote is right there.
+        if (content.Length >= 2 && content[0] == '-' && content[1] == '"'
+            && (content.Length == 2 || (content[2] == ' ' && (content.Length == 3 || (content[3] == '"') == nextQuoted))))
         {
-            int i = content.IndexOf("\" \"");
-            if (i >= 0)
+            return 1;
+        }
+
+        int offset = 0;
+        while (true)
+        {
+            int i = content[offset..].IndexOf('"');
+            if (i < 0)
+            {
+                return FindClosingQuoteLenient(content);
+            }
+
+            i += offset;
+            if (i + 1 < content.Length && content[i + 1] == ' ' && i + 2 < content.Length && (content[i + 2] == '"') == nextQuoted)
             {
                 return i;
             }
-        }
-        else
-        {
-            int offset = 0;
-            while (true)
+
+            if (i + 1 >= content.Length)
             {
-                int i = content[offset..].IndexOf("\" ");
-                if (i < 0)
-                {
-                    break;
-                }
-
-                i += offset;
-                if (i + 2 >= content.Length || content[i + 2] != '"')
-                {
-                    return i;
-                }
-
-                offset = i + 1;
+                // The line ends with this quote: the field is the last one (a truncated line).
+                return i;
             }
-        }
 
-        // The field is the last on the line (a truncated line), or the separator pattern was not found.
-        if (!content.IsEmpty && content[^1] == '"')
-        {
-            return content.Length - 1;
+            offset = i + 1;
         }
-
-        return content.IndexOf("\" ");
     }
+
+    /// <summary>No quote is followed by the expected separator: take the first quote followed by a space, if any.</summary>
+    private static int FindClosingQuoteLenient(ReadOnlySpan<char> content) => content.IndexOf("\" ");
 
     private static string[] BuildErrors(Func<string, int, string> format)
     {
