@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
+
+namespace LazyMesh.AccessLogs;
+
+/// <summary>
+/// Streams access log files (or <c>-</c> for stdin, or any <see cref="Stream"/>) line by line with pooled buffers and
+/// no per-line allocation, decodes each line with an <see cref="AccessLogLineParser"/> and hands the events to an
+/// <see cref="IAccessEventSink"/>. Lines end at <c>\n</c> or <c>\r\n</c>; a final line without terminator counts;
+/// a UTF-8 BOM is skipped; invalid UTF-8 becomes U+FFFD. Lines of <see cref="MaxLineBytes"/> bytes or more are
+/// reported as too long and skipped, so memory stays bounded whatever the input. Gzip files (<c>.gz</c> or gzip magic)
+/// are decompressed transparently. An instance is reusable but not thread-safe.
+/// </summary>
+public sealed class AccessLogReader
+{
+    public const int DefaultMaxLineBytes = 1 << 20;
+    public const int DefaultInitialBufferBytes = 64 * 1024;
+
+    /// <summary>The source name <see cref="ReadFile"/> reports for <c>-</c>.</summary>
+    public const string StandardInputName = "<stdin>";
+
+    private readonly AccessLogLineParser _parser = new();
+    private readonly int _initialBufferBytes;
+    private readonly string _tooLongReason;
+
+    public AccessLogReader(int maxLineBytes = DefaultMaxLineBytes, int initialBufferBytes = DefaultInitialBufferBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(initialBufferBytes, 16);
+        MaxLineBytes = maxLineBytes;
+        _initialBufferBytes = Math.Min(initialBufferBytes, maxLineBytes);
+        _tooLongReason = $"line of {maxLineBytes} bytes or more, skipped";
+    }
+
+    /// <summary>Lines of this many bytes (UTF-8, without terminator) or more are skipped as too long.</summary>
+    public int MaxLineBytes { get; }
+
+    /// <summary>Opens stdin for the path <c>-</c>; replaceable for tests.</summary>
+    public Func<Stream> OpenStandardInput { get; init; } = Console.OpenStandardInput;
+
+    /// <summary>Reads, parses and forwards every entry of <paramref name="path"/> (<c>-</c> = stdin, <c>.gz</c> decompressed).</summary>
+    public AccessLogReadStats ReadFile(string path, IAccessEventSink sink, AccessLogReadStats? stats = null)
+    {
+        using var stream = Open(path);
+        return Read(stream, path == "-" ? StandardInputName : path, sink, stats);
+    }
+
+    /// <summary>Reads, parses and forwards every entry of <paramref name="stream"/>; problems are counted in the returned stats.</summary>
+    public AccessLogReadStats Read(Stream stream, string sourceName, IAccessEventSink sink, AccessLogReadStats? stats = null)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var counters = stats ?? new AccessLogReadStats();
+        var parser = _parser;
+        ForEachLine(
+            stream,
+            (line, lineNumber) =>
+            {
+                var kind = parser.Parse(line, out var accessEvent, out string? error);
+                if (kind == AccessLogLineKind.Parsed)
+                {
+                    sink.OnEvent(in accessEvent);
+                }
+
+                counters.Record(sourceName, lineNumber, kind, error);
+            },
+            lineNumber => counters.Record(sourceName, lineNumber, AccessLogLineKind.TooLong, _tooLongReason));
+        return counters;
+    }
+
+    /// <summary>Opens <paramref name="path"/> for reading: <c>-</c> = stdin; gzip (by extension or magic bytes) decompressed.</summary>
+    public Stream Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path == "-")
+        {
+            return OpenStandardInput();
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
+        try
+        {
+            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || HasGzipMagic(file))
+            {
+                return new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
+            }
+
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The raw line loop: calls <paramref name="onLine"/> for every line (decoded UTF-8, terminator and trailing
+    /// <c>\r</c> removed) and <paramref name="onLineTooLong"/> with the number of each line skipped as too long.
+    /// Returns the number of lines. Does not close <paramref name="stream"/>.
+    /// </summary>
+    public long ForEachLine(Stream stream, AccessLogLineCallback onLine, Action<long>? onLineTooLong = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(onLine);
+
+        int capacity = _initialBufferBytes;
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(capacity);
+        char[] chars = ArrayPool<char>.Shared.Rent(capacity);
+        int start = 0;
+        int end = 0;
+        int scan = 0;
+        long lineNumber = 0;
+        bool discarding = false;
+        bool eof = false;
+        try
+        {
+            while (true)
+            {
+                int newline = bytes.AsSpan(scan, end - scan).IndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    newline += scan;
+                    if (discarding)
+                    {
+                        discarding = false;
+                    }
+                    else
+                    {
+                        lineNumber++;
+                        Emit(bytes.AsSpan(start, newline - start), chars, lineNumber, onLine);
+                    }
+
+                    start = newline + 1;
+                    scan = start;
+                    continue;
+                }
+
+                if (eof)
+                {
+                    if (!discarding && end > start)
+                    {
+                        lineNumber++;
+                        Emit(bytes.AsSpan(start, end - start), chars, lineNumber, onLine);
+                    }
+
+                    return lineNumber;
+                }
+
+                if (discarding)
+                {
+                    start = end = 0;
+                }
+                else if (start > 0)
+                {
+                    bytes.AsSpan(start, end - start).CopyTo(bytes);
+                    end -= start;
+                    start = 0;
+                }
+
+                if (end == capacity)
+                {
+                    if (capacity < MaxLineBytes)
+                    {
+                        capacity = (int)Math.Min((long)capacity * 2, MaxLineBytes);
+                        bytes = Grow(bytes, end, capacity);
+                        ArrayPool<char>.Shared.Return(chars);
+                        chars = ArrayPool<char>.Shared.Rent(capacity);
+                    }
+                    else
+                    {
+                        lineNumber++;
+                        onLineTooLong?.Invoke(lineNumber);
+                        discarding = true;
+                        end = 0;
+                    }
+                }
+
+                scan = end;
+                int read = stream.Read(bytes.AsSpan(end, capacity - end));
+                if (read == 0)
+                {
+                    eof = true;
+                }
+                else
+                {
+                    end += read;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static void Emit(ReadOnlySpan<byte> line, char[] chars, long lineNumber, AccessLogLineCallback onLine)
+    {
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        if (lineNumber == 1 && line.StartsWith("\uFEFF"u8))
+        {
+            line = line[3..];
+        }
+
+        int length = Encoding.UTF8.GetChars(line, chars);
+        onLine(chars.AsSpan(0, length), lineNumber);
+    }
+
+    private static byte[] Grow(byte[] bytes, int used, int capacity)
+    {
+        byte[] grown = ArrayPool<byte>.Shared.Rent(capacity);
+        bytes.AsSpan(0, used).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(bytes);
+        return grown;
+    }
+
+    private static bool HasGzipMagic(FileStream file)
+    {
+        if (!file.CanSeek)
+        {
+            return false;
+        }
+
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    }
+}
