@@ -12,7 +12,7 @@ public sealed class SidecarIndexTests
         return $"apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {{name: {name}, namespace: {ns}, labels: {labels}, creationTimestamp: \"{created}\"}}\nspec: {spec}\n";
     }
 
-    private static readonly MeshIndex Index = MeshYaml.Index(
+    private static readonly MeshIndex Index = LazyMesh.Tests.Mesh.MeshYaml.Index(
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}, annotations: {lazymesh.io/enabled: \"true\"}}",
         Pod("web-1", "10.0.0.1", ns: "shop", labels: "{app: web, version: v1}"),
         Pod("cart-1", "10.0.0.2", ns: "shop", labels: "{app: cart}"),
