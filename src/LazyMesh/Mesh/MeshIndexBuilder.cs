@@ -98,7 +98,10 @@ public sealed class MeshIndexBuilder
         AddIdle(groups, statefulSets.Values, WorkloadKind.StatefulSet, s => s.Spec?.Selector);
         AddIdle(groups, daemonSets.Values, WorkloadKind.DaemonSet, d => d.Spec?.Selector);
 
-        var podsByNamespace = snapshot.Pods.ToLookup(p => p.Metadata.NamespaceProperty, StringComparer.Ordinal);
+        var podsByNamespace = snapshot.Pods.ToLookup(
+            p => p.Metadata.NamespaceProperty,
+            p => (Pod: p, Labels: Labels.Copy(p.Metadata.Labels)),
+            StringComparer.Ordinal);
         var workloads = new List<Workload>();
         var pods = new List<PodInfo>();
         foreach (var (key, (owner, ownedPods)) in groups)
@@ -111,9 +114,10 @@ public sealed class MeshIndexBuilder
             }
             else
             {
+                var owned = new HashSet<V1Pod>(ownedPods, ReferenceEqualityComparer.Instance);
                 var others = podsByNamespace[ns]
-                    .Where(p => !ownedPods.Contains(p) && Labels.Matches(selector, Labels.Copy(p.Metadata.Labels)))
-                    .Select(p => p.Metadata.Name)
+                    .Where(p => !owned.Contains(p.Pod) && Labels.Matches(selector, p.Labels))
+                    .Select(p => p.Pod.Metadata.Name)
                     .ToList();
                 if (others.Count > 0)
                 {
