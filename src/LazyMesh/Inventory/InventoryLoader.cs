@@ -1,0 +1,146 @@
+using System.Text;
+
+namespace LazyMesh.Inventory;
+
+/// <summary>
+/// Reads Kubernetes and Istio objects in every shape <c>kubectl get -o yaml|json</c> produces (single objects,
+/// multi-document YAML, <c>kind: List</c> and typed lists, JSON, concatenated JSON) from files, directories
+/// and standard input.
+/// </summary>
+public static class InventoryLoader
+{
+    /// <summary>The path that means standard input.</summary>
+    public const string StdinPath = "-";
+
+    /// <summary>
+    /// Loads files, directories (recursively: <c>*.yaml</c>, <c>*.yml</c>, <c>*.json</c>, in ordinal path order,
+    /// skipping entries whose name starts with <c>.</c> such as a mounted ConfigMap's <c>..data</c>) and
+    /// <c>-</c> (read from <paramref name="stdin"/>, or <see cref="Console.In"/> when null).
+    /// </summary>
+    /// <exception cref="InventoryException">A path is missing or unreadable, or an object is invalid or duplicated.</exception>
+    public static InventorySnapshot Load(IEnumerable<string> paths, TextReader? stdin = null)
+    {
+        var builder = new InventorySnapshotBuilder();
+        foreach (var path in paths)
+        {
+            if (path == StdinPath)
+            {
+                AddText(builder, (stdin ?? Console.In).ReadToEnd(), StdinPath);
+            }
+            else if (Directory.Exists(path))
+            {
+                foreach (var file in EnumerateDirectory(path))
+                {
+                    AddFile(builder, file);
+                }
+            }
+            else
+            {
+                AddFile(builder, path);
+            }
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Loads YAML or JSON (detected from the first character) from a reader; errors name <paramref name="name"/>.</summary>
+    public static InventorySnapshot Load(TextReader reader, string name = StdinPath)
+    {
+        var builder = new InventorySnapshotBuilder();
+        AddText(builder, reader.ReadToEnd(), name);
+        return builder.Build();
+    }
+
+    /// <summary>Loads YAML or JSON text; errors name <paramref name="name"/>.</summary>
+    public static InventorySnapshot LoadText(string text, string name = "<inline>")
+    {
+        var builder = new InventorySnapshotBuilder();
+        AddText(builder, text, name);
+        return builder.Build();
+    }
+
+    private static IEnumerable<string> EnumerateDirectory(string directory)
+    {
+        var entries = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(directory);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(current))
+            {
+                var name = Path.GetFileName(entry);
+                if (name.StartsWith('.'))
+                {
+                    continue;
+                }
+
+                if (Directory.Exists(entry))
+                {
+                    pending.Push(entry);
+                }
+                else if (IsInventoryFile(name))
+                {
+                    entries.Add(entry);
+                }
+            }
+        }
+
+        entries.Sort(StringComparer.Ordinal);
+        return entries;
+    }
+
+    private static bool IsInventoryFile(string name) =>
+        name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ||
+        name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) ||
+        name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    private static void AddFile(InventorySnapshotBuilder builder, string path)
+    {
+        try
+        {
+            if (!File.Exists(path))
+            {
+                throw new InventoryException(path, 0, "no such file or directory");
+            }
+
+            if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                AddDocuments(builder, JsonDocumentReader.Read(File.ReadAllBytes(path), path), path);
+            }
+            else if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            {
+                using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                AddDocuments(builder, YamlDocumentReader.Read(reader, path), path);
+            }
+            else
+            {
+                AddText(builder, File.ReadAllText(path), path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InventoryException(path, 0, "cannot read: " + ex.Message, ex);
+        }
+    }
+
+    private static void AddText(InventorySnapshotBuilder builder, string text, string name)
+    {
+        var first = text.AsSpan().TrimStart().TrimStart('\uFEFF');
+        if (first.Length > 0 && first[0] is '{' or '[')
+        {
+            AddDocuments(builder, JsonDocumentReader.Read(Encoding.UTF8.GetBytes(text), name), name);
+        }
+        else
+        {
+            AddDocuments(builder, YamlDocumentReader.Read(new StringReader(text), name), name);
+        }
+    }
+
+    private static void AddDocuments(InventorySnapshotBuilder builder, IEnumerable<SourceDocument> documents, string name)
+    {
+        foreach (var document in documents)
+        {
+            builder.AddDocument(document, name);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+using System.Collections.Frozen;
+
+namespace LazyMesh.Mesh;
+
+/// <summary>
+/// An immutable snapshot of the mesh: pods by IP, workloads, services by address and by name, namespaces and
+/// existing Sidecars. Built by <see cref="MeshIndexBuilder"/>; lookups take no locks and, for IPv4 addresses
+/// and names, allocate nothing.
+/// </summary>
+public sealed class MeshIndex
+{
+    private const int MaxNameLength = 253;
+
+    private readonly FrozenDictionary<IpKey, PodInfo> podsByIp;
+    private readonly FrozenSet<IpKey> hostNetworkIps;
+    private readonly FrozenDictionary<AddressPort, MeshService> servicesByAddress;
+    private readonly CidrRange[] cidrRanges;
+    private readonly FrozenDictionary<string, MeshService>.AlternateLookup<ReadOnlySpan<char>> hosts;
+    private readonly FrozenDictionary<string, MeshService>.AlternateLookup<ReadOnlySpan<char>> wildcardSuffixes;
+    private readonly FrozenDictionary<string, Workload> workloadsByKey;
+    private readonly FrozenDictionary<string, NamespaceInfo> namespacesByName;
+    private readonly FrozenDictionary<string, SidecarInfo[]> sidecarsByNamespace;
+
+    internal MeshIndex(
+        MeshOptions options,
+        Dictionary<IpKey, PodInfo> podsByIp,
+        HashSet<IpKey> hostNetworkIps,
+        Dictionary<AddressPort, MeshService> servicesByAddress,
+        List<CidrRange> cidrRanges,
+        Dictionary<string, MeshService> hosts,
+        Dictionary<string, MeshService> wildcardSuffixes,
+        List<Workload> workloads,
+        List<MeshService> services,
+        List<PodInfo> pods,
+        List<NamespaceInfo> namespaces,
+        List<SidecarInfo> sidecars,
+        List<string> warnings)
+    {
+        Options = options;
+        this.podsByIp = podsByIp.ToFrozenDictionary();
+        this.hostNetworkIps = hostNetworkIps.ToFrozenSet();
+        this.servicesByAddress = servicesByAddress.ToFrozenDictionary();
+        this.cidrRanges = [.. cidrRanges];
+        this.hosts = hosts.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        this.wildcardSuffixes = wildcardSuffixes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        workloadsByKey = workloads.ToFrozenDictionary(w => w.Key, StringComparer.Ordinal);
+        namespacesByName = namespaces.ToFrozenDictionary(n => n.Name, StringComparer.Ordinal);
+        sidecarsByNamespace = sidecars
+            .GroupBy(s => s.Namespace, StringComparer.Ordinal)
+            .ToFrozenDictionary(
+                g => g.Key,
+                g => g.OrderBy(s => s.IsNamespaceDefault).ThenBy(s => s.Created ?? DateTimeOffset.MaxValue).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray(),
+                StringComparer.Ordinal);
+        Workloads = [.. workloads];
+        Services = [.. services];
+        Pods = [.. pods];
+        Namespaces = [.. namespaces];
+        Sidecars = [.. sidecars];
+        Warnings = [.. warnings];
+    }
+
+    public static MeshIndex Empty { get; } = new(MeshOptions.Default, [], [], [], [], [], [], [], [], [], [], [], []);
+
+    public MeshOptions Options { get; }
+
+    /// <summary>Every workload, ordered by key.</summary>
+    public IReadOnlyList<Workload> Workloads { get; }
+
+    /// <summary>Every destination: Services (by namespace and name), then ServiceEntry hosts.</summary>
+    public IReadOnlyList<MeshService> Services { get; }
+
+    public IReadOnlyList<PodInfo> Pods { get; }
+
+    public IReadOnlyList<NamespaceInfo> Namespaces { get; }
+
+    /// <summary>Every Sidecar in the inventory, LazyMesh-managed or not.</summary>
+    public IReadOnlyList<SidecarInfo> Sidecars { get; }
+
+    /// <summary>What the builder noticed and worked around (IP conflicts, missing owners, inexact selectors, ...).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// The pod that owns <paramref name="ip"/> (when pods share an IP: a running one over a finished or
+    /// terminating one, then the newest), or <see cref="PodIpMatch.HostNetwork"/> for a hostNetwork pod's IP.
+    /// </summary>
+    public PodIpMatch FindPod(IpKey ip, out PodInfo? pod)
+    {
+        if (podsByIp.TryGetValue(ip, out pod))
+        {
+            return PodIpMatch.Pod;
+        }
+
+        return hostNetworkIps.Contains(ip) ? PodIpMatch.HostNetwork : PodIpMatch.None;
+    }
+
+    /// <summary>
+    /// The destination at <paramref name="ip"/>:<paramref name="port"/>: a ClusterIP, a ServiceEntry address
+    /// (exact, then CIDR ranges in input order), or a ready pod of a headless Service (its target port and port).
+    /// </summary>
+    public MeshService? FindByAddress(IpKey ip, int port)
+    {
+        if (servicesByAddress.TryGetValue(new AddressPort(ip, port), out var service))
+        {
+            return service;
+        }
+
+        foreach (var range in cidrRanges)
+        {
+            if (range.Contains(ip, port))
+            {
+                return range.Service;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A destination by host name, case-insensitive, trailing dot ignored: an exact Service FQDN or ServiceEntry
+    /// host; then a headless Service's pod name (<c>pod.svc.ns.svc.cluster.local</c>); then the most specific
+    /// ServiceEntry wildcard (<c>*.example.com</c> matches <c>a.example.com</c> and <c>a.b.example.com</c>).
+    /// </summary>
+    public MeshService? FindByHost(ReadOnlySpan<char> host)
+    {
+        if (host.EndsWith('.'))
+        {
+            host = host[..^1];
+        }
+
+        if (host.IsEmpty)
+        {
+            return null;
+        }
+
+        if (hosts.TryGetValue(host, out var service))
+        {
+            return service;
+        }
+
+        var firstDot = host.IndexOf('.');
+        if (firstDot <= 0)
+        {
+            return null;
+        }
+
+        if (hosts.TryGetValue(host[(firstDot + 1)..], out service) && service.Kind == MeshServiceKind.HeadlessService)
+        {
+            return service;
+        }
+
+        for (var dot = firstDot; dot >= 0;)
+        {
+            if (wildcardSuffixes.TryGetValue(host[dot..], out service))
+            {
+                return service;
+            }
+
+            var next = host[(dot + 1)..].IndexOf('.');
+            dot = next < 0 ? -1 : dot + 1 + next;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Resolves what a caller in <paramref name="callerNamespace"/> put in a Host header or authority, as the
+    /// pod's DNS search path would: <c>name</c>, <c>name.ns</c>, <c>name.ns.svc</c>, the FQDN, ServiceEntry hosts
+    /// and wildcards. A <c>:port</c> is ignored for names; an IP literal (<c>10.0.0.1:9080</c>,
+    /// <c>[fd00::1]:80</c>) goes through <see cref="FindByAddress"/> with its port (80 when absent).
+    /// </summary>
+    public MeshService? ResolveName(ReadOnlySpan<char> authority, ReadOnlySpan<char> callerNamespace)
+    {
+        var host = authority.Trim();
+        if (host.IsEmpty)
+        {
+            return null;
+        }
+
+        IpKey ip;
+        int port;
+        if (host[0] == '[')
+        {
+            return IpKey.TryParseEndpoint(host, out ip, out port) ? FindByAddress(ip, port == 0 ? 80 : port) : null;
+        }
+
+        port = 0;
+        var colon = host.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            if (host[..colon].IndexOf(':') >= 0)
+            {
+                return IpKey.TryParse(host, out ip) ? FindByAddress(ip, 80) : null;
+            }
+
+            if (!IpKey.TryParsePort(host[(colon + 1)..], out port))
+            {
+                return null;
+            }
+
+            host = host[..colon];
+        }
+
+        if (IpKey.TryParse(host, out ip))
+        {
+            return FindByAddress(ip, port == 0 ? 80 : port);
+        }
+
+        if (host.EndsWith('.'))
+        {
+            return FindByHost(host);
+        }
+
+        if (host.IsEmpty || host.Length > MaxNameLength)
+        {
+            return null;
+        }
+
+        var domain = Options.ClusterDomain.AsSpan();
+        Span<char> buffer = stackalloc char[(2 * MaxNameLength) + 80];
+        MeshService? service;
+        if (!callerNamespace.IsEmpty && callerNamespace.Length <= 63 &&
+            (service = Exact(buffer, host, callerNamespace, ".svc.", domain)) is not null)
+        {
+            return service;
+        }
+
+        if ((service = Exact(buffer, host, default, "svc.", domain)) is not null ||
+            (service = Exact(buffer, host, default, string.Empty, domain)) is not null)
+        {
+            return service;
+        }
+
+        return FindByHost(host);
+    }
+
+    public Workload? FindWorkload(string key) => workloadsByKey.GetValueOrDefault(key);
+
+    public NamespaceInfo? FindNamespace(string name) => namespacesByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// User-written (not LazyMesh-managed) Sidecars that apply to the workload: those whose selector matches
+    /// any of its pods' labels, then the namespace default, in istiod's order (selector first, then oldest).
+    /// </summary>
+    public IReadOnlyList<SidecarInfo> SidecarsSelecting(Workload workload)
+    {
+        if (!sidecarsByNamespace.TryGetValue(workload.Namespace, out var candidates))
+        {
+            return [];
+        }
+
+        List<SidecarInfo>? result = null;
+        foreach (var sidecar in candidates)
+        {
+            if (sidecar.ManagedByLazyMesh)
+            {
+                continue;
+            }
+
+            if (sidecar.SelectorLabels is { } selector &&
+                !workload.Pods.Any(p => Labels.Matches(selector, p.Labels)) &&
+                !(workload.Pods.Count == 0 && Labels.Matches(selector, workload.SelectorLabels)))
+            {
+                continue;
+            }
+
+            (result ??= []).Add(sidecar);
+        }
+
+        return result is null ? [] : result;
+    }
+
+    /// <summary>Looks up <c>host + "." + ns + middle + domain</c> (ns omitted when empty) without allocating.</summary>
+    private MeshService? Exact(Span<char> buffer, ReadOnlySpan<char> host, ReadOnlySpan<char> ns, ReadOnlySpan<char> middle, ReadOnlySpan<char> domain)
+    {
+        var length = host.Length + 1 + (ns.IsEmpty ? 0 : ns.Length) + middle.Length + domain.Length;
+        if (length > buffer.Length)
+        {
+            return null;
+        }
+
+        var at = 0;
+        host.CopyTo(buffer);
+        at += host.Length;
+        buffer[at++] = '.';
+        ns.CopyTo(buffer[at..]);
+        at += ns.Length;
+        middle.CopyTo(buffer[at..]);
+        at += middle.Length;
+        domain.CopyTo(buffer[at..]);
+        at += domain.Length;
+        return hosts.TryGetValue(buffer[..at], out var service) ? service : null;
+    }
+}

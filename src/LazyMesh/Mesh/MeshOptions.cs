@@ -1,0 +1,10 @@
+namespace LazyMesh.Mesh;
+
+/// <summary>How the mesh index interprets names.</summary>
+public sealed record MeshOptions
+{
+    public static MeshOptions Default { get; } = new();
+
+    /// <summary>The cluster's DNS domain, the suffix of every Service FQDN.</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
+}
