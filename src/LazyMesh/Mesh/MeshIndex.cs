@@ -251,23 +251,46 @@ public sealed class MeshIndex
         List<SidecarInfo>? result = null;
         foreach (var sidecar in candidates)
         {
-            if (sidecar.ManagedByLazyMesh)
+            if (!sidecar.ManagedByLazyMesh && Selects(sidecar, workload))
             {
-                continue;
+                (result ??= []).Add(sidecar);
             }
-
-            if (sidecar.SelectorLabels is { } selector &&
-                !workload.Pods.Any(p => Labels.Matches(selector, p.Labels)) &&
-                !(workload.Pods.Count == 0 && Labels.Matches(selector, workload.SelectorLabels)))
-            {
-                continue;
-            }
-
-            (result ??= []).Add(sidecar);
         }
 
         return result is null ? [] : result;
     }
+
+    /// <summary>
+    /// The Sidecar Istio applies to the workload's proxies, managed or not: a selecting Sidecar in its
+    /// namespace (selector ones first, oldest first), else its namespace's default, else the root
+    /// namespace's default; null when none applies (full mesh configuration).
+    /// </summary>
+    public SidecarInfo? ApplicableSidecar(Workload workload, string rootNamespace = "istio-system")
+    {
+        if (sidecarsByNamespace.TryGetValue(workload.Namespace, out var candidates))
+        {
+            foreach (var sidecar in candidates)
+            {
+                if (Selects(sidecar, workload))
+                {
+                    return sidecar;
+                }
+            }
+        }
+
+        if (workload.Namespace != rootNamespace && sidecarsByNamespace.TryGetValue(rootNamespace, out var root))
+        {
+            return root.FirstOrDefault(static s => s.IsNamespaceDefault);
+        }
+
+        return null;
+    }
+
+    /// <summary>A selector Sidecar selects the workload when it matches any of its pods (or, with no pods, its selector labels).</summary>
+    private static bool Selects(SidecarInfo sidecar, Workload workload) =>
+        sidecar.SelectorLabels is not { } selector ||
+        workload.Pods.Any(p => Labels.Matches(selector, p.Labels)) ||
+        (workload.Pods.Count == 0 && Labels.Matches(selector, workload.SelectorLabels));
 
     /// <summary>Looks up <c>host + "." + ns + middle + domain</c> (ns omitted when empty) without allocating.</summary>
     private MeshService? Exact(Span<char> buffer, ReadOnlySpan<char> host, ReadOnlySpan<char> ns, ReadOnlySpan<char> middle, ReadOnlySpan<char> domain)

@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using LazyMesh.Inventory;
 using LazyMesh.Istio;
+using LazyMesh.Rendering;
 
 namespace LazyMesh.Mesh;
 
@@ -575,7 +576,7 @@ public sealed class MeshIndexBuilder
             sidecar.Metadata.NamespaceProperty,
             sidecar.Metadata.Name,
             labels is { Count: > 0 } ? new SortedDictionary<string, string>(labels, StringComparer.Ordinal) : null,
-            sidecar.Metadata.Labels?.TryGetValue(SidecarInfo.ManagedByLabel, out var manager) == true && manager == SidecarInfo.ManagedByValue,
+            sidecar.Metadata.Labels?.TryGetValue(LazyMeshMetadata.ManagedByLabel, out var manager) == true && manager == LazyMeshMetadata.ManagedByValue,
             ToOffset(sidecar.Metadata.CreationTimestamp),
             sidecar);
     }

@@ -6,5 +6,7 @@ public sealed record MeshOptions
     public static MeshOptions Default { get; } = new();
 
     /// <summary>The cluster's DNS domain, the suffix of every Service FQDN.</summary>
-    public string ClusterDomain { get; init; } = "cluster.local";
+    public const string DefaultClusterDomain = "cluster.local";
+
+    public string ClusterDomain { get; init; } = DefaultClusterDomain;
 }

@@ -11,11 +11,6 @@ public sealed record SidecarInfo(
     DateTimeOffset? Created,
     SidecarResource Resource)
 {
-    /// <summary>The label LazyMesh puts on the Sidecars it writes.</summary>
-    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
-
-    public const string ManagedByValue = "lazymesh";
-
     /// <summary>True for the namespace-wide default (no workload selector, or an empty one).</summary>
     public bool IsNamespaceDefault => SelectorLabels is null;
 

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using LazyMesh.Learning;
+using LazyMesh.Mesh;
+using LazyMesh.Rendering;
+
+namespace LazyMesh.Cli;
+
+/// <summary>Options shared by several commands, and their validation.</summary>
+public static class CommonOptions
+{
+    public static Option<string[]> Inventory(bool required = true) => new("--inventory", "-i")
+    {
+        Description = "Kubernetes/Istio objects: files, directories (recursive) or - for stdin, as `kubectl get -o yaml|json` prints them",
+        Required = required,
+        AllowMultipleArgumentsPerToken = true,
+        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<string[]> AccessLogs(bool required = true) => new("--access-log", "-l")
+    {
+        Description = "Istio access-log files (TEXT or JSON encoding, .gz allowed) or - for stdin",
+        Required = required,
+        AllowMultipleArgumentsPerToken = true,
+        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+    };
+
+    public static Option<string> ClusterDomain() => new("--cluster-domain")
+    {
+        Description = "The cluster's DNS domain",
+        DefaultValueFactory = _ => MeshOptions.DefaultClusterDomain,
+    };
+
+    public static Option<string[]> BaselineHosts() => new("--baseline-host")
+    {
+        Description = "A host every generated Sidecar imports (repeatable; default istio-system/*)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<int> MaxHostsPerWorkload() => new("--max-hosts")
+    {
+        Description = "Cap on learned hosts per workload",
+        DefaultValueFactory = _ => DependencyStore.DefaultMaxHostsPerWorkload,
+    };
+
+    /// <summary>Every path must exist (or be <c>-</c>); a missing one is an unusable argument.</summary>
+    public static void RequireExisting(string option, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (path != "-" && !File.Exists(path) && !Directory.Exists(path))
+            {
+                throw new UsageException($"{option}: '{path}' does not exist");
+            }
+        }
+    }
+
+    public static RenderOptions RenderOptions(string[]? baselineHosts)
+    {
+        if (baselineHosts is null || baselineHosts.Length == 0)
+        {
+            return Rendering.RenderOptions.Default;
+        }
+
+        foreach (var host in baselineHosts)
+        {
+            if (SidecarHosts.Validate(host) is { } error)
+            {
+                throw new UsageException($"--baseline-host '{host}': {error}");
+            }
+        }
+
+        return Rendering.RenderOptions.Default with { BaselineHosts = baselineHosts };
+    }
+}

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using LazyMesh.Inventory;
+using LazyMesh.Istio;
+using LazyMesh.Mesh;
+using LazyMesh.Reporting;
+using Spectre.Console;
+
+namespace LazyMesh.Cli;
+
+/// <summary>
+/// <c>lazymesh report</c>: per workload, what its sidecar imports with full-mesh configuration and with
+/// the Sidecar that applies to it (from <c>--sidecars DIR</c> or the inventory), and the reduction.
+/// </summary>
+public static class ReportCommand
+{
+    public static Command Create()
+    {
+        var inventory = CommonOptions.Inventory();
+        var sidecars = new Option<string?>("--sidecars", "-s") { Description = "A directory of Sidecar YAML (e.g. recommend's --output-dir); Sidecars in the inventory count too" };
+        var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var clusterDomain = CommonOptions.ClusterDomain();
+        var command = new Command("report", "What scoping saves: clusters, endpoints, HTTP virtual hosts and estimated Envoy memory per workload")
+        {
+            inventory, sidecars, format, clusterDomain,
+        };
+        command.SetAction(parse => Run(
+            parse.GetRequiredValue(inventory),
+            parse.GetValue(sidecars),
+            parse.GetRequiredValue(format),
+            parse.GetRequiredValue(clusterDomain),
+            Console.Out));
+        return command;
+    }
+
+    public static int Run(string[] inventoryPaths, string? sidecarsDir, string format, string clusterDomain, TextWriter stdout)
+    {
+        CommonOptions.RequireExisting("--inventory", inventoryPaths);
+        if (sidecarsDir is not null && !Directory.Exists(sidecarsDir))
+        {
+            throw new UsageException($"--sidecars: '{sidecarsDir}' is not a directory");
+        }
+
+        // A directory of Sidecar YAML is inventory like any other: the index then knows which Sidecar applies.
+        var paths = sidecarsDir is null ? inventoryPaths : [.. inventoryPaths, sidecarsDir];
+        var index = MeshIndexBuilder.Build(InventoryLoader.Load(paths), new MeshOptions { ClusterDomain = clusterDomain });
+        var report = Compute(index);
+        if (format == "json")
+        {
+            stdout.WriteLine(SavingsReportJson.Serialize(report));
+        }
+        else
+        {
+            WriteTable(report, stdout);
+        }
+
+        stdout.Flush();
+        return CliExitCodes.Success;
+    }
+
+    public static SavingsReport Compute(MeshIndex index)
+    {
+        var rows = index.Workloads.Select(workload =>
+        {
+            var sidecar = index.ApplicableSidecar(workload);
+            return (workload, sidecar?.ToString(), sidecar is null ? null : EgressOf(sidecar.Resource));
+        });
+        return SavingsCalculator.Compute(index.Services, rows);
+    }
+
+    /// <summary>A Sidecar's imported hosts; with no egress, Istio imports everything (<c>*/*</c>).</summary>
+    private static IReadOnlyList<SidecarHostPattern> EgressOf(SidecarResource sidecar)
+    {
+        var hosts = sidecar.Spec.Egress is { Count: > 0 } egress ? egress.SelectMany(static e => e.Hosts) : ["*/*"];
+        var patterns = new List<SidecarHostPattern>();
+        foreach (var host in hosts)
+        {
+            if (SidecarHostPattern.TryParse(host, out var pattern, out _))
+            {
+                patterns.Add(pattern);
+            }
+        }
+
+        return patterns;
+    }
+
+    private static void WriteTable(SavingsReport report, TextWriter stdout)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 160;
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("Namespace").AddColumn("Workload").AddColumn("Sidecar")
+            .AddColumn(new TableColumn("Clusters").RightAligned())
+            .AddColumn(new TableColumn("Endpoints").RightAligned())
+            .AddColumn(new TableColumn("HTTP vhosts").RightAligned())
+            .AddColumn(new TableColumn("Est. memory").RightAligned())
+            .AddColumn(new TableColumn("Saved").RightAligned());
+        foreach (var row in report.Workloads)
+        {
+            table.AddRow(
+                Markup.Escape(row.Namespace),
+                Markup.Escape($"{row.Kind}/{row.Name}"),
+                Markup.Escape(row.Sidecar ?? "(none: full mesh)"),
+                $"{row.Full.Clusters} -> {row.Scoped.Clusters}",
+                $"{row.Full.Endpoints} -> {row.Scoped.Endpoints}",
+                $"{row.Full.HttpVirtualHosts} -> {row.Scoped.HttpVirtualHosts}",
+                $"{Mib(row.Full.EstimatedMemoryBytes)} -> {Mib(row.Scoped.EstimatedMemoryBytes)}",
+                $"{SavingsReport.Percent(row.Full.EstimatedMemoryBytes, row.Scoped.EstimatedMemoryBytes):0.0}%");
+        }
+
+        table.AddEmptyRow();
+        table.AddRow(
+            "[bold]total[/]",
+            $"{report.Workloads.Count} workloads",
+            string.Empty,
+            $"{report.TotalFull.Clusters} -> {report.TotalScoped.Clusters}",
+            $"{report.TotalFull.Endpoints} -> {report.TotalScoped.Endpoints}",
+            $"{report.TotalFull.HttpVirtualHosts} -> {report.TotalScoped.HttpVirtualHosts}",
+            $"{Mib(report.TotalFull.EstimatedMemoryBytes)} -> {Mib(report.TotalScoped.EstimatedMemoryBytes)}",
+            $"{report.MemoryReductionPercent:0.0}%");
+        console.Write(table);
+        console.WriteLine($"Estimated from {report.Costs.BytesPerCluster} B per cluster and {report.Costs.BytesPerEndpoint} B per endpoint (Envoy's memory tests, envoyproxy/envoy#15231).");
+    }
+
+    private static string Mib(long bytes) => $"{bytes / 1048576.0:0.00} MiB";
+}

@@ -1,0 +1,50 @@
+using LazyMesh.AccessLogs;
+using LazyMesh.Attribution;
+using LazyMesh.Mesh;
+
+namespace LazyMesh.Learning;
+
+/// <summary>
+/// The hot path shared by every source: attribute an access event against the current mesh index and
+/// record the edge. Lock-free; allocates only for a new edge. <c>onNewEdge</c> runs on the caller's
+/// thread for each new edge, so it must be cheap (enqueue and return).
+/// </summary>
+public sealed class EdgeLearner : IAccessEventSink
+{
+    private readonly MeshIndexHolder _index;
+    private readonly DependencyStore _store;
+    private readonly Action<Workload, MeshService, long>? _onNewEdge;
+    private readonly TimeProvider _time;
+
+    public EdgeLearner(MeshIndexHolder index, DependencyStore store, Action<Workload, MeshService, long>? onNewEdge = null, TimeProvider? time = null)
+    {
+        _index = index;
+        _store = store;
+        _onNewEdge = onNewEdge;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public AttributionStats Stats { get; } = new();
+
+    public DependencyStore Store => _store;
+
+    public void OnEvent(scoped in AccessEvent accessEvent)
+    {
+        var reason = EventAttribution.Attribute(_index.Current, accessEvent, out var source, out var destination);
+        if (reason != SkipReason.None)
+        {
+            Stats.Skipped(reason, accessEvent.Protocol);
+            return;
+        }
+
+        // An entry's own time, but never in the future: a sender cannot pin an edge against expiry.
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var seen = accessEvent.StartTimeUnixMs > 0 && accessEvent.StartTimeUnixMs < now ? accessEvent.StartTimeUnixMs : now;
+        var result = _store.Learn(source!, destination!, seen);
+        Stats.Learned(result, accessEvent.Protocol);
+        if (result == LearnResult.New)
+        {
+            _onNewEdge?.Invoke(source!, destination!, seen);
+        }
+    }
+}

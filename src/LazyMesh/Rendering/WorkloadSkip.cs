@@ -1,0 +1,16 @@
+namespace LazyMesh.Rendering;
+
+/// <summary>Why a workload gets no generated Sidecar.</summary>
+public enum WorkloadSkip
+{
+    None,
+
+    /// <summary>Not enabled by annotation, label or the mode's default.</summary>
+    Disabled,
+
+    /// <summary>A user-written Sidecar already selects it.</summary>
+    Conflict,
+
+    /// <summary>No labels a workloadSelector could use.</summary>
+    NoSelector,
+}

@@ -1,0 +1,24 @@
+namespace LazyMesh.Reporting;
+
+/// <summary>The JSON document <c>lazymesh report --format json</c> prints; field names and meanings are a stable contract.</summary>
+public sealed record SavingsReportDocument(
+    int SchemaVersion,
+    SavingsReportDocument.CostModel Costs,
+    IReadOnlyList<WorkloadSavings> Workloads,
+    SavingsReportDocument.Totals Total)
+{
+    public static SavingsReportDocument From(SavingsReport report) => new(
+        report.SchemaVersion,
+        new CostModel(report.Costs.BytesPerCluster, report.Costs.BytesPerEndpoint),
+        report.Workloads,
+        new Totals(
+            report.TotalFull,
+            report.TotalScoped,
+            new Reduction(report.ClusterReductionPercent, report.EndpointReductionPercent, report.HttpVirtualHostReductionPercent, report.MemoryReductionPercent)));
+
+    public sealed record CostModel(long BytesPerCluster, long BytesPerEndpoint);
+
+    public sealed record Totals(ImportFootprint Full, ImportFootprint Scoped, Reduction ReductionPercent);
+
+    public sealed record Reduction(double Clusters, double Endpoints, double HttpVirtualHosts, double EstimatedMemory);
+}
