@@ -11,6 +11,8 @@ public static class LazyMeshCli
     {
         RecommendCommand.Create(),
         ReportCommand.Create(),
+        ControllerCommand.Create(),
+        ReplayCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -37,7 +39,7 @@ public static class LazyMeshCli
             await Console.Error.WriteLineAsync($"lazymesh: {ex.Message}");
             return CliExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is InventoryException or StrictModeException or IOException or InvalidDataException or UnauthorizedAccessException or AlsDecodeException)
+        catch (Exception ex) when (ex is Grpc.Core.RpcException or System.Net.Http.HttpRequestException or InventoryException or StrictModeException or IOException or InvalidDataException or UnauthorizedAccessException or AlsDecodeException)
         {
             await Console.Error.WriteLineAsync($"lazymesh: {ex.Message}");
             return CliExitCodes.Failed;

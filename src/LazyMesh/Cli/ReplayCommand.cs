@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Threading.Channels;
+using LazyMesh.AccessLogs;
+using LazyMesh.Als;
+
+namespace LazyMesh.Cli;
+
+/// <summary><c>lazymesh replay</c>: stream Istio access-log files to an ALS endpoint exactly as Envoy would.</summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var target = new Option<string>("--target", "-t") { Description = "The ALS endpoint, HOST:PORT (HTTP/2 cleartext)", Required = true };
+        var accessLogs = CommonOptions.AccessLogs();
+        var batch = new Option<int>("--batch") { Description = "Entries per ALS message", DefaultValueFactory = _ => 100 };
+        var rate = new Option<double?>("--rate") { Description = "At most this many entries per second (default: as fast as possible)" };
+        var nodeId = new Option<string>("--node-id") { Description = "The Envoy node id sent in the stream's first message", DefaultValueFactory = _ => "lazymesh-replay" };
+        var logName = new Option<string>("--log-name") { Description = "The log_name sent in the stream's first message", DefaultValueFactory = _ => "lazymesh-replay" };
+        var command = new Command("replay", "Stream Istio access-log files to an ALS endpoint as Envoy does")
+        {
+            target, accessLogs, batch, rate, nodeId, logName,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = parse.GetRequiredValue(accessLogs);
+            CommonOptions.RequireExisting("--access-log", paths);
+            var endpoint = EndpointParser.Parse("--target", parse.GetRequiredValue(target));
+            var batchSize = parse.GetValue(batch);
+            if (batchSize < 1)
+            {
+                throw new UsageException($"--batch must be at least 1, not {batchSize}");
+            }
+
+            var maxRate = parse.GetValue(rate);
+            if (maxRate is <= 0)
+            {
+                throw new UsageException($"--rate must be positive, not {maxRate}");
+            }
+
+            var options = new AlsReplayOptions { BatchSize = batchSize, MaxEntriesPerSecond = maxRate, NodeId = parse.GetRequiredValue(nodeId), LogName = parse.GetRequiredValue(logName) };
+            return await RunAsync(endpoint.ToString(), paths, options, Console.Error, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string target, IReadOnlyList<string> paths, AlsReplayOptions options, TextWriter report, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<ReplayEntry>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
+        var stats = new AccessLogReadStats();
+        var producer = Task.Run(
+            () =>
+            {
+                try
+                {
+                    var sink = new ReplayEntryChannelSink(channel.Writer, cancellationToken);
+                    var reader = new AccessLogReader();
+                    foreach (var path in paths)
+                    {
+                        reader.ReadFile(path, sink, stats);
+                    }
+
+                    channel.Writer.Complete();
+                }
+                catch (Exception ex)
+                {
+                    channel.Writer.Complete(ex);
+                    throw;
+                }
+            },
+            cancellationToken);
+
+        using var client = new AlsReplayClient(new Uri($"http://{target}"), options);
+        var result = await client.ReplayAsync(channel.Reader.ReadAllAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        await producer.ConfigureAwait(false);
+        await report.WriteLineAsync(
+            $"replayed {result.HttpEntries} HTTP and {result.TcpEntries} TCP entries in {result.Messages} messages to {target}; " +
+            $"{stats.Lines} lines read, {stats.NotAccessLog} not access-log lines, {stats.Malformed} malformed, {stats.TooLong} too long").ConfigureAwait(false);
+        foreach (var example in stats.Examples)
+        {
+            await report.WriteLineAsync($"  {example}").ConfigureAwait(false);
+        }
+
+        return CliExitCodes.Success;
+    }
+}

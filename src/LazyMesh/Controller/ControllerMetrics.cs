@@ -1,0 +1,86 @@
+using LazyMesh.AccessLogs;
+using LazyMesh.Als;
+using LazyMesh.Attribution;
+using LazyMesh.Learning;
+using Prometheus;
+
+namespace LazyMesh.Controller;
+
+/// <summary>
+/// The controller's Prometheus metrics. Hot-path counters live in lock-free stats objects; they are
+/// copied into the registry only when it is scraped, so ingesting an entry never touches a metric.
+/// </summary>
+public sealed class ControllerMetrics
+{
+    private readonly Histogram _learnLatency;
+
+    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats writes, InventoryWatcher inventory)
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        var entries = factory.CreateCounter("lazymesh_als_entries_total", "Access-log entries received, by protocol and result (new, known, capped, or the reason they were not attributed)", "protocol", "result");
+        var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");
+        var edgesLearned = factory.CreateCounter("lazymesh_edges_learned_total", "New dependencies learned");
+        var edges = factory.CreateGauge("lazymesh_edges", "Dependencies currently held");
+        var cappedHosts = factory.CreateCounter("lazymesh_hosts_capped_total", "New hosts rejected by the per-workload cap");
+        var sidecarWrites = factory.CreateCounter("lazymesh_sidecar_writes_total", "Sidecar sink operations by result", "result");
+        var streamsOpen = factory.CreateGauge("lazymesh_als_streams_open", "Open ALS streams");
+        var streamsTotal = factory.CreateCounter("lazymesh_als_streams_total", "ALS streams opened");
+        var messages = factory.CreateCounter("lazymesh_als_messages_total", "ALS messages received");
+        var decodeErrors = factory.CreateCounter("lazymesh_als_decode_errors_total", "ALS messages rejected as malformed, by kind", "kind");
+        var rejected = factory.CreateCounter("lazymesh_als_streams_rejected_total", "ALS streams refused or ended by a limit", "reason");
+        var reloads = factory.CreateCounter("lazymesh_inventory_reloads_total", "Inventory reloads by result", "result");
+        _learnLatency = factory.CreateHistogram(
+            "lazymesh_learn_to_disk_seconds",
+            "From a new dependency's arrival to its Sidecar on disk",
+            new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var protocol in Enum.GetValues<AccessProtocol>())
+            {
+                var p = protocol.ToString().ToLowerInvariant();
+                foreach (var result in Enum.GetValues<LearnResult>())
+                {
+                    entries.WithLabels(p, result.ToString().ToLowerInvariant()).IncTo(attribution.LearnedCount(result, protocol));
+                }
+
+                foreach (var reason in Enum.GetValues<SkipReason>().Where(static r => r != SkipReason.None))
+                {
+                    entries.WithLabels(p, reason.ToString()).IncTo(attribution.SkippedCount(reason, protocol));
+                }
+            }
+
+            foreach (var reason in Enum.GetValues<SkipReason>().Where(static r => r != SkipReason.None))
+            {
+                unattributed.WithLabels(reason.ToString()).IncTo(attribution.SkippedCount(reason));
+            }
+
+            edgesLearned.IncTo(attribution.LearnedCount(LearnResult.New, AccessProtocol.Http) + attribution.LearnedCount(LearnResult.New, AccessProtocol.Tcp));
+            edges.Set(store.EdgeCount);
+            cappedHosts.IncTo(store.CappedCount);
+            sidecarWrites.WithLabels("written").IncTo(writes.Written);
+            sidecarWrites.WithLabels("unchanged").IncTo(writes.Unchanged);
+            sidecarWrites.WithLabels("deleted").IncTo(writes.Deleted);
+            sidecarWrites.WithLabels("failed").IncTo(writes.Failed);
+            streamsOpen.Set(als.StreamsOpen);
+            streamsTotal.IncTo(als.StreamsOpened);
+            messages.IncTo(als.Messages);
+            foreach (var kind in Enum.GetValues<AlsDecodeError>())
+            {
+                decodeErrors.WithLabels(kind.ToString()).IncTo(als.DecodeErrors(kind));
+            }
+
+            rejected.WithLabels("too_many_streams").IncTo(als.RejectedTooManyStreams);
+            rejected.WithLabels("sender_not_allowed").IncTo(als.RejectedNotAllowed);
+            rejected.WithLabels("message_too_large").IncTo(als.RejectedTooLarge);
+            rejected.WithLabels("idle").IncTo(als.IdleTimeouts);
+            reloads.WithLabels("ok").IncTo(inventory.Reloads);
+            reloads.WithLabels("failed").IncTo(inventory.FailedReloads);
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void ObserveLearnLatency(TimeSpan latency) => _learnLatency.Observe(latency.TotalSeconds);
+}

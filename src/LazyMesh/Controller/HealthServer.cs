@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Prometheus;
+
+namespace LazyMesh.Controller;
+
+/// <summary><c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> on their own HTTP/1.1 port.</summary>
+public sealed class HealthServer : IAsyncDisposable
+{
+    private readonly IPEndPoint _endpoint;
+    private readonly Func<bool> _ready;
+    private readonly CollectorRegistry _registry;
+    private WebApplication? _app;
+
+    public HealthServer(IPEndPoint endpoint, Func<bool> ready, CollectorRegistry registry)
+    {
+        _endpoint = endpoint;
+        _ready = ready;
+        _registry = registry;
+    }
+
+    public IPEndPoint BoundEndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(_endpoint, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => _ready() ? Results.Text("ready\n") : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await _registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        _app = app;
+        BoundEndPoint = new IPEndPoint(_endpoint.Address, new Uri(app.Urls.First()).Port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

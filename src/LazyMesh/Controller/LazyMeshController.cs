@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using LazyMesh.Als;
+using LazyMesh.Learning;
+using LazyMesh.Mesh;
+using LazyMesh.Rendering;
+using LazyMesh.Sinks;
+using Microsoft.Extensions.Logging;
+
+namespace LazyMesh.Controller;
+
+/// <summary>
+/// The online pipeline on files: ALS streams -> <see cref="EdgeLearner"/> -> journal (fsynced) ->
+/// coalesced Sidecar writes into a <see cref="DirectorySink"/>. The inventory is reloaded when its
+/// files change, and every reload triggers a level-triggered reconcile of all Sidecars.
+/// </summary>
+public sealed partial class LazyMeshController : IAsyncDisposable
+{
+    /// <summary>A scheduler key meaning "reconcile every workload, and prune Sidecars no longer wanted".</summary>
+    private const string ReconcileAllKey = "\0all";
+
+    private readonly ControllerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly DependencyStore _store;
+    private readonly ConcurrentQueue<PendingEdge> _pending = new();
+    private readonly Dictionary<string, List<PendingEdge>> _journaledUnwritten = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private InventoryWatcher? _inventory;
+    private DependencyJournal? _journal;
+    private DirectorySink? _sink;
+    private EdgeLearner? _learner;
+    private CoalescingWriteScheduler? _scheduler;
+    private AlsServer? _als;
+    private HealthServer? _health;
+    private Task? _schedulerLoop;
+    private Task? _compactionLoop;
+    private volatile bool _ready;
+
+    public LazyMeshController(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    {
+        _options = options;
+        _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
+        LoggerFactory = loggerFactory;
+        _time = time ?? TimeProvider.System;
+        _store = new DependencyStore(options.MaxHostsPerWorkload);
+    }
+
+    /// <summary>Raised on the write loop after a learned dependency's Sidecar is on disk.</summary>
+    public event Action<DependencyPersisted>? DependencyPersisted;
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public DependencyStore Store => _store;
+
+    public SidecarWriteStats Writes { get; } = new();
+
+    public ControllerMetrics? Metrics { get; private set; }
+
+    public IPEndPoint AlsEndPoint => _als?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+
+    public IPEndPoint HttpEndPoint => _health?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Inventory loaded and the ALS port listening.</summary>
+    public bool IsReady => _ready;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _inventory = new InventoryWatcher(_options.InventoryPaths, _options.Mesh, _options.InventoryReloadDelay, _logger);
+        var index = _inventory.LoadAndWatch();
+        LogInventory(_logger, index.Workloads.Count, index.Services.Count, index.Pods.Count);
+        foreach (var warning in index.Warnings)
+        {
+            LogInventoryWarning(_logger, warning);
+        }
+
+        _journal = DependencyJournal.Open(_options.ResolvedStateDirectory, _store, out var loaded);
+        LogRestored(_logger, loaded.EdgesRestored, _store.WorkloadCount, _options.ResolvedStateDirectory);
+        foreach (var problem in loaded.Problems)
+        {
+            LogJournalProblem(_logger, problem);
+        }
+
+        _sink = new DirectorySink(_options.OutputDirectory);
+        _learner = new EdgeLearner(_inventory.Holder, _store, OnNewEdge, _time);
+        _scheduler = new CoalescingWriteScheduler(_options.MinWriteInterval, FlushAsync, _time);
+        _inventory.Reloaded += _ => _scheduler.MarkDirty(ReconcileAllKey);
+
+        // Everything already learned is written (or confirmed unchanged) before streams arrive.
+        await FlushAsync([ReconcileAllKey], cancellationToken).ConfigureAwait(false);
+        _schedulerLoop = Task.Run(() => _scheduler.RunAsync(_stopping.Token), CancellationToken.None);
+        _compactionLoop = Task.Run(CompactPeriodicallyAsync, CancellationToken.None);
+
+        _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
+        Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory);
+        _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry);
+        await _health.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ready = true;
+        LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _options.OutputDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _ready = false;
+        if (_als is not null)
+        {
+            await _als.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var loop in new[] { _schedulerLoop, _compactionLoop })
+        {
+            if (loop is not null)
+            {
+                try
+                {
+                    await loop.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        // Whatever arrived last is persisted and written before the process goes.
+        if (_sink is not null)
+        {
+            await FlushAsync([ReconcileAllKey], CancellationToken.None).ConfigureAwait(false);
+        }
+
+        _journal?.Compact(_store);
+        _journal?.Dispose();
+        _inventory?.Dispose();
+        if (_health is not null)
+        {
+            await _health.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>Hot path (called on ALS threads for each new edge): enqueue and mark; nothing else.</summary>
+    private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs)
+    {
+        _pending.Enqueue(new PendingEdge(source.Key, destination.SidecarHost, seenUnixMs, Stopwatch.GetTimestamp()));
+        _scheduler!.MarkDirty(source.Key);
+    }
+
+    /// <summary>One write pass; runs only on the scheduler's loop (or before it starts / after it stops).</summary>
+    private Task FlushAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        // 1. Durable first: every new edge is in the fsynced journal before any Sidecar shows it.
+        var drained = new List<PendingEdge>();
+        while (_pending.TryDequeue(out var edge))
+        {
+            drained.Add(edge);
+        }
+
+        if (drained.Count > 0)
+        {
+            _journal!.Append([.. drained.Select(e => new PersistedEdge(e.WorkloadKey, e.Host, e.SeenUnixMs, e.SeenUnixMs))]);
+            foreach (var edge in drained)
+            {
+                LogLearned(_logger, edge.WorkloadKey, edge.Host);
+                if (!_journaledUnwritten.TryGetValue(edge.WorkloadKey, out var list))
+                {
+                    _journaledUnwritten[edge.WorkloadKey] = list = [];
+                }
+
+                list.Add(edge);
+            }
+        }
+
+        // 2. Render and write.
+        var index = _inventory!.Holder.Current;
+        if (keys.Contains(ReconcileAllKey))
+        {
+            ReconcileAll(index);
+        }
+        else
+        {
+            foreach (var key in keys)
+            {
+                if (index.FindWorkload(key) is { } workload)
+                {
+                    WriteWorkload(index, workload);
+                }
+                else
+                {
+                    // Learned for a workload the inventory no longer has: kept in the store and journal only.
+                    _journaledUnwritten.Remove(key);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void ReconcileAll(MeshIndex index)
+    {
+        var desired = DesiredStateBuilder.Build(index, _store, _options.Render, enabledByDefault: true);
+        foreach (var warning in desired.Warnings)
+        {
+            LogRenderWarning(_logger, warning);
+        }
+
+        var keep = new HashSet<(string, string)>();
+        foreach (var d in desired.Sidecars)
+        {
+            keep.Add((d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name));
+            Write(d);
+        }
+
+        foreach (var stored in _sink!.ReadAll().Where(static s => s.IsManaged))
+        {
+            var ns = stored.Sidecar.Metadata.NamespaceProperty;
+            var name = stored.Sidecar.Metadata.Name;
+            if (!keep.Contains((ns, name)) && _sink.Delete(ns, name))
+            {
+                Writes.OnDeleted();
+                LogDeleted(_logger, $"{ns}/{name}");
+            }
+        }
+
+        // Journaled edges of workloads that are gone from the inventory stay in the store, unwritten.
+        _journaledUnwritten.Clear();
+    }
+
+    private void WriteWorkload(MeshIndex index, Workload workload)
+    {
+        var warnings = new List<string>();
+        var desired = DesiredStateBuilder.BuildOne(index, workload, _store.Find(workload.Key), _options.Render, enabledByDefault: true, warnings, out var skip);
+        foreach (var warning in warnings)
+        {
+            LogRenderWarning(_logger, warning);
+        }
+
+        if (desired is not null)
+        {
+            Write(desired);
+        }
+        else if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
+        {
+            Writes.OnDeleted();
+        }
+
+        _journaledUnwritten.Remove(workload.Key);
+    }
+
+    private void Write(DesiredSidecar desired)
+    {
+        try
+        {
+            var result = _sink!.Write(desired.Sidecar);
+            if (result == WriteResult.Written)
+            {
+                Writes.OnWritten();
+            }
+            else
+            {
+                Writes.OnUnchanged();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Writes.OnFailed();
+            LogWriteFailed(_logger, desired.Workload.Key, ex.Message);
+            throw;
+        }
+
+        if (_journaledUnwritten.TryGetValue(desired.Workload.Key, out var edges))
+        {
+            var path = _sink.PathFor(desired.Sidecar.Metadata.NamespaceProperty, desired.Sidecar.Metadata.Name);
+            foreach (var edge in edges)
+            {
+                var latency = Stopwatch.GetElapsedTime(edge.ArrivedTimestamp);
+                Metrics?.ObserveLearnLatency(latency);
+                DependencyPersisted?.Invoke(new DependencyPersisted(edge.WorkloadKey, edge.Host, path, latency));
+            }
+        }
+    }
+
+    private async Task CompactPeriodicallyAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                await Task.Delay(_options.CompactionInterval, _time, _stopping.Token).ConfigureAwait(false);
+                _journal!.Compact(_store);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "inventory loaded: {Workloads} workloads, {Services} services, {Pods} pods")]
+    private static partial void LogInventory(ILogger logger, int workloads, int services, int pods);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "inventory: {Warning}")]
+    private static partial void LogInventoryWarning(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "restored {Edges} learned dependencies of {Workloads} workloads from {StateDirectory}")]
+    private static partial void LogRestored(ILogger logger, int edges, int workloads, string stateDirectory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "learned state: {Problem}")]
+    private static partial void LogJournalProblem(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller ready: als={AlsEndPoint} http={HttpEndPoint} output={OutputDirectory}")]
+    private static partial void LogReady(ILogger logger, string alsEndPoint, string httpEndPoint, string outputDirectory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "learned dependency {Workload} -> {Host}")]
+    private static partial void LogLearned(ILogger logger, string workload, string host);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogRenderWarning(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "removed Sidecar {Sidecar}: its workload no longer gets one")]
+    private static partial void LogDeleted(ILogger logger, string sidecar);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "writing the Sidecar of {Workload} failed (will retry): {Reason}")]
+    private static partial void LogWriteFailed(ILogger logger, string workload, string reason);
+}

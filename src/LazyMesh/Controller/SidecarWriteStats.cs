@@ -1,0 +1,26 @@
+namespace LazyMesh.Controller;
+
+/// <summary>What the controller did to its sink, counted lock-free.</summary>
+public sealed class SidecarWriteStats
+{
+    private long _written;
+    private long _unchanged;
+    private long _deleted;
+    private long _failed;
+
+    public long Written => Interlocked.Read(ref _written);
+
+    public long Unchanged => Interlocked.Read(ref _unchanged);
+
+    public long Deleted => Interlocked.Read(ref _deleted);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    internal void OnWritten() => Interlocked.Increment(ref _written);
+
+    internal void OnUnchanged() => Interlocked.Increment(ref _unchanged);
+
+    internal void OnDeleted() => Interlocked.Increment(ref _deleted);
+
+    internal void OnFailed() => Interlocked.Increment(ref _failed);
+}
