@@ -257,6 +257,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             if (result == WriteResult.Written)
             {
                 Writes.OnWritten();
+                LogWritten(_logger, $"{desired.Sidecar.Metadata.NamespaceProperty}/{desired.Sidecar.Metadata.Name}", desired.LearnedHosts, desired.StaticHosts);
             }
             else
             {
@@ -314,6 +315,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "learned dependency {Workload} -> {Host}")]
     private static partial void LogLearned(ILogger logger, string workload, string host);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "wrote Sidecar {Sidecar} ({Learned} learned hosts, {Static} static)")]
+    private static partial void LogWritten(ILogger logger, string sidecar, int learned, int @static);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogRenderWarning(ILogger logger, string warning);
