@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using k8s;
+using LazyMesh.Inventory;
 using LazyMesh.Istio;
 using LazyMesh.Rendering;
 using YamlDotNet.Core;
@@ -116,9 +117,9 @@ public sealed class DirectorySink
         try
         {
             text = File.ReadAllText(file, Encoding.UTF8);
-            documents = YamlJson.ParseAll(text);
+            documents = YamlJson.ParseAll(text, file);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InventoryException or FormatException)
         {
             problems.Add($"{file}: {e.Message}");
             return;

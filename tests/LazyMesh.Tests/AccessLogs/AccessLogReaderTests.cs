@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using LazyMesh.AccessLogs;
+using LazyMesh.Tests.Support;
 
 namespace LazyMesh.Tests.AccessLogs;
 

@@ -1,4 +1,5 @@
 using LazyMesh.AccessLogs;
+using LazyMesh.Tests.Support;
 
 namespace LazyMesh.Tests.AccessLogs;
 

@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using LazyMesh.AccessLogs;
 using LazyMesh.Als;
 using LazyMesh.Als.Envoy;
+using LazyMesh.Tests.Support;
 using static LazyMesh.Tests.Als.AlsTestMessages;
 
 namespace LazyMesh.Tests.Als;

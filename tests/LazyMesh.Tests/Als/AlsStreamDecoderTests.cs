@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using LazyMesh.AccessLogs;
 using LazyMesh.Als;
 using LazyMesh.Als.Envoy;
+using LazyMesh.Tests.Support;
 using static LazyMesh.Tests.Als.AlsTestMessages;
 
 namespace LazyMesh.Tests.Als;

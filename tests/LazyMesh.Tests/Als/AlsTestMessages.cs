@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using LazyMesh.AccessLogs;
 using LazyMesh.Als;
 using LazyMesh.Als.Envoy;
+using LazyMesh.Tests.Support;
 
 namespace LazyMesh.Tests.Als;
 

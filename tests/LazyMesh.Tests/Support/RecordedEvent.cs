@@ -1,8 +1,8 @@
 using LazyMesh.AccessLogs;
 
-namespace LazyMesh.Tests.AccessLogs;
+namespace LazyMesh.Tests.Support;
 
-/// <summary>A heap copy of an <see cref="AccessEvent"/> for assertions.</summary>
+/// <summary>An <see cref="AccessEvent"/> copied to strings, to compare after the call.</summary>
 public sealed record RecordedEvent(
     AccessProtocol Protocol,
     string UpstreamCluster,
@@ -10,7 +10,9 @@ public sealed record RecordedEvent(
     string SourceAddress,
     string OriginalDestinationAddress,
     int OriginalDestinationPort,
-    long StartTimeUnixMs)
+    long StartTimeUnixMs,
+    string SenderPodAddress = "",
+    bool ViaFallback = false)
 {
     public static RecordedEvent From(scoped in AccessEvent e) => new(
         e.Protocol,
@@ -19,5 +21,7 @@ public sealed record RecordedEvent(
         e.SourceAddress.ToString(),
         e.OriginalDestinationAddress.ToString(),
         e.OriginalDestinationPort,
-        e.StartTimeUnixMs);
+        e.StartTimeUnixMs,
+        e.SenderPodAddress.ToString(),
+        e.ViaFallback);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using LazyMesh.AccessLogs;
 
-namespace LazyMesh.Tests.Als;
+namespace LazyMesh.Tests.Support;
 
 /// <summary>Thread-safe sink that records events and lets a test await a count.</summary>
 public sealed class RecordingSink : IAccessEventSink
@@ -11,7 +11,7 @@ public sealed class RecordingSink : IAccessEventSink
     private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private int _count;
 
-    public IReadOnlyCollection<RecordedEvent> Events => _events;
+    public IReadOnlyList<RecordedEvent> Events => [.. _events];
 
     public int Count => Volatile.Read(ref _count);
 
