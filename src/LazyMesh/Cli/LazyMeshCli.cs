@@ -13,6 +13,7 @@ public static class LazyMeshCli
         ReportCommand.Create(),
         ControllerCommand.Create(),
         ReplayCommand.Create(),
+        CrdCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

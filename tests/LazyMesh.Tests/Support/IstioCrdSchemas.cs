@@ -191,8 +191,9 @@ public static class IstioCrdSchemas
 
     private static IReadOnlyList<JsonObject> LoadCrds()
     {
+        // Istio's own CRDs, and LazyMesh's (as `lazymesh crd` prints them).
         var path = RepoPaths.IstioCrds();
-        return [.. YamlJson.ParseAll(File.ReadAllText(path)).OfType<JsonObject>()
+        return [.. YamlJson.ParseAll(File.ReadAllText(path)).Concat(YamlJson.ParseAll(LazyMesh.Cli.CrdCommand.Manifest())).OfType<JsonObject>()
             .Where(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition")];
     }
 }
