@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>Routes Kubernetes REST requests to the store, applying fault injection and counting requests.</summary>
 internal sealed class ApiHandler(KubeTestServer server)
@@ -55,6 +55,10 @@ internal sealed class ApiHandler(KubeTestServer server)
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
             // Client went away.
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or KeyNotFoundException or InvalidCastException or ArgumentException)
+        {
+            await WriteStatusAsync(ctx, new KubeApiException(500, "InternalError", $"an error on the server (\"{e.GetType().Name}: {e.Message}\") has prevented the request from succeeding"));
         }
     }
 

@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// Thread-safe fault switches of a <see cref="KubeTestServer"/>. Counted faults are consumed by the requests

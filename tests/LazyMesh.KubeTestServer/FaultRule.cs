@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>Fail the next <see cref="Remaining"/> matching requests with <see cref="StatusCode"/>.</summary>
 internal sealed class FaultRule(int remaining, int statusCode, Func<KubeRequestInfo, bool>? match, TimeSpan? retryAfter)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// A parsed field selector: comma-separated <c>path=value</c>, <c>path==value</c> or <c>path!=value</c>, where

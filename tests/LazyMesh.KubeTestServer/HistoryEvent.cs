@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>A committed change: ADDED, MODIFIED or DELETED, with the revision before (if any) and after.</summary>
 internal sealed record HistoryEvent(long ResourceVersion, string Type, StoredObject? Old, StoredObject New)

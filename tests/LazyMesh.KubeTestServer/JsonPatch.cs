@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>JSON patch (RFC 6902): add, remove, replace, move, copy, test.</summary>
 internal static class JsonPatch

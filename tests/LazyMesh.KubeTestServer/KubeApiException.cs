@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>An API error that the server turns into a <c>v1.Status</c> response.</summary>
 internal sealed class KubeApiException(int code, string reason, string message, JsonObject? details = null) : Exception(message)

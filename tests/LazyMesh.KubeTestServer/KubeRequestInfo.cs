@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>What a request is, for fault predicates and statistics.</summary>
 /// <param name="Method">HTTP method.</param>

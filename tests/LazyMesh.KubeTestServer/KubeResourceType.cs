@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// A resource the test API server serves. All <see cref="Versions"/> share one storage; an object read
@@ -19,6 +19,12 @@ public sealed record KubeResourceType(
     bool Namespaced,
     bool HasStatusSubresource)
 {
+    /// <summary>
+    /// Whether DELETE answers with the deleted object (as pods and services do) rather than a Success Status
+    /// (deployments, leases, ...). Typed client delete methods deserialize into whichever the real API returns.
+    /// </summary>
+    public bool DeleteReturnsObject { get; init; }
+
     /// <summary>Kind of the list object, e.g. PodList.</summary>
     public string ListKind => Kind + "List";
 

@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>Settings of a <see cref="KubeTestServer"/>.</summary>
 public sealed class KubeTestServerOptions

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// A parsed label selector: <c>a=b</c>, <c>a==b</c>, <c>a!=b</c>, <c>a</c>, <c>!a</c>, <c>a in (x,y)</c>,

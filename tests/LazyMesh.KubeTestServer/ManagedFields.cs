@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// Field ownership of one object, read from and written to <c>metadata.managedFields</c>, and the

@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>One managedFields entry: the fields a manager owns through one operation and subresource.</summary>
 internal sealed class ManagedFieldsEntry(string manager, string operation, string subresource, string apiVersion, string time)

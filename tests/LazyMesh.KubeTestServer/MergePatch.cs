@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>JSON merge patch (RFC 7386). Also used for strategic merge patch, whose list merging is not modelled.</summary>
 internal static class MergePatch

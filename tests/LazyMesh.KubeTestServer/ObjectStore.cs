@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// The object store: one global resourceVersion counter, objects as JSON, a bounded event history for watch
@@ -85,7 +85,7 @@ internal sealed class ObjectStore
         {
             var listRv = _resourceVersion;
             var items = _objects.Values
-                .Where(o => o.Type == type && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
+                .Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
                 .OrderBy(o => o.Key.Namespace, StringComparer.Ordinal)
                 .ThenBy(o => o.Key.Name, StringComparer.Ordinal)
                 .ToList();
@@ -284,7 +284,7 @@ internal sealed class ObjectStore
             propagation = string.IsNullOrEmpty(propagation) ? "Background" : propagation;
             if (dryRun)
             {
-                return (KubeStatus.Success(type, name, old.Uid).ToJsonString(), 200);
+                return (type.DeleteReturnsObject ? old.JsonFor(version) : KubeStatus.Success(type, name, old.Uid).ToJsonString(), 200);
             }
 
             if (HasFinalizers(old.Node))
@@ -298,8 +298,8 @@ internal sealed class ObjectStore
                 return (MarkDeleting(old).JsonFor(version), 202);
             }
 
-            RemoveObject(old, propagation);
-            return (KubeStatus.Success(type, name, old.Uid).ToJsonString(), 200);
+            var deleted = RemoveObject(old, propagation);
+            return (type.DeleteReturnsObject ? deleted.JsonFor(version) : KubeStatus.Success(type, name, old.Uid).ToJsonString(), 200);
         }
     }
 
@@ -308,7 +308,7 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             var victims = _objects.Values
-                .Where(o => o.Type == type && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
+                .Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
                 .OrderBy(o => o.Key.Namespace, StringComparer.Ordinal).ThenBy(o => o.Key.Name, StringComparer.Ordinal)
                 .ToList();
             var deleted = new List<string>();
@@ -421,7 +421,7 @@ internal sealed class ObjectStore
             SetOrRemove(meta, field, oldMeta[field]);
         }
 
-        var generation = oldMeta["generation"]?.GetValue<long>() ?? 1;
+        var generation = oldMeta["generation"] is { } g ? long.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 1L;
         meta["generation"] = SpecChanged(type, old.Node, obj) ? generation + 1 : generation;
         if (managed is null)
         {
@@ -483,7 +483,7 @@ internal sealed class ObjectStore
         return stored;
     }
 
-    private void RemoveObject(StoredObject obj, string propagation)
+    private StoredObject RemoveObject(StoredObject obj, string propagation)
     {
         var deleted = Commit(obj.Type, obj.Key, "DELETED", obj, (JsonObject)obj.Node.DeepClone());
         if (obj.Type.Group.Length == 0 && obj.Type.Plural == "namespaces")
@@ -528,6 +528,8 @@ internal sealed class ObjectStore
                 Cascade(current, "Background");
             }
         }
+
+        return deleted;
     }
 
     private void Cascade(StoredObject obj, string propagation)
@@ -554,6 +556,8 @@ internal sealed class ObjectStore
         meta["deletionGracePeriodSeconds"] = 0;
         return Commit(obj.Type, obj.Key, "MODIFIED", obj, updated);
     }
+
+    private static bool Same(StoredObject obj, KubeResourceType type) => obj.Key.Group == type.Group && obj.Key.Plural == type.Plural;
 
     private static List<string> OwnerUids(JsonObject node) =>
         node["metadata"]?["ownerReferences"] is JsonArray refs
@@ -605,7 +609,7 @@ internal sealed class ObjectStore
 
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Now();
-        meta["generation"] = 1;
+        meta["generation"] = 1L;
         if (type.HasStatusSubresource)
         {
             obj.Remove("status");

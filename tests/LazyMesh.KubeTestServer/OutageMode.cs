@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>How the server behaves during an outage.</summary>
 public enum OutageMode

@@ -1,4 +1,4 @@
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>The patch formats the server accepts (apply is handled separately).</summary>
 internal enum PatchKind

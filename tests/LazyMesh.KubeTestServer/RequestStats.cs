@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// Counts of API requests that reached the server (including ones failed by fault injection), by verb and

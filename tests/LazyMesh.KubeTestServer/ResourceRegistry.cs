@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>The resources a <see cref="KubeTestServer"/> knows, looked up by group, version and plural.</summary>
 internal sealed class ResourceRegistry
@@ -11,8 +11,8 @@ internal sealed class ResourceRegistry
     public ResourceRegistry()
     {
         Register(new("", ["v1"], "namespaces", "Namespace", Namespaced: false, HasStatusSubresource: true));
-        Register(new("", ["v1"], "services", "Service", Namespaced: true, HasStatusSubresource: true));
-        Register(new("", ["v1"], "pods", "Pod", Namespaced: true, HasStatusSubresource: true));
+        Register(new("", ["v1"], "services", "Service", Namespaced: true, HasStatusSubresource: true) { DeleteReturnsObject = true });
+        Register(new("", ["v1"], "pods", "Pod", Namespaced: true, HasStatusSubresource: true) { DeleteReturnsObject = true });
         Register(new("", ["v1"], "events", "Event", Namespaced: true, HasStatusSubresource: false));
         Register(new("", ["v1"], "configmaps", "ConfigMap", Namespaced: true, HasStatusSubresource: false));
         Register(new("", ["v1"], "serviceaccounts", "ServiceAccount", Namespaced: true, HasStatusSubresource: false));

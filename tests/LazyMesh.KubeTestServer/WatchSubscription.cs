@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>
 /// One open watch: filters committed events and queues the newline-delimited JSON lines to send.
@@ -23,14 +23,14 @@ internal sealed class WatchSubscription(KubeResourceType type, string version, s
     public bool AbortRequested { get; private set; }
 
     public bool Matches(StoredObject obj) =>
-        obj.Type == Type
+        obj.Key.Group == Type.Group && obj.Key.Plural == Type.Plural
         && (ns is null || obj.Key.Namespace == ns)
         && labels.Matches(obj.Labels)
         && fields.Matches(obj.Node);
 
     public void Offer(HistoryEvent ev)
     {
-        if (ev.Resource != Type)
+        if (ev.New.Key.Group != Type.Group || ev.New.Key.Plural != Type.Plural)
         {
             return;
         }

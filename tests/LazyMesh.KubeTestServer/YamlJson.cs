@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace LazyMesh.KubeTestServer;
+namespace LazyMesh.KubeTesting;
 
 /// <summary>Parses a request body that is JSON or YAML (server-side apply bodies may be either) into a JSON node.</summary>
 internal static class YamlJson
