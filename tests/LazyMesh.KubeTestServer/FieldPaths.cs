@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace LazyMesh.KubeTesting;
 
 /// <summary>
-/// Field paths at the granularity the server tracks ownership: each child of a top-level object field
+/// Field paths at the granularity the server tracks ownership (a simplification of structured-merge-diff's
+/// full field sets): each child of a top-level object field
 /// (<c>spec.replicas</c>, <c>data.key</c>, <c>status.conditions</c>), a top-level field that is not an object,
 /// each label and annotation, and <c>metadata.ownerReferences</c> / <c>metadata.finalizers</c> as wholes.
 /// A path is its segments joined by '\n'.
@@ -67,8 +68,9 @@ internal static class FieldPaths
                 continue;
             }
 
-            if (value is JsonObject child && child.Count > 0)
+            if (value is JsonObject child)
             {
+                // An empty map owns nothing: applying {} must not wipe fields other managers own.
                 foreach (var (childKey, _) in child)
                 {
                     paths.Add(Join(key, childKey));
