@@ -137,6 +137,11 @@ public sealed class KubeTestServer : IAsyncDisposable
     /// <summary>Stops the server and ends open watches.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         Store.StopWatches(abort: false);
         await _lifecycle.WaitAsync();
@@ -150,7 +155,6 @@ public sealed class KubeTestServer : IAsyncDisposable
         }
 
         _outageEnded.TrySetResult();
-        _stopping.Dispose();
     }
 
     internal async Task StartOutageAsync(TimeSpan? duration, OutageMode mode)

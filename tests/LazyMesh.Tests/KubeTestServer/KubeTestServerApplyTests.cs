@@ -161,6 +161,36 @@ public sealed class KubeTestServerApplyTests
         Assert.Contains(entries, e => e!["manager"]!.GetValue<string>() == "ctl-status" && e["subresource"]?.GetValue<string>() == "status");
     }
 
+    [Fact]
+    public async Task Apply_accepts_a_yaml_body()
+    {
+        await using var server = await StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        const string yaml = """
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata:
+              name: default
+              labels:
+                lazymesh.io/managed: "true"
+            spec:
+              egress:
+              - hosts: ["./*", "istio-system/*"]
+              outboundTrafficPolicy:
+                mode: REGISTRY_ONLY
+            """;
+        using var content = new StringContent(yaml);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/apply-patch+yaml");
+
+        using var response = await http.PatchAsync("apis/networking.istio.io/v1/namespaces/shop/sidecars/default?fieldManager=lazymesh", content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stored = server.GetStoredObject("networking.istio.io", "sidecars", "shop", "default")!;
+        Assert.Equal("true", stored["metadata"]!["labels"]!["lazymesh.io/managed"]!.GetValue<string>());
+        Assert.Equal("istio-system/*", stored["spec"]!["egress"]![0]!["hosts"]![1]!.GetValue<string>());
+        Assert.Equal("REGISTRY_ONLY", stored["spec"]!["outboundTrafficPolicy"]!["mode"]!.GetValue<string>());
+    }
+
     private static Task<V1ConfigMap> ApplyConfigMapAsync(k8s.Kubernetes client, string manager, JsonObject data, JsonObject? labels = null, bool force = false)
     {
         var meta = new JsonObject { ["name"] = "cm" };
