@@ -1,0 +1,23 @@
+namespace LazyMesh.KubeTesting;
+
+/// <summary>Settings of a <see cref="KubeTestServer"/>.</summary>
+public sealed class KubeTestServerOptions
+{
+    /// <summary>How often a watch opened with allowWatchBookmarks=true gets a BOOKMARK (a real server: about a minute).</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many events the watch history keeps; a watch from a resourceVersion older than that gets 410 Gone.</summary>
+    public int HistoryCapacity { get; init; } = 10_000;
+
+    /// <summary>
+    /// Reject creating a namespaced object whose namespace does not exist (404), as the real NamespaceLifecycle
+    /// admission does. Off by default so tests need not create namespaces first.
+    /// </summary>
+    public bool EnforceNamespaceExistence { get; init; }
+
+    /// <summary>Namespaces that exist when the server starts.</summary>
+    public IReadOnlyList<string> InitialNamespaces { get; init; } = ["default", "kube-system"];
+
+    /// <summary>Fixed port to listen on; 0 (the default) picks a free one.</summary>
+    public int Port { get; init; }
+}
