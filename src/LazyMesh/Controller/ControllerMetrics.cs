@@ -14,7 +14,7 @@ public sealed class ControllerMetrics
 {
     private readonly Histogram _learnLatency;
 
-    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats writes, InventoryWatcher inventory)
+    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats writes, IInventorySource inventory)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);

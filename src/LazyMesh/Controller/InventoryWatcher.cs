@@ -9,7 +9,7 @@ namespace LazyMesh.Controller;
 /// (after the files have been quiet for a moment). A reload that fails keeps the previous index and is
 /// logged with the file and line at fault.
 /// </summary>
-public sealed partial class InventoryWatcher : IDisposable
+public sealed partial class InventoryWatcher : IInventorySource
 {
     private readonly IReadOnlyList<string> _paths;
     private readonly MeshOptions _meshOptions;
