@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 
 namespace LazyMesh.Bench;
 
-/// <summary>Lines per second from the mean time of a benchmark that processes <c>lines</c> lines per operation.</summary>
+/// <summary>Lines per second from the median time (robust on a shared, noisy machine) of a benchmark that processes <c>lines</c> lines per operation.</summary>
 public sealed class LinesPerSecondColumn(long lines) : IColumn
 {
     public string Id => nameof(LinesPerSecondColumn);
@@ -22,17 +22,17 @@ public sealed class LinesPerSecondColumn(long lines) : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => $"Lines per second: {lines:N0} / Mean";
+    public string Legend => $"Lines per second: {lines:N0} / Median";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         var report = summary[benchmarkCase];
-        if (report?.ResultStatistics is not { } stats || stats.Mean <= 0)
+        if (report?.ResultStatistics is not { } stats || stats.Median <= 0)
         {
             return "NA";
         }
 
-        return (lines / (stats.Mean / 1e9)).ToString("N0", CultureInfo.InvariantCulture);
+        return (lines / (stats.Median / 1e9)).ToString("N0", CultureInfo.InvariantCulture);
     }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
