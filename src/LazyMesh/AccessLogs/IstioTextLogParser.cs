@@ -112,7 +112,13 @@ public static class IstioTextLogParser
         }
 
         int pos = close + 1;
-        if (!TryQuoted(line, ref pos, Request, nextQuoted: false, out var request, out error)
+        ReadOnlySpan<char> request, authority, cluster, downstreamLocal, downstreamRemote;
+        if (line.Length <= TextLineMasks.MaxChars
+            && TryFields(line, pos, out request, out authority, out cluster, out downstreamLocal, out downstreamRemote))
+        {
+            // The common shape, found with bit scans.
+        }
+        else if (!TryQuoted(line, ref pos, Request, nextQuoted: false, out request, out error)
             || !TryNumber(line, ref pos, ResponseCode, out error)
             || !TryToken(line, ref pos, ResponseFlags, out _, out error)
             || !TryToken(line, ref pos, ResponseCodeDetails, out _, out error)
@@ -125,12 +131,12 @@ public static class IstioTextLogParser
             || !TryQuoted(line, ref pos, ForwardedFor, nextQuoted: true, out _, out error)
             || !TryQuoted(line, ref pos, UserAgent, nextQuoted: true, out _, out error)
             || !TryQuoted(line, ref pos, RequestId, nextQuoted: true, out _, out error)
-            || !TryQuoted(line, ref pos, Authority, nextQuoted: true, out var authority, out error)
+            || !TryQuoted(line, ref pos, Authority, nextQuoted: true, out authority, out error)
             || !TryQuoted(line, ref pos, UpstreamHost, nextQuoted: false, out _, out error)
-            || !TryToken(line, ref pos, UpstreamCluster, out var cluster, out error)
+            || !TryToken(line, ref pos, UpstreamCluster, out cluster, out error)
             || !TryToken(line, ref pos, UpstreamLocalAddress, out _, out error)
-            || !TryToken(line, ref pos, DownstreamLocalAddress, out var downstreamLocal, out error)
-            || !TryToken(line, ref pos, DownstreamRemoteAddress, out var downstreamRemote, out error))
+            || !TryToken(line, ref pos, DownstreamLocalAddress, out downstreamLocal, out error)
+            || !TryToken(line, ref pos, DownstreamRemoteAddress, out downstreamRemote, out error))
         {
             return AccessLogLineKind.Malformed;
         }
@@ -147,6 +153,141 @@ public static class IstioTextLogParser
         accessEvent.OriginalDestinationPort = destinationPort;
         accessEvent.StartTimeUnixMs = startMs;
         return AccessLogLineKind.Parsed;
+    }
+
+    /// <summary>
+    /// The fields after START_TIME of a line in the common shape, located with <see cref="TextLineMasks"/>: single spaces
+    /// between fields, and every quoted value closed by its first quote followed by the separator the next field
+    /// expects (so no stray quotes inside). False for anything else, and the scalar field loop then decides (and
+    /// names the problem), so both paths accept the same lines with the same fields.
+    /// </summary>
+    private static bool TryFields(
+        ReadOnlySpan<char> line,
+        int pos,
+        out ReadOnlySpan<char> request,
+        out ReadOnlySpan<char> authority,
+        out ReadOnlySpan<char> cluster,
+        out ReadOnlySpan<char> downstreamLocal,
+        out ReadOnlySpan<char> downstreamRemote)
+    {
+        request = authority = cluster = downstreamLocal = downstreamRemote = default;
+        int words = TextLineMasks.Words(line.Length);
+        Span<ulong> masks = stackalloc ulong[2 * words];
+        var spaces = masks[..words];
+        var quotes = masks[words..];
+        TextLineMasks.Build(line, spaces, quotes);
+
+        // pos is just after ']': a single space, then the quoted request line.
+        if (pos >= line.Length || line[pos] != ' ')
+        {
+            return false;
+        }
+
+        pos++;
+        return FastQuoted(line, quotes, ref pos, nextQuoted: false, out request)
+            && FastNumber(line, spaces, ref pos)
+            && FastToken(line, spaces, ref pos, out _)
+            && FastToken(line, spaces, ref pos, out _)
+            && FastToken(line, spaces, ref pos, out _)
+            && FastQuoted(line, quotes, ref pos, nextQuoted: false, out _)
+            && FastNumber(line, spaces, ref pos)
+            && FastNumber(line, spaces, ref pos)
+            && FastNumber(line, spaces, ref pos)
+            && FastToken(line, spaces, ref pos, out _)
+            && FastQuoted(line, quotes, ref pos, nextQuoted: true, out _)
+            && FastQuoted(line, quotes, ref pos, nextQuoted: true, out _)
+            && FastQuoted(line, quotes, ref pos, nextQuoted: true, out _)
+            && FastQuoted(line, quotes, ref pos, nextQuoted: true, out authority)
+            && FastQuoted(line, quotes, ref pos, nextQuoted: false, out _)
+            && FastToken(line, spaces, ref pos, out cluster)
+            && FastToken(line, spaces, ref pos, out _)
+            && FastToken(line, spaces, ref pos, out downstreamLocal)
+            && FastLastToken(line, spaces, pos, out downstreamRemote);
+    }
+
+    /// <summary>A non-empty token at <paramref name="pos"/> ending at a space (not at the end of the line); pos moves past the space.</summary>
+    private static bool FastToken(ReadOnlySpan<char> line, scoped ReadOnlySpan<ulong> spaces, scoped ref int pos, out ReadOnlySpan<char> value)
+    {
+        int end = TextLineMasks.Next(spaces, pos);
+        if (end <= pos)
+        {
+            value = default;
+            return false;
+        }
+
+        value = line[pos..end];
+        pos = end + 1;
+        return true;
+    }
+
+    /// <summary>DOWNSTREAM_REMOTE_ADDRESS: a non-empty token ending at a space or at the end of the line.</summary>
+    private static bool FastLastToken(ReadOnlySpan<char> line, scoped ReadOnlySpan<ulong> spaces, int pos, out ReadOnlySpan<char> value)
+    {
+        value = default;
+        if (pos >= line.Length)
+        {
+            return false;
+        }
+
+        int end = TextLineMasks.Next(spaces, pos);
+        if (end < 0)
+        {
+            end = line.Length;
+        }
+
+        if (end == pos)
+        {
+            return false;
+        }
+
+        value = line[pos..end];
+        return true;
+    }
+
+    private static bool FastNumber(ReadOnlySpan<char> line, scoped ReadOnlySpan<ulong> spaces, scoped ref int pos)
+    {
+        if (!FastToken(line, spaces, ref pos, out var value))
+        {
+            return false;
+        }
+
+        if (value is "-")
+        {
+            return true;
+        }
+
+        foreach (char c in value)
+        {
+            if ((uint)(c - '0') > 9)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A quoted value at <paramref name="pos"/> whose first inner quote closes it: followed by a space and then a
+    /// quote exactly when <paramref name="nextQuoted"/>. pos moves past the space.
+    /// </summary>
+    private static bool FastQuoted(ReadOnlySpan<char> line, scoped ReadOnlySpan<ulong> quotes, scoped ref int pos, bool nextQuoted, out ReadOnlySpan<char> value)
+    {
+        value = default;
+        if (pos >= line.Length || line[pos] != '"')
+        {
+            return false;
+        }
+
+        int close = TextLineMasks.Next(quotes, pos + 1);
+        if (close < 0 || close + 2 >= line.Length || line[close + 1] != ' ' || (line[close + 2] == '"') != nextQuoted)
+        {
+            return false;
+        }
+
+        value = line[(pos + 1)..close];
+        pos = close + 2;
+        return true;
     }
 
     /// <summary><c>- - -</c> (or any request line whose method and protocol are both <c>-</c>) is a TCP connection.</summary>
