@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LazyMesh.Rendering;
 
 namespace LazyMesh.Demo;
 
@@ -35,7 +36,8 @@ public static class DemoInventory
             var ns = $"team-{i % 20:D2}";
             if (i < 20)
             {
-                Namespace(yaml, ns);
+                // Only Bookinfo is lazy in the demo; the rest of the mesh keeps full configuration.
+                Namespace(yaml, ns, lazy: false);
             }
 
             var name = $"svc-{i:D4}";
@@ -48,13 +50,13 @@ public static class DemoInventory
         return yaml.ToString();
     }
 
-    private static void Namespace(StringBuilder yaml, string name) => yaml.Append(CultureInfo.InvariantCulture, $"""
+    private static void Namespace(StringBuilder yaml, string name, bool lazy = true) => yaml.Append(CultureInfo.InvariantCulture, $"""
         ---
         apiVersion: v1
         kind: Namespace
         metadata:
           name: {name}
-
+        {(lazy ? string.Empty : $"  annotations:\n    {LazyMeshMetadata.EnabledKey}: \"false\"\n")}
         """);
 
     private static void Service(StringBuilder yaml, string ns, string name, string clusterIp, string app, (string Name, int Port)[] ports, int? targetPort)
@@ -118,7 +120,7 @@ public static class DemoInventory
                 matchLabels:
                   app: {app}
                   version: {version}
-                  pod-template-hash: {templateHash}
+                  pod-template-hash: "{templateHash}"
 
             """);
         for (var i = 0; i < podIps.Length; i++)
@@ -133,7 +135,7 @@ public static class DemoInventory
                   labels:
                     app: {app}
                     version: {version}
-                    pod-template-hash: {templateHash}
+                    pod-template-hash: "{templateHash}"
                   ownerReferences:
                   - apiVersion: apps/v1
                     kind: ReplicaSet
