@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Grpc.Net.Client;
 using LazyMesh.AccessLogs;
 using LazyMesh.Als.Envoy;
@@ -92,6 +93,13 @@ public sealed class AlsReplayClient : IDisposable
     }
 
     public void Dispose() => _channel.Dispose();
+
+    /// <summary>
+    /// Opens one long-lived client stream for callers that send batches as they come (the fallback's reporter):
+    /// build each message with <see cref="BuildMessage"/>, the identifier only in the stream's first.
+    /// </summary>
+    internal AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse> OpenStream(CancellationToken cancellationToken) =>
+        _client.StreamAccessLogs(cancellationToken: cancellationToken);
 
     internal StreamAccessLogsMessage BuildMessage(IReadOnlyList<ReplayEntry> batch, bool includeIdentifier)
     {
