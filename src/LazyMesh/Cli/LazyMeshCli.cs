@@ -11,6 +11,7 @@ public static class LazyMeshCli
     {
         RecommendCommand.Create(),
         ReportCommand.Create(),
+        FallbackCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

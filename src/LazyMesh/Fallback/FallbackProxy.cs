@@ -108,8 +108,13 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
 
-            // Cleartext Http1AndHttp2: Kestrel reads the first bytes and serves HTTP/2 prior knowledge (h2c) or HTTP/1.1.
-            kestrel.Listen(_options.Listen, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            // Cleartext Http1AndHttp2 alone would be HTTP/1.1 only; the detection middleware adds h2c prior knowledge.
+            kestrel.AllowAlternateSchemes = true;
+            kestrel.Listen(_options.Listen, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(H2cPriorKnowledgeDetection.Middleware);
+            });
             kestrel.Listen(_options.AdminListen, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddLogging();

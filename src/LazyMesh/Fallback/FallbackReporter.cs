@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using LazyMesh.AccessLogs;
 using LazyMesh.Als;
 using LazyMesh.Als.Envoy;
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
