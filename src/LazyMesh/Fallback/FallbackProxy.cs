@@ -100,6 +100,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             throw new InvalidOperationException("The fallback proxy is already started.");
         }
 
+        ListenOptions? proxyListen = null, adminListen = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -112,10 +113,15 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             kestrel.AllowAlternateSchemes = true;
             kestrel.Listen(_options.Listen, listen =>
             {
+                proxyListen = listen;
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.Use(H2cPriorKnowledgeDetection.Middleware);
             });
-            kestrel.Listen(_options.AdminListen, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(_options.AdminListen, listen =>
+            {
+                adminListen = listen;
+                listen.Protocols = HttpProtocols.Http1;
+            });
         });
         builder.Services.AddLogging();
         builder.Services.AddSingleton(_loggerFactory);
@@ -127,9 +133,9 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
 
-        var ports = app.Urls.Select(u => new Uri(u).Port).ToList();
-        _bound = new IPEndPoint(_options.Listen.Address, _options.Listen.Port != 0 ? _options.Listen.Port : ports.First(p => p != _options.AdminListen.Port || _options.AdminListen.Port == 0));
-        _adminBound = new IPEndPoint(_options.AdminListen.Address, _options.AdminListen.Port != 0 ? _options.AdminListen.Port : ports.First(p => p != _bound.Port));
+        // Kestrel writes the bound endpoint (the real port when 0 was asked for) back into each ListenOptions.
+        _bound = proxyListen!.IPEndPoint!;
+        _adminBound = adminListen!.IPEndPoint!;
         _ownAddresses = OwnAddresses(_options.Listen.Address);
         LogListening(_bound, _adminBound);
     }
