@@ -101,6 +101,12 @@ public sealed class AlsReplayClient : IDisposable
     internal AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse> OpenStream(CancellationToken cancellationToken) =>
         _client.StreamAccessLogs(cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Waits until the channel has a connection. A client-streaming write does not fail when nobody listens (it is
+    /// buffered), so a sender that must not lose entries connects first.
+    /// </summary>
+    internal Task ConnectAsync(CancellationToken cancellationToken) => _channel.ConnectAsync(cancellationToken);
+
     internal StreamAccessLogsMessage BuildMessage(IReadOnlyList<ReplayEntry> batch, bool includeIdentifier)
     {
         var message = new StreamAccessLogsMessage();

@@ -223,6 +223,7 @@ public sealed partial class FallbackReporter : IAsyncDisposable
             if (call is null || call.ResponseAsync.IsCompleted)
             {
                 CloseStream();
+                await ConnectAsync(cancellationToken).ConfigureAwait(false);
                 call = _call = _client.OpenStream(_stopping.Token);
                 first = true;
             }
@@ -237,6 +238,20 @@ public sealed partial class FallbackReporter : IAsyncDisposable
         }
 
         return written;
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            await _client.ConnectAsync(connect.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"no connection to the controller's ALS endpoint within {_options.ConnectTimeout.TotalSeconds} s");
+        }
     }
 
     private void CloseStream()

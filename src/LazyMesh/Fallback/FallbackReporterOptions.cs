@@ -18,6 +18,9 @@ public sealed class FallbackReporterOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Opening a stream fails when no connection to the controller is ready within this long.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The stream's node id; the controller treats <c>lazymesh-fallback</c> and <c>lazymesh-fallback~...</c> as the fallback.</summary>
     public string NodeId { get; set; } = AlsStreamDecoder.FallbackMarker + "~" + Environment.MachineName;
 
