@@ -224,13 +224,17 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         }
 
         StripLazyMeshHeaders(headers);
+        var caller = _reporter is null ? null : FallbackDestinationResolver.CallerAddress(request);
+        var transformer = new FallbackTransformer(
+            destination.HostHeader,
+            caller is null ? null : status => _reporter!.Report(caller, destination, request.Authority, request.OriginalDestination, status));
         var config = HttpProtocol.IsHttp2(context.Request.Protocol) ? _http2Config : _http1Config;
         var error = await _forwarder!.SendAsync(
             context,
             "http://" + FallbackDestinationResolver.FormatHostPort(host, port),
             _client,
             config,
-            new FallbackTransformer(destination.HostHeader)).ConfigureAwait(false);
+            transformer).ConfigureAwait(false);
 
         Metrics.ForwardDuration.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
         if (error == ForwarderError.None)
@@ -243,9 +247,10 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             LogForwardFailed(destination.Cluster, host, port, error, context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
         }
 
-        if (_reporter is not null && FallbackDestinationResolver.CallerAddress(request) is { } caller)
+        // No upstream response (connect failure, timeout): still a dependency, reported with the 502/504 sent.
+        if (caller is not null && !transformer.Responded)
         {
-            _reporter.Report(caller, destination, request.Authority, request.OriginalDestination, context.Response.StatusCode);
+            _reporter!.Report(caller, destination, request.Authority, request.OriginalDestination, context.Response.StatusCode);
         }
     }
 
