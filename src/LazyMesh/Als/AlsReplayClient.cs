@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Grpc.Net.Client;
 using LazyMesh.AccessLogs;
 using LazyMesh.Als.Envoy;
@@ -92,6 +93,19 @@ public sealed class AlsReplayClient : IDisposable
     }
 
     public void Dispose() => _channel.Dispose();
+
+    /// <summary>
+    /// Opens one long-lived client stream for callers that send batches as they come (the fallback's reporter):
+    /// build each message with <see cref="BuildMessage"/>, the identifier only in the stream's first.
+    /// </summary>
+    internal AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse> OpenStream(CancellationToken cancellationToken) =>
+        _client.StreamAccessLogs(cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Waits until the channel has a connection. A client-streaming write does not fail when nobody listens (it is
+    /// buffered), so a sender that must not lose entries connects first.
+    /// </summary>
+    internal Task ConnectAsync(CancellationToken cancellationToken) => _channel.ConnectAsync(cancellationToken);
 
     internal StreamAccessLogsMessage BuildMessage(IReadOnlyList<ReplayEntry> batch, bool includeIdentifier)
     {
