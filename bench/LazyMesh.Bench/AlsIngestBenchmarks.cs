@@ -8,7 +8,7 @@ namespace LazyMesh.Bench;
 
 /// <summary>
 /// Target 1 (issue: ALS): the server's per-entry hot path on one thread: <see cref="AlsStreamDecoder"/> over
-/// pre-encoded messages of 100 entries from 100 sidecars (one decoder per stream, identifier already received)
+/// pre-encoded messages of 100 entries from 1,000 sidecars (one decoder per stream, identifier already received)
 /// of a 1,000-workload / 500-service mesh, into an <see cref="EdgeLearner"/> over a real <see cref="MeshIndex"/> and
 /// <see cref="DependencyStore"/> that already holds every steady-state edge. <see cref="NewEdgePercent"/> of the
 /// entries carry an edge the store does not have (forgotten again before each iteration, so they stay new).
@@ -17,7 +17,7 @@ namespace LazyMesh.Bench;
 [MemoryDiagnoser]
 public class AlsIngestBenchmarks
 {
-    private const int Senders = 100;
+    private const int Senders = 1000;
     private const int MessagesPerSender = 2;
     private const int EntriesPerMessage = 100;
     private const int TotalEntries = Senders * MessagesPerSender * EntriesPerMessage;
