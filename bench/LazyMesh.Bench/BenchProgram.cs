@@ -6,18 +6,28 @@ namespace LazyMesh.Bench;
 public static class BenchProgram
 {
     /// <summary>
-    /// BenchmarkDotNet's switcher, or <c>generate-log --lines N --out FILE [--inventory FILE]</c>: writes a
+    /// BenchmarkDotNet's switcher, or a tool named by the first argument: <c>als-load</c>, <c>als-server</c> (its
+    /// child process), <c>controller-latency</c>, <c>store-memory</c>, or <c>generate-log --lines N --out FILE [--inventory FILE]</c>: writes a
     /// <see cref="SyntheticMesh"/> TEXT access log (and its inventory) for load runs such as bench/recommend-memory.sh.
     /// </summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "generate-log")
+        switch (args.FirstOrDefault())
         {
-            return GenerateLog(args[1..]);
+            case "generate-log":
+                return GenerateLog(args[1..]);
+            case "als-load":
+                return await AlsLoadTool.RunAsync(args[1..]);
+            case "als-server":
+                return await AlsLoadServer.RunAsync(args[1..]);
+            case "controller-latency":
+                return await ControllerLatencyTool.RunAsync(args[1..]);
+            case "store-memory":
+                return StoreMemoryTool.Run(args[1..]);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+                return 0;
         }
-
-        BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
-        return 0;
     }
 
     private static int GenerateLog(string[] args)

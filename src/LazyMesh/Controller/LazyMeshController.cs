@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using LazyMesh.Als;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
@@ -19,6 +20,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 {
     /// <summary>A scheduler key meaning "reconcile every workload, and prune Sidecars no longer wanted".</summary>
     private const string ReconcileAllKey = "\0all";
+
+    /// <summary>Sidecar files written at once (each write is mostly waiting on fsync).</summary>
+    private const int WriteParallelism = 16;
 
     private readonly ControllerOptions _options;
     private readonly ILogger _logger;
@@ -181,17 +185,27 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
         else
         {
+            var desired = new List<DesiredSidecar>(keys.Count);
             foreach (var key in keys)
             {
                 if (index.FindWorkload(key) is { } workload)
                 {
-                    WriteWorkload(index, workload);
+                    if (BuildWorkload(index, workload) is { } d)
+                    {
+                        desired.Add(d);
+                    }
                 }
                 else
                 {
                     // Learned for a workload the inventory no longer has: kept in the store and journal only.
                     _journaledUnwritten.Remove(key);
                 }
+            }
+
+            WriteAll(desired);
+            foreach (var d in desired)
+            {
+                _journaledUnwritten.Remove(d.Workload.Key);
             }
         }
 
@@ -210,8 +224,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         foreach (var d in desired.Sidecars)
         {
             keep.Add((d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name));
-            Write(d);
         }
+
+        WriteAll(desired.Sidecars);
 
         foreach (var stored in _sink!.ReadAll().Where(static s => s.IsManaged))
         {
@@ -228,7 +243,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _journaledUnwritten.Clear();
     }
 
-    private void WriteWorkload(MeshIndex index, Workload workload)
+    /// <summary>Renders one workload; deletes its Sidecar when it no longer gets one. Null when there is nothing to write.</summary>
+    private DesiredSidecar? BuildWorkload(MeshIndex index, Workload workload)
     {
         var warnings = new List<string>();
         var desired = DesiredStateBuilder.BuildOne(index, workload, _store.Find(workload.Key), _options.Render, enabledByDefault: true, warnings, out var skip);
@@ -237,48 +253,86 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             LogRenderWarning(_logger, warning);
         }
 
-        if (desired is not null)
+        if (desired is null)
         {
-            Write(desired);
-        }
-        else if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
-        {
-            Writes.OnDeleted();
+            if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
+            {
+                Writes.OnDeleted();
+            }
+
+            _journaledUnwritten.Remove(workload.Key);
         }
 
-        _journaledUnwritten.Remove(workload.Key);
+        return desired;
     }
 
-    private void Write(DesiredSidecar desired)
+    /// <summary>
+    /// Writes Sidecars, up to <see cref="WriteParallelism"/> at once: each atomic write waits on two fsyncs, which
+    /// overlap when issued concurrently (a burst of 1,000 new dependencies was 1,000 sequential writes). Counting,
+    /// logging and <see cref="DependencyPersisted"/> stay on the calling (write loop) thread, after each file is on disk.
+    /// The first failure is rethrown after every other write was attempted, so the scheduler retries.
+    /// </summary>
+    private void WriteAll(IReadOnlyList<DesiredSidecar> desired)
     {
-        try
+        var results = new WriteResult[desired.Count];
+        var failures = new Exception?[desired.Count];
+        if (desired.Count == 1)
         {
-            var result = _sink!.Write(desired.Sidecar);
-            if (result == WriteResult.Written)
+            WriteOne(0);
+        }
+        else if (desired.Count > 1)
+        {
+            Parallel.For(0, desired.Count, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism }, WriteOne);
+        }
+
+        Exception? first = null;
+        for (var i = 0; i < desired.Count; i++)
+        {
+            var d = desired[i];
+            if (failures[i] is { } failure)
+            {
+                Writes.OnFailed();
+                LogWriteFailed(_logger, d.Workload.Key, failure.Message);
+                first ??= failure;
+                continue;
+            }
+
+            if (results[i] == WriteResult.Written)
             {
                 Writes.OnWritten();
-                LogWritten(_logger, $"{desired.Sidecar.Metadata.NamespaceProperty}/{desired.Sidecar.Metadata.Name}", desired.LearnedHosts, desired.StaticHosts);
+                LogWritten(_logger, $"{d.Sidecar.Metadata.NamespaceProperty}/{d.Sidecar.Metadata.Name}", d.LearnedHosts, d.StaticHosts);
             }
             else
             {
                 Writes.OnUnchanged();
             }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Writes.OnFailed();
-            LogWriteFailed(_logger, desired.Workload.Key, ex.Message);
-            throw;
+
+            if (_journaledUnwritten.TryGetValue(d.Workload.Key, out var edges))
+            {
+                var path = _sink!.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name);
+                foreach (var edge in edges)
+                {
+                    var latency = Stopwatch.GetElapsedTime(edge.ArrivedTimestamp);
+                    Metrics?.ObserveLearnLatency(latency);
+                    DependencyPersisted?.Invoke(new DependencyPersisted(edge.WorkloadKey, edge.Host, path, latency));
+                }
+            }
         }
 
-        if (_journaledUnwritten.TryGetValue(desired.Workload.Key, out var edges))
+        if (first is not null)
         {
-            var path = _sink.PathFor(desired.Sidecar.Metadata.NamespaceProperty, desired.Sidecar.Metadata.Name);
-            foreach (var edge in edges)
+            ExceptionDispatchInfo.Throw(first);
+        }
+
+        void WriteOne(int i)
+        {
+            try
             {
-                var latency = Stopwatch.GetElapsedTime(edge.ArrivedTimestamp);
-                Metrics?.ObserveLearnLatency(latency);
-                DependencyPersisted?.Invoke(new DependencyPersisted(edge.WorkloadKey, edge.Host, path, latency));
+                results[i] = _sink!.Write(desired[i].Sidecar);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failures[i] = ex;
             }
         }
     }

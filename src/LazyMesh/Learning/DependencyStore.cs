@@ -13,6 +13,12 @@ public sealed class DependencyStore
     public const int DefaultMaxHostsPerWorkload = 500;
 
     private readonly ConcurrentDictionary<string, WorkloadDependencies> _workloads = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One instance per distinct host among restored edges: persisted state gives every edge its own host string,
+    /// and a few thousand hosts repeat across a million edges (the live path shares the MeshIndex's strings).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, string> _restoredHosts = new(StringComparer.Ordinal);
     private long _edges;
     private long _capped;
 
@@ -56,9 +62,10 @@ public sealed class DependencyStore
         return result;
     }
 
-    /// <summary>Restores a persisted edge.</summary>
+    /// <summary>Restores a persisted edge. Host strings are interned, so repeated hosts are held once.</summary>
     public void Restore(string workloadKey, string host, long firstSeenUnixMs, long lastSeenUnixMs)
     {
+        host = _restoredHosts.GetOrAdd(host, host);
         var deps = _workloads.GetOrAdd(workloadKey, static key => new WorkloadDependencies(key));
         var before = deps.Count;
         deps.Restore(host, firstSeenUnixMs, lastSeenUnixMs);

@@ -81,4 +81,19 @@ public sealed class DependencyStoreTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Restore_holds_one_instance_of_a_host_shared_by_many_edges()
+    {
+        var store = new DependencyStore();
+        var host = "bookinfo/details.bookinfo.svc.cluster.local";
+        store.Restore("bookinfo/Deployment/a", new string(host.AsSpan()), 1, 2);
+        store.Restore("bookinfo/Deployment/b", new string(host.AsSpan()), 1, 2);
+
+        var a = Assert.Single(store.Find("bookinfo/Deployment/a")!.Snapshot()).Host;
+        var b = Assert.Single(store.Find("bookinfo/Deployment/b")!.Snapshot()).Host;
+        Assert.Equal(host, a);
+        Assert.Same(a, b);
+        Assert.Equal(2, store.EdgeCount);
+    }
 }
