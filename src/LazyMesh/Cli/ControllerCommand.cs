@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using LazyMesh.Als;
 using LazyMesh.Controller;
 using LazyMesh.Mesh;
+using LazyMesh.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Cli;
@@ -26,12 +27,14 @@ public static class ControllerCommand
         var logFormat = new Option<string>("--log-format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Minimum log level", DefaultValueFactory = _ => LogLevel.Information };
+        var routing = new Option<bool>("--fallback-routing") { Description = "Also write the fallback's Service and an EnvoyFilter per lazy namespace, and import the fallback in every Sidecar", DefaultValueFactory = _ => true };
+        var fallbackNamespace = new Option<string>("--fallback-namespace") { Description = "Namespace of the fallback proxy's Service", DefaultValueFactory = _ => FallbackRoutingOptions.DefaultNamespace };
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar file up to date")
         {
-            inventory, outputDir, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, writeInterval, logFormat, logLevel, clusterDomain, baseline, maxHosts,
+            inventory, outputDir, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +56,9 @@ public static class ControllerCommand
                 },
                 Mesh = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) },
                 Render = CommonOptions.RenderOptions(parse.GetValue(baseline)),
+                FallbackRouting = parse.GetValue(routing)
+                    ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
+                    : null,
                 MaxHostsPerWorkload = Positive("--max-hosts", parse.GetValue(maxHosts)),
                 MinWriteInterval = TimeSpan.FromMilliseconds(Positive("--write-interval-ms", parse.GetValue(writeInterval))),
             };

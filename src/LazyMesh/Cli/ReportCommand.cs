@@ -41,9 +41,7 @@ public static class ReportCommand
             throw new UsageException($"--sidecars: '{sidecarsDir}' is not a directory");
         }
 
-        // A directory of Sidecar YAML is inventory like any other: the index then knows which Sidecar applies.
-        var paths = sidecarsDir is null ? inventoryPaths : [.. inventoryPaths, sidecarsDir];
-        var index = MeshIndexBuilder.Build(InventoryLoader.Load(paths), new MeshOptions { ClusterDomain = clusterDomain });
+        var index = MeshIndexBuilder.Build(WithSidecars(InventoryLoader.Load(inventoryPaths), sidecarsDir, Console.Error), new MeshOptions { ClusterDomain = clusterDomain });
         var report = Compute(index);
         if (format == "json")
         {
@@ -56,6 +54,26 @@ public static class ReportCommand
 
         stdout.Flush();
         return CliExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Adds the Sidecars of a directory (recommend's or the controller's output: other kinds there, such as
+    /// routing objects, are ignored) to the inventory, so that the index knows which Sidecar applies.
+    /// </summary>
+    public static InventorySnapshot WithSidecars(InventorySnapshot inventory, string? sidecarsDir, TextWriter warnings)
+    {
+        if (sidecarsDir is null)
+        {
+            return inventory;
+        }
+
+        var stored = Sinks.DirectorySink.ReadDirectory(sidecarsDir, out var problems);
+        foreach (var problem in problems)
+        {
+            warnings.WriteLine($"lazymesh: skipped {problem}");
+        }
+
+        return inventory with { Sidecars = [.. inventory.Sidecars, .. stored.Select(static s => s.Sidecar)] };
     }
 
     public static SavingsReport Compute(MeshIndex index)

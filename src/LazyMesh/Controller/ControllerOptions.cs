@@ -3,6 +3,7 @@ using LazyMesh.Als;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Routing;
 
 namespace LazyMesh.Controller;
 
@@ -26,6 +27,16 @@ public sealed record ControllerOptions
     public MeshOptions Mesh { get; init; } = MeshOptions.Default;
 
     public RenderOptions Render { get; init; } = RenderOptions.Default;
+
+    /// <summary>
+    /// When set, the controller also writes the Istio routing objects that send unknown calls to the
+    /// fallback proxy (its Service, and an EnvoyFilter per lazy namespace), and every Sidecar imports the
+    /// fallback's host. Null: Sidecars only.
+    /// </summary>
+    public FallbackRoutingOptions? FallbackRouting { get; init; }
+
+    /// <summary>The render options actually used: <see cref="Render"/>, plus the fallback's host when routing is on.</summary>
+    public RenderOptions EffectiveRender => FallbackRouting is null ? Render : FallbackSidecarHosts.WithFallback(Render, FallbackRouting);
 
     public int MaxHostsPerWorkload { get; init; } = DependencyStore.DefaultMaxHostsPerWorkload;
 

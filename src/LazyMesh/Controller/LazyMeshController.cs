@@ -2,10 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.ExceptionServices;
+using k8s;
+using k8s.Models;
 using LazyMesh.Als;
+using LazyMesh.Istio;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Routing;
 using LazyMesh.Sinks;
 using Microsoft.Extensions.Logging;
 
@@ -207,6 +211,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             {
                 _journaledUnwritten.Remove(d.Workload.Key);
             }
+
+            // Routing after the Sidecars it depends on: a namespace's first lazy workload gets its EnvoyFilter now.
+            WriteRouting(index, [.. desired.Select(static d => d.Workload.Namespace).Distinct(StringComparer.Ordinal)], serviceToo: false);
         }
 
         return Task.CompletedTask;
@@ -214,7 +221,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     private void ReconcileAll(MeshIndex index)
     {
-        var desired = DesiredStateBuilder.Build(index, _store, _options.Render, enabledByDefault: true);
+        var desired = DesiredStateBuilder.Build(index, _store, _options.EffectiveRender, enabledByDefault: true);
         foreach (var warning in desired.Warnings)
         {
             LogRenderWarning(_logger, warning);
@@ -227,6 +234,21 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         WriteAll(desired.Sidecars);
+        var lazyNamespaces = desired.Sidecars.Select(static d => d.Workload.Namespace).ToHashSet(StringComparer.Ordinal);
+        WriteRouting(index, lazyNamespaces, serviceToo: true);
+
+        // Removal runs the other way: an EnvoyFilter goes before the Sidecars it relied on.
+        if (_options.FallbackRouting is { } routing)
+        {
+            foreach (var ns in index.Namespaces.Select(static n => n.Name).Where(ns => !lazyNamespaces.Contains(ns) && ns != routing.Namespace))
+            {
+                if (KubernetesNames.IsDns1123Label(ns) && _sink!.Delete(ns, FallbackEnvoyFilterRenderer.DefaultName, EnvoyFilterResource.ResourceKind))
+                {
+                    Writes.OnDeleted();
+                    LogDeleted(_logger, $"EnvoyFilter {ns}/{FallbackEnvoyFilterRenderer.DefaultName}", "its namespace has no lazy workload");
+                }
+            }
+        }
 
         foreach (var stored in _sink!.ReadAll().Where(static s => s.IsManaged))
         {
@@ -235,7 +257,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             if (!keep.Contains((ns, name)) && _sink.Delete(ns, name))
             {
                 Writes.OnDeleted();
-                LogDeleted(_logger, $"{ns}/{name}");
+                LogDeleted(_logger, $"Sidecar {ns}/{name}", "its workload no longer gets one");
             }
         }
 
@@ -243,11 +265,43 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _journaledUnwritten.Clear();
     }
 
+    /// <summary>
+    /// The fallback routing objects: an EnvoyFilter per lazy namespace, and (on a full reconcile) the fallback's
+    /// Service carrying every HTTP port of the mesh. Called only after the Sidecars they depend on are written.
+    /// </summary>
+    private void WriteRouting(MeshIndex index, IReadOnlyCollection<string> lazyNamespaces, bool serviceToo)
+    {
+        if (_options.FallbackRouting is not { } routing)
+        {
+            return;
+        }
+
+        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
+        if (serviceToo)
+        {
+            objects.Add(FallbackServiceRenderer.Render(index, routing));
+        }
+
+        objects.AddRange(lazyNamespaces.Where(ns => ns != routing.Namespace).Order(StringComparer.Ordinal).Select(ns => FallbackEnvoyFilterRenderer.Render(ns, routing)));
+        foreach (var resource in objects)
+        {
+            if (_sink!.Write(resource) == WriteResult.Written)
+            {
+                Writes.OnWritten();
+                LogRoutingWritten(_logger, resource.Kind, $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}");
+            }
+            else
+            {
+                Writes.OnUnchanged();
+            }
+        }
+    }
+
     /// <summary>Renders one workload; deletes its Sidecar when it no longer gets one. Null when there is nothing to write.</summary>
     private DesiredSidecar? BuildWorkload(MeshIndex index, Workload workload)
     {
         var warnings = new List<string>();
-        var desired = DesiredStateBuilder.BuildOne(index, workload, _store.Find(workload.Key), _options.Render, enabledByDefault: true, warnings, out var skip);
+        var desired = DesiredStateBuilder.BuildOne(index, workload, _store.Find(workload.Key), _options.EffectiveRender, enabledByDefault: true, warnings, out var skip);
         foreach (var warning in warnings)
         {
             LogRenderWarning(_logger, warning);
@@ -373,11 +427,14 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "wrote Sidecar {Sidecar} ({Learned} learned hosts, {Static} static)")]
     private static partial void LogWritten(ILogger logger, string sidecar, int learned, int @static);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "wrote {Kind} {Name}")]
+    private static partial void LogRoutingWritten(ILogger logger, string kind, string name);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogRenderWarning(ILogger logger, string warning);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "removed Sidecar {Sidecar}: its workload no longer gets one")]
-    private static partial void LogDeleted(ILogger logger, string sidecar);
+    [LoggerMessage(Level = LogLevel.Information, Message = "removed {Resource}: {Reason}")]
+    private static partial void LogDeleted(ILogger logger, string resource, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "writing the Sidecar of {Workload} failed (will retry): {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string workload, string reason);

@@ -60,7 +60,10 @@ public sealed class DemoRunner
         var topology = new DemoTopology(FreePort(IPAddress.Parse("127.0.0.11")));
         var routing = FallbackRoutingOptions.Default;
         var inventoryPath = Path.Combine(dir, "inventory.yaml");
-        await File.WriteAllTextAsync(inventoryPath, DemoInventory.Render(topology, _options.ExtraServices, routing.Namespace), cancellationToken).ConfigureAwait(false);
+        var inventory = DemoInventory.Render(topology, _options.ExtraServices, routing.Namespace);
+        var fallbackService = FallbackServiceRenderer.Render(MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory)), routing);
+        fallbackService.Spec.ClusterIP = "127.0.1.100";
+        await File.WriteAllTextAsync(inventoryPath, inventory + "---\n" + ResourceYaml.Serialize(fallbackService), cancellationToken).ConfigureAwait(false);
         var output = Path.Combine(dir, "sidecars");
         Say($"LazyMesh demo: Bookinfo on 127.0.0.11-16 in a mesh of {_options.ExtraServices + 5} services; working directory {dir}");
 
@@ -71,7 +74,7 @@ public sealed class DemoRunner
                 OutputDirectory = output,
                 AlsEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
                 HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Render = FallbackSidecarHosts.WithFallback(RenderOptions.Default, routing),
+                FallbackRouting = routing,
             },
             NullLoggerFactory.Instance);
         controller.DependencyPersisted += OnPersisted;
@@ -209,7 +212,7 @@ public sealed class DemoRunner
 
     private void PrintSavings(string inventoryPath, string output)
     {
-        var index = MeshIndexBuilder.Build(InventoryLoader.Load([inventoryPath, output]));
+        var index = MeshIndexBuilder.Build(Cli.ReportCommand.WithSidecars(InventoryLoader.Load([inventoryPath]), output, TextWriter.Null));
         var rows = index.Workloads
             .Where(static w => w.Namespace == DemoTopology.Namespace)
             .Select(w =>

@@ -4,7 +4,7 @@ using LazyMesh.Istio;
 namespace LazyMesh.Inventory;
 
 /// <summary>The Kubernetes and Istio objects an inventory holds, by kind, in input order.</summary>
-public sealed class InventorySnapshot
+public sealed record InventorySnapshot
 {
     public static InventorySnapshot Empty { get; } = new();
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using k8s;
+using k8s.Models;
 using LazyMesh.Inventory;
 using LazyMesh.Istio;
 using LazyMesh.Rendering;
@@ -32,9 +33,12 @@ public sealed class DirectorySink
 
     public string Root { get; }
 
-    /// <summary>The file a Sidecar named <paramref name="name"/> in <paramref name="namespace"/> lives in.</summary>
+    /// <summary>
+    /// The file an object lives in: <c>ns/name.yaml</c> for a Sidecar, <c>ns/name.kind.yaml</c> (kind in lower
+    /// case) for any other kind, so that a Sidecar and, say, an EnvoyFilter of the same name never share a file.
+    /// </summary>
     /// <exception cref="ArgumentException">The namespace is not a DNS-1123 label or the name not a DNS-1123 subdomain.</exception>
-    public string PathFor(string @namespace, string name)
+    public string PathFor(string @namespace, string name, string kind = SidecarResource.ResourceKind)
     {
         if (string.IsNullOrEmpty(@namespace) || !KubernetesNames.IsDns1123Label(@namespace))
         {
@@ -46,15 +50,16 @@ public sealed class DirectorySink
             throw new ArgumentException($"Name \"{name}\" is not a DNS-1123 subdomain.", nameof(name));
         }
 
-        return Path.Combine(Root, @namespace, name + Extension);
+        var suffix = kind == SidecarResource.ResourceKind ? Extension : "." + kind.ToLowerInvariant() + Extension;
+        return Path.Combine(Root, @namespace, name + suffix);
     }
 
-    /// <summary>Writes the Sidecar's YAML unless the file already holds exactly those bytes.</summary>
-    public WriteResult Write(SidecarResource sidecar)
+    /// <summary>Writes the object's YAML unless the file already holds exactly those bytes.</summary>
+    public WriteResult Write(IKubernetesObject<V1ObjectMeta> resource)
     {
-        ArgumentNullException.ThrowIfNull(sidecar);
-        var path = PathFor(sidecar.Metadata.NamespaceProperty, sidecar.Metadata.Name);
-        var bytes = ResourceYaml.SerializeToUtf8(sidecar);
+        ArgumentNullException.ThrowIfNull(resource);
+        var path = PathFor(resource.Metadata.NamespaceProperty, resource.Metadata.Name, resource.Kind);
+        var bytes = ResourceYaml.SerializeToUtf8(resource);
         lock (LockFor(path))
         {
             if (HasContent(path, bytes))
@@ -67,10 +72,10 @@ public sealed class DirectorySink
         }
     }
 
-    /// <summary>Deletes the Sidecar's file; false when there was none.</summary>
-    public bool Delete(string @namespace, string name)
+    /// <summary>Deletes the object's file; false when there was none.</summary>
+    public bool Delete(string @namespace, string name, string kind = SidecarResource.ResourceKind)
     {
-        var path = PathFor(@namespace, name);
+        var path = PathFor(@namespace, name, kind);
         lock (LockFor(path))
         {
             if (!File.Exists(path))
@@ -91,11 +96,14 @@ public sealed class DirectorySink
     /// included), in path order; other kinds are ignored, as are hidden and temporary files.
     /// <paramref name="problems"/> lists files or documents that could not be read, each naming its file.
     /// </summary>
-    public IReadOnlyList<StoredSidecar> ReadAll(out IReadOnlyList<string> problems)
+    public IReadOnlyList<StoredSidecar> ReadAll(out IReadOnlyList<string> problems) => ReadDirectory(Root, out problems);
+
+    /// <summary>Like <see cref="ReadAll(out IReadOnlyList{string})"/> for any directory, without creating or cleaning it.</summary>
+    public static IReadOnlyList<StoredSidecar> ReadDirectory(string root, out IReadOnlyList<string> problems)
     {
         var result = new List<StoredSidecar>();
         var issues = new List<string>();
-        var files = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(IsYamlFile)
             .Order(StringComparer.Ordinal);
         foreach (var file in files)

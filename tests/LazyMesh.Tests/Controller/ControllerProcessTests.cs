@@ -79,6 +79,30 @@ public sealed class ControllerProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Routing_objects_follow_the_sidecars_and_validate_against_istio()
+    {
+        await using var controller = StartController();
+        await controller.WaitForControllerReadyAsync();
+        var envoyFilter = Path.Combine(Output, "bookinfo", "lazymesh-fallback.envoyfilter.yaml");
+        var service = Path.Combine(Output, "lazymesh-system", "lazymesh-fallback.service.yaml");
+        var filterYaml = await File.ReadAllTextAsync(envoyFilter);
+        Assert.Empty(IstioCrdSchemas.Validate("EnvoyFilter", filterYaml));
+        Assert.Contains("allow_any", filterYaml);
+        Assert.Contains("port: 9080", await File.ReadAllTextAsync(service));
+        Assert.Contains("- lazymesh-system/lazymesh-fallback.lazymesh-system.svc.cluster.local", await File.ReadAllTextAsync(ProductpageSidecar));
+
+        // The namespace opts out: its EnvoyFilter goes, and its Sidecars with it.
+        var inventory = await File.ReadAllTextAsync(Inventory);
+        Assert.Contains("  name: bookinfo\n  resourceVersion", inventory);
+        await File.WriteAllTextAsync(Inventory, inventory.Replace("  name: bookinfo\n  resourceVersion", "  name: bookinfo\n  annotations:\n    lazymesh.io/enabled: \"false\"\n  resourceVersion", StringComparison.Ordinal));
+        await controller.WaitForLineAsync("removed Sidecar bookinfo/lazymesh-reviews-v3");
+        Assert.False(File.Exists(envoyFilter));
+        Assert.False(File.Exists(ProductpageSidecar));
+        var log = controller.Output;
+        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-fallback", StringComparison.Ordinal) < log.IndexOf("removed Sidecar bookinfo/", StringComparison.Ordinal), log);
+    }
+
+    [Fact]
     public async Task A_killed_controller_restarts_with_everything_it_learned()
     {
         await using (var first = StartController())
