@@ -90,7 +90,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             LogJournalProblem(_logger, problem);
         }
 
-        _sink = new DirectorySink(_options.OutputDirectory);
+        // The journal is fsynced before any write and the startup reconcile rewrites every file from it:
+        // Sidecar files need atomic replacement for their readers, not a disk sync each.
+        _sink = new DirectorySink(_options.OutputDirectory, durable: false);
         _learner = new EdgeLearner(_inventory.Holder, _store, OnNewEdge, _time);
         _scheduler = new CoalescingWriteScheduler(_options.MinWriteInterval, FlushAsync, _time);
         _inventory.Reloaded += _ => _scheduler.MarkDirty(ReconcileAllKey);

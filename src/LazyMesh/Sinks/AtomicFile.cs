@@ -13,8 +13,13 @@ public static class AtomicFile
     /// <summary>Marker between the file name and the random suffix of a temporary file.</summary>
     public const string TemporaryMarker = ".tmp-";
 
-    /// <summary>Atomically replaces (or creates) <paramref name="path"/> with <paramref name="bytes"/>; creates the directory.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Atomically replaces (or creates) <paramref name="path"/> with <paramref name="bytes"/>; creates the directory.
+    /// Readers see the old bytes or the new, never a mix. With <paramref name="durable"/> the file and the rename
+    /// are also fsynced before this returns; without, they reach the disk when the OS flushes (for files that are
+    /// derived from durable state elsewhere and rebuilt after a crash).
+    /// </summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, bool durable = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
@@ -28,7 +33,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
                 stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
 
             File.Move(temporary, fullPath, overwrite: true);
@@ -39,7 +44,10 @@ public static class AtomicFile
             throw;
         }
 
-        _ = SyncDirectory(directory);
+        if (durable)
+        {
+            _ = SyncDirectory(directory);
+        }
     }
 
     /// <summary>A fresh temporary sibling name for <paramref name="path"/>: <c>.&lt;file name&gt;.tmp-&lt;12 hex&gt;</c>.</summary>

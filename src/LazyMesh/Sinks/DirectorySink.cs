@@ -23,8 +23,13 @@ public sealed class DirectorySink
     private readonly Lock[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new Lock())];
 
     /// <summary>Creates <paramref name="root"/> if needed and removes temporary files a crash left behind.</summary>
-    public DirectorySink(string root)
+    /// <param name="durable">
+    /// fsync every write (the default). The controller turns it off: its journal is the durable record and a
+    /// restart rewrites every Sidecar from it, so its files only need atomic replacement, not a disk sync each.
+    /// </param>
+    public DirectorySink(string root, bool durable = true)
     {
+        Durable = durable;
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
@@ -32,6 +37,8 @@ public sealed class DirectorySink
     }
 
     public string Root { get; }
+
+    public bool Durable { get; }
 
     /// <summary>
     /// The file an object lives in: <c>ns/name.yaml</c> for a Sidecar, <c>ns/name.kind.yaml</c> (kind in lower
@@ -67,7 +74,7 @@ public sealed class DirectorySink
                 return WriteResult.Unchanged;
             }
 
-            AtomicFile.WriteAllBytes(path, bytes);
+            AtomicFile.WriteAllBytes(path, bytes, Durable);
             return WriteResult.Written;
         }
     }
