@@ -43,6 +43,12 @@ public sealed class Informer<T> : IInformer
 
     public event Action? Changed;
 
+    /// <summary>Raised after each complete LIST (the first, a 410 relist, a resync) has been applied to the cache.</summary>
+    public event Action? Listed;
+
+    /// <summary>Raised with the new resourceVersion after each BOOKMARK.</summary>
+    public event Action<string>? Bookmarked;
+
     public string Resource => _client.Resource;
 
     public bool HasSynced => _synced.Task.IsCompleted;
@@ -212,6 +218,8 @@ public sealed class Informer<T> : IInformer
             // An empty resource still tells listeners that it is synced.
             RaiseChanged();
         }
+
+        Invoke(Listed);
     }
 
     private async Task<WatchOutcome> WatchAsync(DateTime resyncAt, CancellationToken stop)
@@ -319,6 +327,17 @@ public sealed class Informer<T> : IInformer
         if (!string.IsNullOrEmpty(version))
         {
             Volatile.Write(ref _resourceVersion, version);
+            if (type == WatchEventType.Bookmark && Bookmarked is { } bookmarked)
+            {
+                try
+                {
+                    bookmarked(version);
+                }
+                catch (Exception e)
+                {
+                    InformerLog.HandlerFailed(_logger, Resource, e.Message);
+                }
+            }
         }
     }
 
@@ -336,11 +355,13 @@ public sealed class Informer<T> : IInformer
         RaiseChanged();
     }
 
-    private void RaiseChanged()
+    private void RaiseChanged() => Invoke(Changed);
+
+    private void Invoke(Action? handler)
     {
         try
         {
-            Changed?.Invoke();
+            handler?.Invoke();
         }
         catch (Exception e)
         {
