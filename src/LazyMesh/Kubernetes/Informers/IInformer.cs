@@ -19,6 +19,12 @@ public interface IInformer : IAsyncDisposable
     /// <summary>Raised (on the informer's loop) after every change to the cache.</summary>
     event Action? Changed;
 
+    /// <summary>Raised after each complete LIST (the first, a 410 relist, a resync) has been applied to the cache.</summary>
+    event Action? Listed;
+
+    /// <summary>Raised with the new resourceVersion after each BOOKMARK.</summary>
+    event Action<string>? Bookmarked;
+
     void Start();
 
     Task WaitForSyncAsync(CancellationToken cancellationToken);

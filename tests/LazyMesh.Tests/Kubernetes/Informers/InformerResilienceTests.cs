@@ -19,6 +19,7 @@ public sealed class InformerResilienceTests
         await cluster.CreatePodAsync("shop", "a", "10.0.0.1", AppLabels);
         var inventory = await cluster.StartInventoryAsync();
         var listsBefore = cluster.Server.Stats.Count("list", "pods");
+        await WatchingAsync(inventory.Pods);
 
         Assert.True(cluster.Server.Faults.DropWatches(abortConnections: true) > 0);
         await cluster.CreatePodAsync("shop", "b", "10.0.0.2", AppLabels);
@@ -41,6 +42,7 @@ public sealed class InformerResilienceTests
         await cluster.CreatePodAsync("shop", "old", "10.0.0.1", AppLabels);
         var inventory = await cluster.StartInventoryAsync();
         var relisted = Signal(h => inventory.Pods.Listed += h);
+        await WatchingAsync(inventory.Pods);
 
         // Keep the pod watch down while objects change, then compact the history past its resourceVersion.
         cluster.Server.Faults.FailNextRequests(100_000, 500, r => r.Verb == "watch" && r.Resource == "pods");
@@ -65,8 +67,16 @@ public sealed class InformerResilienceTests
         await using var cluster = await StartAsync();
         await cluster.CreateNamespaceAsync("shop");
         var inventory = await cluster.StartInventoryAsync();
-        var relisted = Signal(h => inventory.Services.Listed += h);
+        var relisted = Signal(h =>
+        {
+            foreach (var informer in inventory.Informers)
+            {
+                informer.Listed += h;
+            }
+        });
+        await WatchingAsync(inventory.Informers);
 
+        // The next watch request (whichever informer makes it first) gets 410.
         cluster.Server.Faults.FailNextWatchesWithGone(1);
         cluster.Server.Faults.DropWatches(abortConnections: true);
 
@@ -91,6 +101,7 @@ public sealed class InformerResilienceTests
         Assert.NotNull(PodAt(inventory.Holder.Current, "10.0.0.1"));
 
         // And while watching: failing re-watches, then convergence.
+        await WatchingAsync(inventory.Pods);
         cluster.Server.Faults.FailNextRequests(3, 500, r => r.Verb == "watch" && r.Resource == "pods");
         cluster.Server.Faults.DropWatches(abortConnections: true);
         await cluster.CreatePodAsync("shop", "b", "10.0.0.2", AppLabels);
@@ -106,6 +117,7 @@ public sealed class InformerResilienceTests
         await cluster.CreateNamespaceAsync("shop");
         await cluster.CreatePodAsync("shop", "a", "10.0.0.1", AppLabels);
         var inventory = await cluster.StartInventoryAsync();
+        await WatchingAsync(inventory.Informers);
 
         await cluster.Server.Faults.StartOutageAsync(TimeSpan.FromSeconds(2), OutageMode.ConnectionRefused);
         await cluster.Server.Faults.OutageEnded.WaitAsync(InformerTestCluster.Timeout);
@@ -145,6 +157,7 @@ public sealed class InformerResilienceTests
 
         // The next watch resumes at the bookmark: nothing is replayed, nothing relisted.
         var addedBefore = inventory.Pods.Counters.Added;
+        await WatchingAsync(inventory.Pods);
         cluster.Server.Compact();
         cluster.Server.Faults.DropWatches(abortConnections: true);
         await cluster.CreatePodAsync("shop", "after", "10.0.0.5", AppLabels);

@@ -33,7 +33,7 @@ internal sealed class InformerTestCluster : IAsyncDisposable
 
     public static async Task<InformerTestCluster> StartAsync(KubeTestServerOptions? options = null)
     {
-        var server = new KubeTestServer(options ?? new KubeTestServerOptions { BookmarkInterval = TimeSpan.FromMinutes(10) });
+        var server = new KubeTestServer(options ?? new KubeTestServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(100) });
         await server.StartAsync();
         return new InformerTestCluster(server);
     }
@@ -72,6 +72,36 @@ internal sealed class InformerTestCluster : IAsyncDisposable
         finally
         {
             inventory.Reloaded -= Check;
+        }
+    }
+
+    /// <summary>
+    /// Completes when each informer has received a bookmark, i.e. its watch is open on the server (the test server
+    /// sends one per <see cref="KubeTestServerOptions.BookmarkInterval"/> to every open watch).
+    /// </summary>
+    public static async Task WatchingAsync(params IEnumerable<IInformer> informers)
+    {
+        var subscriptions = new List<(IInformer Informer, Action<string> Handler)>();
+        var tasks = new List<Task>();
+        foreach (var informer in informers)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Action<string> handler = _ => done.TrySetResult();
+            informer.Bookmarked += handler;
+            subscriptions.Add((informer, handler));
+            tasks.Add(done.Task);
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(Timeout);
+        }
+        finally
+        {
+            foreach (var (informer, handler) in subscriptions)
+            {
+                informer.Bookmarked -= handler;
+            }
         }
     }
 
