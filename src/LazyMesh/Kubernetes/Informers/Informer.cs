@@ -287,35 +287,35 @@ public sealed class Informer<T> : IInformer
         switch (type)
         {
             case WatchEventType.Added or WatchEventType.Modified:
-            {
-                if (type == WatchEventType.Added)
                 {
-                    Counters.OnAdded();
-                }
-                else
-                {
-                    Counters.OnModified();
-                }
+                    if (type == WatchEventType.Added)
+                    {
+                        Counters.OnAdded();
+                    }
+                    else
+                    {
+                        Counters.OnModified();
+                    }
 
-                var cached = _transform(obj);
-                var key = KeyOf(cached);
-                var existed = _items.ContainsKey(key);
-                _items[key] = cached;
-                Raise(new InformerChange<T>(existed ? InformerChangeType.Updated : InformerChangeType.Added, key, cached));
-                break;
-            }
+                    var cached = _transform(obj);
+                    var key = KeyOf(cached);
+                    var existed = _items.ContainsKey(key);
+                    _items[key] = cached;
+                    Raise(new InformerChange<T>(existed ? InformerChangeType.Updated : InformerChangeType.Added, key, cached));
+                    break;
+                }
 
             case WatchEventType.Deleted:
-            {
-                Counters.OnDeleted();
-                var key = KeyOf(obj);
-                if (_items.TryRemove(key, out var old))
                 {
-                    Raise(new InformerChange<T>(InformerChangeType.Deleted, key, old));
-                }
+                    Counters.OnDeleted();
+                    var key = KeyOf(obj);
+                    if (_items.TryRemove(key, out var old))
+                    {
+                        Raise(new InformerChange<T>(InformerChangeType.Deleted, key, old));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case WatchEventType.Bookmark:
                 Counters.OnBookmark();
