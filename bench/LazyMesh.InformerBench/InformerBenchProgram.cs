@@ -77,7 +77,10 @@ public static class InformerBenchProgram
             var baseline = self.WorkingSet64;
             using var client = KubeConnection.Create(kubeconfig, null);
             var clock = Stopwatch.StartNew();
-            await using var inventory = new KubernetesInventory(client, new KubernetesInventoryOptions { SlimObjects = slim }, NullLogger.Instance);
+            var pageSize = Option(args, "--page-size", InformerOptions.Default.PageSize);
+            await using var inventory = new KubernetesInventory(
+                client, new KubernetesInventoryOptions { SlimObjects = slim, Informers = InformerOptions.Default with { PageSize = pageSize } }, NullLogger.Instance);
+            var synced = inventory.Informers.ToDictionary(i => i.Resource, i => i.WaitForSyncAsync(CancellationToken.None).ContinueWith(_ => clock.Elapsed, TaskScheduler.Default));
             inventory.Start();
             await inventory.WaitForSyncAsync(CancellationToken.None);
             var ready = clock.Elapsed;
@@ -89,14 +92,15 @@ public static class InformerBenchProgram
             self.Refresh();
             var heap = GC.GetTotalMemory(forceFullCollection: false);
             var index = inventory.Holder.Current;
-            Console.WriteLine(FormattableString.Invariant($"slim objects: {slim}"));
+            Console.WriteLine(FormattableString.Invariant($"slim objects: {slim}, page size {pageSize}"));
             Console.WriteLine(FormattableString.Invariant($"time to ready: {ready.TotalSeconds:F2} s (first index build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
             Console.WriteLine(FormattableString.Invariant($"index: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services"));
             Console.WriteLine(FormattableString.Invariant($"managed heap after full GC: {heap / 1048576} MB"));
             Console.WriteLine(FormattableString.Invariant($"working set: {self.WorkingSet64 / 1048576} MB after GC (baseline before start {baseline / 1048576} MB, peak {peakWorkingSet / 1048576} MB)"));
             foreach (var informer in inventory.Informers)
             {
-                Console.WriteLine(FormattableString.Invariant($"  {informer.Resource,-15} {informer.Count,7} objects, {informer.Counters.Lists} lists, {informer.Counters.Errors} errors"));
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  {informer.Resource,-15} {informer.Count,7} objects, synced at {(await synced[informer.Resource]).TotalSeconds,6:F2} s, {informer.Counters.Lists} lists, {informer.Counters.Errors} errors"));
             }
 
             GC.KeepAlive(index);
