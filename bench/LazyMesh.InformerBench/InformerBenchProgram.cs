@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using LazyMesh.Kubernetes.Connection;
+using LazyMesh.Kubernetes.Informers;
+using LazyMesh.KubeTesting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LazyMesh.InformerBench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/LazyMesh.InformerBench -- [--pods N] [--services N] [--deployments N] [--no-slim]</c>:
+/// starts a KubeTestServer in a child process (<c>serve</c> mode), fills it, then measures in this process the time
+/// from <see cref="KubernetesInventory.Start"/> to ready (all informers synced and the first index built), the managed
+/// heap and the process working set.
+/// </summary>
+public static class InformerBenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var pods = Option(args, "--pods", 50_000);
+        var services = Option(args, "--services", 10_000);
+        var deployments = Option(args, "--deployments", 5_000);
+        var namespaces = Option(args, "--namespaces", 100);
+        return args.Length > 0 && args[0] == "serve"
+            ? await ServeAsync(args[1], new ClusterSeeder(new Uri("http://placeholder/"), namespaces, deployments, pods, services), namespaces, deployments, pods, services)
+            : await MeasureAsync(args, namespaces, deployments, pods, services);
+    }
+
+    private static async Task<int> ServeAsync(string kubeconfig, ClusterSeeder description, int namespaces, int deployments, int pods, int services)
+    {
+        await using var server = new KubeTestServer(new KubeTestServerOptions { HistoryCapacity = 1000 });
+        await server.StartAsync();
+        var seed = Stopwatch.StartNew();
+        await new ClusterSeeder(server.BaseAddress, namespaces, deployments, pods, services).SeedAsync();
+        server.WriteKubeconfig(kubeconfig);
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(FormattableString.Invariant($"seeded {description} in {seed.Elapsed.TotalSeconds:F1} s; server working set {self.WorkingSet64 / 1048576} MB"));
+        Console.WriteLine("READY");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    private static async Task<int> MeasureAsync(string[] args, int namespaces, int deployments, int pods, int services)
+    {
+        var slim = !args.Contains("--no-slim");
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"lazymesh-informer-bench-{Environment.ProcessId}.kubeconfig");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(InformerBenchProgram).Assembly.Location);
+        foreach (var arg in new[] { "serve", kubeconfig, "--pods", Str(pods), "--services", Str(services), "--deployments", Str(deployments), "--namespaces", Str(namespaces) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start)!;
+        try
+        {
+            string? line;
+            while ((line = await child.StandardOutput.ReadLineAsync()) != "READY")
+            {
+                if (line is null)
+                {
+                    Console.Error.WriteLine("the server process ended before it was ready");
+                    return 1;
+                }
+
+                Console.WriteLine("server: " + line);
+            }
+
+            GC.Collect();
+            using var self = Process.GetCurrentProcess();
+            var baseline = self.WorkingSet64;
+            using var client = KubeConnection.Create(kubeconfig, null);
+            var clock = Stopwatch.StartNew();
+            var pageSize = Option(args, "--page-size", InformerOptions.Default.PageSize);
+            await using var inventory = new KubernetesInventory(
+                client, new KubernetesInventoryOptions { SlimObjects = slim, Informers = InformerOptions.Default with { PageSize = pageSize } }, NullLogger.Instance);
+            var synced = inventory.Informers.ToDictionary(i => i.Resource, i => i.WaitForSyncAsync(CancellationToken.None).ContinueWith(_ => clock.Elapsed, TaskScheduler.Default));
+            inventory.Start();
+            await inventory.WaitForSyncAsync(CancellationToken.None);
+            var ready = clock.Elapsed;
+            self.Refresh();
+            var peakWorkingSet = self.PeakWorkingSet64;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            self.Refresh();
+            var heap = GC.GetTotalMemory(forceFullCollection: false);
+            var index = inventory.Holder.Current;
+            Console.WriteLine(FormattableString.Invariant($"slim objects: {slim}, page size {pageSize}"));
+            Console.WriteLine(FormattableString.Invariant($"time to ready: {ready.TotalSeconds:F2} s (first index build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
+            Console.WriteLine(FormattableString.Invariant($"index: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services"));
+            Console.WriteLine(FormattableString.Invariant($"managed heap after full GC: {heap / 1048576} MB"));
+            Console.WriteLine(FormattableString.Invariant($"working set: {self.WorkingSet64 / 1048576} MB after GC (baseline before start {baseline / 1048576} MB, peak {peakWorkingSet / 1048576} MB)"));
+            foreach (var informer in inventory.Informers)
+            {
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  {informer.Resource,-15} {informer.Count,7} objects, synced at {(await synced[informer.Resource]).TotalSeconds,6:F2} s, {informer.Counters.Lists} lists, {informer.Counters.Errors} errors"));
+            }
+
+            GC.KeepAlive(index);
+            return 0;
+        }
+        finally
+        {
+            child.StandardInput.Close();
+            await child.WaitForExitAsync();
+            File.Delete(kubeconfig);
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,8 @@
+namespace LazyMesh.Kubernetes.Informers;
+
+public enum InformerChangeType
+{
+    Added,
+    Updated,
+    Deleted,
+}

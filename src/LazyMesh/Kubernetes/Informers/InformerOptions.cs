@@ -1,0 +1,22 @@
+namespace LazyMesh.Kubernetes.Informers;
+
+/// <summary>How an <see cref="Informer{T}"/> lists, watches and retries.</summary>
+public sealed record InformerOptions
+{
+    public static InformerOptions Default { get; } = new();
+
+    /// <summary>Items per LIST page (<c>limit</c>/<c>continue</c>).</summary>
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>The server ends each watch after this long (<c>timeoutSeconds</c>); the informer re-watches from the last resourceVersion seen.</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A full relist that reconciles the cache this often; <see cref="TimeSpan.Zero"/> or less turns it off.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First retry delay after an error; doubles per consecutive error, with jitter.</summary>
+    public TimeSpan BackoffBase { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest retry delay.</summary>
+    public TimeSpan BackoffCap { get; init; } = TimeSpan.FromSeconds(30);
+}

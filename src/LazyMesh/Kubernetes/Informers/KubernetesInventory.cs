@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using LazyMesh.Controller;
+using LazyMesh.Inventory;
+using LazyMesh.Istio;
+using LazyMesh.Mesh;
+using Microsoft.Extensions.Logging;
+
+namespace LazyMesh.Kubernetes.Informers;
+
+/// <summary>
+/// The controller's inventory from a Kubernetes API server: one <see cref="Informer{T}"/> per kind the mesh index
+/// reads (namespaces, services, pods, replicasets, deployments, statefulsets, daemonsets, jobs, cronjobs, Istio
+/// serviceentries and sidecars). Once every informer has synced the index is built from their caches; afterwards
+/// every change schedules a rebuild on a background task, coalesced so that there is at most one rebuild per
+/// <see cref="KubernetesInventoryOptions.RebuildInterval"/> and event intake never waits for a build.
+/// </summary>
+public sealed partial class KubernetesInventory : IInventorySource, IAsyncDisposable
+{
+    private readonly KubernetesInventoryOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _rebuildLoop;
+    private long _builds;
+    private long _failedReloads;
+    private long _lastBuildTicks;
+    private int _disposed;
+
+    public KubernetesInventory(IKubernetes client, KubernetesInventoryOptions? options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _options = options ?? new KubernetesInventoryOptions();
+        _logger = logger;
+        var io = _options.Informers;
+        var slim = _options.SlimObjects;
+        Namespaces = new Informer<V1Namespace>(ResourceClients.Namespaces(client), io, logger, MetadataSlimmer.Slim);
+        Services = new Informer<V1Service>(ResourceClients.Services(client), io, logger, MetadataSlimmer.Slim);
+        Pods = new Informer<V1Pod>(ResourceClients.Pods(client), io, logger, slim ? PodSlimmer.Slim : null);
+        ReplicaSets = new Informer<V1ReplicaSet>(ResourceClients.ReplicaSets(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        Deployments = new Informer<V1Deployment>(ResourceClients.Deployments(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        StatefulSets = new Informer<V1StatefulSet>(ResourceClients.StatefulSets(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        DaemonSets = new Informer<V1DaemonSet>(ResourceClients.DaemonSets(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        Jobs = new Informer<V1Job>(ResourceClients.Jobs(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        CronJobs = new Informer<V1CronJob>(ResourceClients.CronJobs(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        ServiceEntries = new Informer<ServiceEntryResource>(ResourceClients.ServiceEntries(client), io, logger, MetadataSlimmer.Slim);
+        Sidecars = new Informer<SidecarResource>(ResourceClients.Sidecars(client), io, logger, MetadataSlimmer.Slim);
+        Informers = [Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars];
+        foreach (var informer in Informers)
+        {
+            informer.Changed += MarkDirty;
+        }
+    }
+
+    public event Action<MeshIndex>? Reloaded;
+
+    public MeshIndexHolder Holder { get; } = new(MeshIndex.Empty);
+
+    public Informer<V1Namespace> Namespaces { get; }
+
+    public Informer<V1Service> Services { get; }
+
+    public Informer<V1Pod> Pods { get; }
+
+    public Informer<V1ReplicaSet> ReplicaSets { get; }
+
+    public Informer<V1Deployment> Deployments { get; }
+
+    public Informer<V1StatefulSet> StatefulSets { get; }
+
+    public Informer<V1DaemonSet> DaemonSets { get; }
+
+    public Informer<V1Job> Jobs { get; }
+
+    public Informer<V1CronJob> CronJobs { get; }
+
+    public Informer<ServiceEntryResource> ServiceEntries { get; }
+
+    public Informer<SidecarResource> Sidecars { get; }
+
+    /// <summary>Every informer, for metrics (<see cref="IInformer.Counters"/> by <see cref="IInformer.Resource"/>).</summary>
+    public IReadOnlyList<IInformer> Informers { get; }
+
+    /// <summary>All informers synced and the first index built.</summary>
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully;
+
+    /// <summary>Index builds, the first included.</summary>
+    public long Builds => Interlocked.Read(ref _builds);
+
+    public long Reloads => Math.Max(0, Builds - 1);
+
+    public long FailedReloads => Interlocked.Read(ref _failedReloads);
+
+    /// <summary>How long the last index build took (snapshot of the caches and <see cref="MeshIndexBuilder.Build"/>).</summary>
+    public TimeSpan LastBuildDuration => TimeSpan.FromTicks(Interlocked.Read(ref _lastBuildTicks));
+
+    /// <summary>Starts every informer and the rebuild loop; returns at once (see <see cref="WaitForSyncAsync"/>).</summary>
+    public void Start()
+    {
+        if (_rebuildLoop is not null)
+        {
+            return;
+        }
+
+        foreach (var informer in Informers)
+        {
+            informer.Start();
+        }
+
+        _rebuildLoop = Task.Run(() => RebuildLoopAsync(_stop.Token));
+    }
+
+    /// <summary>Completes when every informer has synced and the first index is in <see cref="Holder"/>.</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
+
+    /// <summary>What the caches hold now, as the inventory the index is built from.</summary>
+    public InventorySnapshot CreateSnapshot() => new()
+    {
+        Namespaces = Namespaces.List(),
+        Services = Services.List(),
+        Pods = Pods.List(),
+        ReplicaSets = ReplicaSets.List(),
+        Deployments = Deployments.List(),
+        StatefulSets = StatefulSets.List(),
+        DaemonSets = DaemonSets.List(),
+        Jobs = Jobs.List(),
+        CronJobs = CronJobs.List(),
+        ServiceEntries = ServiceEntries.List(),
+        Sidecars = Sidecars.List()
+            .OrderBy(s => s.Metadata.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(s => s.Metadata.Name, StringComparer.Ordinal)
+            .ToArray(),
+    };
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_rebuildLoop is not null)
+        {
+            try
+            {
+                await _rebuildLoop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping
+            }
+        }
+
+        foreach (var informer in Informers)
+        {
+            await informer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _ready.TrySetCanceled();
+        _stop.Dispose();
+    }
+
+    private void MarkDirty() => _dirty.Writer.TryWrite(true);
+
+    private async Task RebuildLoopAsync(CancellationToken stop)
+    {
+        await Task.WhenAll(Informers.Select(i => i.WaitForSyncAsync(stop))).ConfigureAwait(false);
+        var lastBuild = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            _dirty.Reader.TryRead(out _);
+            Rebuild();
+            lastBuild.Restart();
+            await _dirty.Reader.ReadAsync(stop).ConfigureAwait(false);
+            var wait = _options.RebuildInterval - lastBuild.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, stop).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Rebuild()
+    {
+        var first = !IsReady;
+        var watch = Stopwatch.StartNew();
+        MeshIndex index;
+        int objects;
+        try
+        {
+            var snapshot = CreateSnapshot();
+            objects = snapshot.Count;
+            index = MeshIndexBuilder.Build(snapshot, _options.Mesh);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Interlocked.Increment(ref _failedReloads);
+            LogRebuildFailed(_logger, e.Message);
+            return;
+        }
+
+        Holder.Swap(index);
+        Interlocked.Exchange(ref _lastBuildTicks, watch.Elapsed.Ticks);
+        Interlocked.Increment(ref _builds);
+        if (first)
+        {
+            LogReady(_logger, objects, index.Workloads.Count, index.Services.Count, watch.ElapsedMilliseconds);
+            _ready.TrySetResult();
+        }
+        else
+        {
+            LogRebuilt(_logger, index.Workloads.Count, index.Services.Count, watch.ElapsedMilliseconds);
+        }
+
+        try
+        {
+            Reloaded?.Invoke(index);
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(_logger, e.Message);
+        }
+    }
+}

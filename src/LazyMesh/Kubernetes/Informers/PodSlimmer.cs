@@ -1,0 +1,45 @@
+using k8s.Models;
+
+namespace LazyMesh.Kubernetes.Informers;
+
+/// <summary>
+/// Pods are the bulk of a cluster's objects and most of each pod is of no use to the mesh index: keep metadata
+/// (<see cref="MetadataSlimmer"/>), <c>spec.hostNetwork</c>, the containers' named ports (a Service's named
+/// <c>targetPort</c> resolves through them), and <c>status.phase</c>, <c>podIP</c>, <c>podIPs</c> and the
+/// <c>Ready</c> condition. Everything else (images, env, volumes, resources, container statuses, other conditions)
+/// is dropped before caching.
+/// </summary>
+public static class PodSlimmer
+{
+    public static V1Pod Slim(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var containers = pod.Spec?.Containers?
+            .Where(static c => c.Ports is { Count: > 0 })
+            .Select(static c => new V1Container
+            {
+                Name = c.Name,
+                Ports = c.Ports.Select(static p => new V1ContainerPort { Name = p.Name, ContainerPort = p.ContainerPort, Protocol = p.Protocol }).ToList(),
+            })
+            .ToList();
+        var ready = pod.Status?.Conditions?.FirstOrDefault(static c => c.Type == "Ready");
+        return new V1Pod
+        {
+            ApiVersion = pod.ApiVersion,
+            Kind = pod.Kind,
+            Metadata = pod.Metadata is null ? new V1ObjectMeta() : MetadataSlimmer.Slim(pod.Metadata),
+            Spec = new V1PodSpec
+            {
+                HostNetwork = pod.Spec?.HostNetwork,
+                Containers = containers is { Count: > 0 } ? containers : null,
+            },
+            Status = pod.Status is null ? null : new V1PodStatus
+            {
+                Phase = pod.Status.Phase,
+                PodIP = pod.Status.PodIP,
+                PodIPs = pod.Status.PodIPs?.Select(static p => new V1PodIP { Ip = p.Ip }).ToList(),
+                Conditions = ready is null ? null : [new V1PodCondition { Type = ready.Type, Status = ready.Status }],
+            },
+        };
+    }
+}

@@ -1,0 +1,72 @@
+using k8s;
+using k8s.Models;
+using LazyMesh.Istio;
+
+namespace LazyMesh.Kubernetes.Informers;
+
+/// <summary>The list/watch clients for the resources LazyMesh reads, all namespaces.</summary>
+public static class ResourceClients
+{
+    public const string LazyMeshGroup = "lazymesh.io";
+    public const string LazySidecarVersion = "v1alpha1";
+    public const string LazySidecarPlural = "lazysidecars";
+
+    public static IResourceClient<V1Namespace> Namespaces(IKubernetes client) =>
+        new TypedResourceClient<V1Namespace, V1NamespaceList>("namespaces", (watch, rv, cont, limit, timeout, ct) =>
+            client.CoreV1.ListNamespaceWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1Service> Services(IKubernetes client) =>
+        new TypedResourceClient<V1Service, V1ServiceList>("services", (watch, rv, cont, limit, timeout, ct) =>
+            client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1Pod> Pods(IKubernetes client) =>
+        new TypedResourceClient<V1Pod, V1PodList>("pods", (watch, rv, cont, limit, timeout, ct) =>
+            client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1ReplicaSet> ReplicaSets(IKubernetes client) =>
+        new TypedResourceClient<V1ReplicaSet, V1ReplicaSetList>("replicasets", (watch, rv, cont, limit, timeout, ct) =>
+            client.AppsV1.ListReplicaSetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1Deployment> Deployments(IKubernetes client) =>
+        new TypedResourceClient<V1Deployment, V1DeploymentList>("deployments", (watch, rv, cont, limit, timeout, ct) =>
+            client.AppsV1.ListDeploymentForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1StatefulSet> StatefulSets(IKubernetes client) =>
+        new TypedResourceClient<V1StatefulSet, V1StatefulSetList>("statefulsets", (watch, rv, cont, limit, timeout, ct) =>
+            client.AppsV1.ListStatefulSetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1DaemonSet> DaemonSets(IKubernetes client) =>
+        new TypedResourceClient<V1DaemonSet, V1DaemonSetList>("daemonsets", (watch, rv, cont, limit, timeout, ct) =>
+            client.AppsV1.ListDaemonSetForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1Job> Jobs(IKubernetes client) =>
+        new TypedResourceClient<V1Job, V1JobList>("jobs", (watch, rv, cont, limit, timeout, ct) =>
+            client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    public static IResourceClient<V1CronJob> CronJobs(IKubernetes client) =>
+        new TypedResourceClient<V1CronJob, V1CronJobList>("cronjobs", (watch, rv, cont, limit, timeout, ct) =>
+            client.BatchV1.ListCronJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
+    /// <summary>Istio ServiceEntries (<c>networking.istio.io/v1</c>).</summary>
+    public static IResourceClient<ServiceEntryResource> ServiceEntries(IKubernetes client) =>
+        new CustomResourceClient<ServiceEntryResource>(client, SidecarResource.Group, "v1", "serviceentries");
+
+    /// <summary>Istio Sidecars (<c>networking.istio.io/v1</c>).</summary>
+    public static IResourceClient<SidecarResource> Sidecars(IKubernetes client) =>
+        new CustomResourceClient<SidecarResource>(client, SidecarResource.Group, "v1", SidecarResource.Plural);
+
+    /// <summary>LazyMesh's LazySidecars (<c>lazymesh.io/v1alpha1</c>), as <typeparamref name="T"/> (e.g. <see cref="RawResource"/>).</summary>
+    public static IResourceClient<T> LazySidecars<T>(IKubernetes client) =>
+        new CustomResourceClient<T>(client, LazyMeshGroup, LazySidecarVersion, LazySidecarPlural);
+
+    private static bool? Bookmarks(bool watch) => watch ? true : null;
+}

@@ -1,0 +1,115 @@
+using k8s;
+using k8s.Models;
+using LazyMesh.Istio;
+using LazyMesh.Mesh;
+using static LazyMesh.Tests.Kubernetes.Informers.InformerTestCluster;
+
+namespace LazyMesh.Tests.Kubernetes.Informers;
+
+public sealed class KubernetesInventoryTests
+{
+    [Fact]
+    public async Task Initial_list_builds_the_index_workloads_pods_and_service_hosts()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateNamespaceAsync("shop");
+        await cluster.CreateDeploymentAsync("shop", "web", "10.0.0.1", "10.0.0.2");
+        await cluster.CreateServiceAsync("shop", "web", "10.96.0.10", "web");
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(new ServiceEntryResource
+        {
+            Metadata = new V1ObjectMeta { Name = "payments" },
+            Spec = new ServiceEntrySpec { Hosts = ["api.payments.example"], Ports = [new ServiceEntryPort { Number = 443, Name = "https", Protocol = "TLS" }], Resolution = "DNS" },
+        }, SidecarResource.Group, "v1", "shop", "serviceentries");
+
+        var inventory = await cluster.StartInventoryAsync();
+        var index = inventory.Holder.Current;
+
+        Assert.True(inventory.IsReady);
+        Assert.Equal(1, inventory.Builds);
+        var web = Assert.Single(index.Workloads, w => w.Namespace == "shop");
+        Assert.Equal("shop/Deployment/web", web.Key);
+        Assert.Equal("web", web.SelectorLabels["app"]);
+        Assert.Equal(2, web.Pods.Count);
+        Assert.Same(web, PodAt(index, "10.0.0.2")?.Workload);
+        Assert.Equal("web", index.FindByHost("web.shop.svc.cluster.local")?.Name);
+        Assert.True(IpKey.TryParse("10.96.0.10", out var clusterIp));
+        Assert.Equal("web", index.FindByAddress(clusterIp, 80)?.Name);
+        Assert.NotNull(index.FindByHost("api.payments.example"));
+        Assert.NotNull(index.FindNamespace("shop"));
+        Assert.All(inventory.Informers, i => Assert.True(i.HasSynced));
+        Assert.Equal(0, inventory.Reloads);
+    }
+
+    [Fact]
+    public async Task Added_modified_and_deleted_objects_reach_the_index()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateNamespaceAsync("shop");
+        await cluster.CreateDeploymentAsync("shop", "web", "10.0.0.1");
+        var inventory = await cluster.StartInventoryAsync();
+        var reloadsBefore = inventory.Reloads;
+
+        // ADDED: a new workload and its service.
+        await cluster.CreateDeploymentAsync("shop", "cart", "10.0.0.7");
+        await cluster.CreateServiceAsync("shop", "cart", "10.96.0.20", "cart");
+        var index = await cluster.WaitForIndexAsync(i => PodAt(i, "10.0.0.7") is not null && i.FindByHost("cart.shop.svc.cluster.local") is not null);
+        Assert.Equal("shop/Deployment/cart", PodAt(index, "10.0.0.7")!.Workload.Key);
+
+        // MODIFIED: the pod moves to another IP.
+        var pod = await cluster.Client.CoreV1.ReadNamespacedPodStatusAsync("cart-abc-0", "shop");
+        pod.Status.PodIP = "10.0.0.8";
+        pod.Status.PodIPs = [new V1PodIP { Ip = "10.0.0.8" }];
+        await cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, "cart-abc-0", "shop");
+        index = await cluster.WaitForIndexAsync(i => PodAt(i, "10.0.0.8") is not null);
+        Assert.Null(PodAt(index, "10.0.0.7"));
+
+        // DELETED: the service goes away.
+        await cluster.Client.CoreV1.DeleteNamespacedServiceAsync("cart", "shop");
+        index = await cluster.WaitForIndexAsync(i => i.FindByHost("cart.shop.svc.cluster.local") is null);
+        Assert.NotNull(index.FindWorkload("shop/Deployment/web"));
+        Assert.True(inventory.Reloads > reloadsBefore);
+        Assert.True(inventory.Pods.Counters.Added >= 1);
+        Assert.True(inventory.Pods.Counters.Modified >= 1);
+        Assert.Equal(1, inventory.Services.Counters.Deleted);
+        Assert.Equal(0, inventory.FailedReloads);
+    }
+
+    [Fact]
+    public async Task A_burst_of_events_is_coalesced_into_few_rebuilds()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateNamespaceAsync("shop");
+        var inventory = await cluster.StartInventoryAsync();
+        var buildsBefore = inventory.Builds;
+
+        var labels = new Dictionary<string, string> { ["app"] = "batch" };
+        for (var i = 0; i < 100; i++)
+        {
+            await cluster.CreatePodAsync("shop", $"p{i}", $"10.1.0.{i + 1}", labels);
+        }
+
+        await cluster.WaitForIndexAsync(i => i.Pods.Count(p => p.Namespace == "shop") == 100);
+        Assert.Equal(200, inventory.Pods.Counters.Added + inventory.Pods.Counters.Modified);
+        Assert.True(inventory.Builds - buildsBefore < 100, $"{inventory.Builds - buildsBefore} builds for 200 events");
+    }
+
+    [Fact]
+    public async Task Sidecars_are_in_the_index_and_the_snapshot_is_ordered()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateNamespaceAsync("shop");
+        foreach (var name in new[] { "b", "a" })
+        {
+            await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(new SidecarResource
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                Spec = new SidecarSpec { WorkloadSelector = new WorkloadSelector { Labels = new Dictionary<string, string> { ["app"] = name } }, Egress = [new IstioEgressListener { Hosts = ["./*"] }] },
+            }, SidecarResource.Group, "v1", "shop", SidecarResource.Plural);
+        }
+
+        var inventory = await cluster.StartInventoryAsync();
+
+        Assert.Equal(["a", "b"], inventory.CreateSnapshot().Sidecars.Select(s => s.Metadata.Name));
+        Assert.Equal(2, inventory.Holder.Current.Sidecars.Count);
+    }
+}
