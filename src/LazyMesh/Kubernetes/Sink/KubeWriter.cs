@@ -73,6 +73,9 @@ public sealed partial class KubeWriter
     /// <summary>Forgets what was last applied to an object (it changed behind our back, or was deleted), so the next apply is sent.</summary>
     public void Invalidate(string plural, string ns, string name) => _appliedHashes.TryRemove(Key(plural, ns, name), out _);
 
+    /// <summary>Forgets every applied content hash, so the next reconcile re-sends (server-side no-ops when nothing drifted).</summary>
+    public void ForgetAppliedContent() => _appliedHashes.Clear();
+
     /// <summary>Replaces <c>/status</c> with the object's <c>metadata.resourceVersion</c> as precondition. A 409 is not retried here: the caller must read and merge again.</summary>
     public async Task<T> ReplaceStatusAsync<T>(T obj, string group, string version, string plural, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
