@@ -14,6 +14,8 @@ public static class LazyMeshCli
         ControllerCommand.Create(),
         ReplayCommand.Create(),
         CrdCommand.Create(),
+        RevertCommand.Create(),
+        StatusCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
