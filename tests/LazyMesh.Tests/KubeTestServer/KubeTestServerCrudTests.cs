@@ -179,7 +179,7 @@ public sealed class KubeTestServerCrudTests
             server.WriteKubeconfig(path);
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
             Assert.Equal("default", config.Namespace);
-            using var client = new Kubernetes(config);
+            using var client = new k8s.Kubernetes(config);
             var namespaces = await client.CoreV1.ListNamespaceAsync();
             Assert.Contains(namespaces.Items, n => n.Metadata.Name == "default");
             Assert.Equal("Active", namespaces.Items[0].Status.Phase);
