@@ -16,6 +16,8 @@ public static class LazyMeshCli
         CrdCommand.Create(),
         DemoCommand.Create(),
         FallbackCommand.Create(),
+        RevertCommand.Create(),
+        StatusCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

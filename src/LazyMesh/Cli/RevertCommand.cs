@@ -1,0 +1,93 @@
+using System.CommandLine;
+using k8s;
+using LazyMesh.Istio;
+using LazyMesh.Kubernetes.Sink;
+using LazyMesh.Kubernetes.State;
+
+namespace LazyMesh.Cli;
+
+/// <summary>
+/// <c>lazymesh revert</c>: deletes everything LazyMesh generated — objects labelled
+/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, then LazySidecars) — and nothing else.
+/// </summary>
+public static class RevertCommand
+{
+    private static readonly (string Group, string Version, string Plural, string Kind)[] Kinds =
+    [
+        ("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter"),
+        (SidecarResource.Group, "v1", SidecarResource.Plural, SidecarResource.ResourceKind),
+        (LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, LazySidecarResource.ResourceKind),
+    ];
+
+    public static Command Create()
+    {
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Only this namespace" };
+        var all = new Option<bool>("--all") { Description = "Every namespace" };
+        var kubeconfig = KubeClientFactory.KubeconfigOption();
+        var context = KubeClientFactory.ContextOption();
+        var command = new Command("revert", "Remove every object LazyMesh generated (LazySidecars, Sidecars, ...); user objects are untouched") { ns, all, kubeconfig, context };
+        command.SetAction(async (parse, ct) =>
+        {
+            var (n, a) = (parse.GetValue(ns), parse.GetValue(all));
+            if ((n is null) == !a)
+            {
+                throw new UsageException("revert: give exactly one of --namespace NS or --all");
+            }
+
+            using var client = (IDisposable)KubeClientFactory.Create(parse.GetValue(kubeconfig), parse.GetValue(context));
+            return await RunAsync((IKubernetes)client, n, Console.Out, ct);
+        });
+        return command;
+    }
+
+    /// <summary>Deletes LazyMesh's objects in <paramref name="namespace"/> (null: all), printing each; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var (group, version, plural, kind) in Kinds)
+        {
+            foreach (var (ns, name) in await ListManagedAsync(client, group, version, plural, @namespace, cancellationToken))
+            {
+                try
+                {
+                    await client.CustomObjects.DeleteNamespacedCustomObjectAsync(group, version, ns, plural, name, propagationPolicy: "Background", cancellationToken: cancellationToken);
+                    await stdout.WriteLineAsync($"deleted {kind} {ns}/{name}");
+                    removed++;
+                }
+                catch (Exception e) when (KubeErrors.IsNotFound(e))
+                {
+                    // Already gone (e.g. garbage-collected with its LazySidecar).
+                }
+            }
+        }
+
+        await stdout.WriteLineAsync(removed == 0 ? "nothing to remove" : $"removed {removed} objects");
+        return CliExitCodes.Success;
+    }
+
+    private static async Task<List<(string Namespace, string Name)>> ListManagedAsync(IKubernetes client, string group, string version, string plural, string? ns, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, string)>();
+        string? next = null;
+        do
+        {
+            var page = ns is null
+                ? await client.CustomObjects.ListCustomObjectForAllNamespacesAsync<ManagedObjectList>(group, version, plural, labelSelector: ManagedObjects.LabelSelector, continueParameter: next, cancellationToken: cancellationToken)
+                : await client.CustomObjects.ListNamespacedCustomObjectAsync<ManagedObjectList>(group, version, ns, plural, labelSelector: ManagedObjects.LabelSelector, continueParameter: next, cancellationToken: cancellationToken);
+            foreach (var item in page.Items)
+            {
+                // The selector already filters; checking again protects user objects from a server that ignored it.
+                if (ManagedObjects.IsManaged(item.Metadata))
+                {
+                    result.Add((item.Metadata.NamespaceProperty, item.Metadata.Name));
+                }
+            }
+
+            next = page.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        result.Sort();
+        return result;
+    }
+}

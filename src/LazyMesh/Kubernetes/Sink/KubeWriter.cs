@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace LazyMesh.Kubernetes.Sink;
+
+/// <summary>
+/// The one gateway through which the sink talks to the API server. Every write takes a token from the shared
+/// <see cref="WriteBudget"/>; transient failures (429 with Retry-After, 5xx, connection errors, and 409 for
+/// applies) are retried with exponential backoff and jitter; a server-side apply whose content equals the last
+/// one sent for that object is not sent at all.
+/// </summary>
+public sealed partial class KubeWriter
+{
+    public const string DefaultFieldManager = "lazymesh";
+
+    private readonly ConcurrentDictionary<string, string> _appliedHashes = new(StringComparer.Ordinal);
+    private readonly KubeRetryOptions _retry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public KubeWriter(IKubernetes client, WriteBudget budget, KubeRetryOptions? retry = null, TimeProvider? time = null, ILogger? logger = null, string fieldManager = DefaultFieldManager)
+    {
+        Client = client;
+        Budget = budget;
+        _retry = retry ?? KubeRetryOptions.Default;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        FieldManager = fieldManager;
+    }
+
+    public IKubernetes Client { get; }
+
+    public WriteBudget Budget { get; }
+
+    public string FieldManager { get; }
+
+    public KubeSinkStats Stats { get; } = new();
+
+    /// <summary>
+    /// Server-side apply (<c>application/apply-patch+yaml</c>, this writer's field manager, force) of
+    /// <paramref name="body"/>. Returns null without a request when the same content was last applied.
+    /// </summary>
+    public async Task<T?> ApplyAsync<T>(string group, string version, string plural, string ns, string name, object body, CancellationToken cancellationToken)
+        where T : class
+    {
+        var json = KubernetesJson.Serialize(body);
+        var key = Key(plural, ns, name);
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        if (_appliedHashes.TryGetValue(key, out var last) && last == hash)
+        {
+            Stats.OnUnchanged();
+            return null;
+        }
+
+        _appliedHashes.TryRemove(key, out _);
+        var result = await ExecuteAsync(
+            $"apply {plural} {ns}/{name}",
+            write: true,
+            retryConflicts: true,
+            ct => Client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(
+                new V1Patch(json, V1Patch.PatchType.ApplyPatch), group, version, ns, plural, name,
+                fieldManager: FieldManager, force: true, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+        _appliedHashes[key] = hash;
+        Stats.OnApplied();
+        return result;
+    }
+
+    /// <summary>Forgets what was last applied to an object (it changed behind our back, or was deleted), so the next apply is sent.</summary>
+    public void Invalidate(string plural, string ns, string name) => _appliedHashes.TryRemove(Key(plural, ns, name), out _);
+
+    /// <summary>Forgets every applied content hash, so the next reconcile re-sends (server-side no-ops when nothing drifted).</summary>
+    public void ForgetAppliedContent() => _appliedHashes.Clear();
+
+    /// <summary>Replaces <c>/status</c> with the object's <c>metadata.resourceVersion</c> as precondition. A 409 is not retried here: the caller must read and merge again.</summary>
+    public async Task<T> ReplaceStatusAsync<T>(T obj, string group, string version, string plural, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var result = await ExecuteAsync(
+            $"status {plural} {obj.Metadata.NamespaceProperty}/{obj.Metadata.Name}",
+            write: true,
+            retryConflicts: false,
+            ct => Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<T>(
+                obj, group, version, obj.Metadata.NamespaceProperty, plural, obj.Metadata.Name, fieldManager: FieldManager, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+        Stats.OnStatusWrite();
+        return result;
+    }
+
+    /// <summary>GET; null when the object does not exist. Reads do not take from the write budget.</summary>
+    public async Task<T?> GetAsync<T>(string group, string version, string plural, string ns, string name, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await ExecuteAsync(
+                $"get {plural} {ns}/{name}",
+                write: false,
+                retryConflicts: false,
+                ct => Client.CustomObjects.GetNamespacedCustomObjectAsync<T>(group, version, ns, plural, name, ct),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>DELETE (background propagation: owned objects go too); false when it did not exist.</summary>
+    public async Task<bool> DeleteAsync(string group, string version, string plural, string ns, string name, CancellationToken cancellationToken)
+    {
+        Invalidate(plural, ns, name);
+        try
+        {
+            await ExecuteAsync(
+                $"delete {plural} {ns}/{name}",
+                write: true,
+                retryConflicts: true,
+                ct => Client.CustomObjects.DeleteNamespacedCustomObjectAsync(group, version, ns, plural, name, propagationPolicy: "Background", cancellationToken: ct),
+                cancellationToken).ConfigureAwait(false);
+            Stats.OnDeleted();
+            return true;
+        }
+        catch (Exception e) when (KubeErrors.IsNotFound(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task CreateEventAsync(Corev1Event e, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            $"event {e.Reason} {e.InvolvedObject.NamespaceProperty}/{e.InvolvedObject.Name}",
+            write: true,
+            retryConflicts: false,
+            ct => Client.CoreV1.CreateNamespacedEventAsync(e, e.Metadata.NamespaceProperty, fieldManager: FieldManager, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+        Stats.OnEvent();
+    }
+
+    /// <summary>Runs <paramref name="call"/> with the budget (for writes) and retries.</summary>
+    public async Task<T> ExecuteAsync<T>(string what, bool write, bool retryConflicts, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (write)
+            {
+                await Budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                return await call(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && KubeErrors.IsTransient(e, retryConflicts) && attempt + 1 < _retry.MaxAttempts)
+            {
+                var retryAfter = KubeErrors.RetryAfter(e, _time.GetUtcNow());
+                var delay = retryAfter is { } ra
+                    ? (ra > _retry.MaxRetryAfter ? _retry.MaxRetryAfter : ra)
+                    : _retry.Backoff(attempt, Random.Shared.NextDouble());
+                Stats.OnRetry();
+                LogRetry(_logger, what, attempt + 1, (int)delay.TotalMilliseconds, KubeErrors.StatusOf(e)?.ToString() ?? e.GetType().Name);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !(retryConflicts is false && KubeErrors.IsConflict(e)) && !KubeErrors.IsNotFound(e))
+            {
+                Stats.OnFailure();
+                LogFailed(_logger, what, KubeErrors.StatusOf(e)?.ToString() ?? e.GetType().Name, e.Message);
+                throw;
+            }
+        }
+    }
+
+    private static string Key(string plural, string ns, string name) => $"{plural}/{ns}/{name}";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{What}: attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms")]
+    private static partial void LogRetry(ILogger logger, string what, int attempt, int delayMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{What} failed ({Reason}): {Message}")]
+    private static partial void LogFailed(ILogger logger, string what, string reason, string message);
+}

@@ -1,0 +1,78 @@
+using LazyMesh.Inventory;
+using LazyMesh.Kubernetes.Sink;
+using LazyMesh.Kubernetes.State;
+using LazyMesh.KubeTesting;
+using LazyMesh.Learning;
+using LazyMesh.Mesh;
+
+namespace LazyMesh.Tests.Kubernetes.Sink;
+
+/// <summary>One "replica": a store and a sink against a test API server.</summary>
+internal sealed class SinkHarness : IDisposable
+{
+    public const string Shop = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop, labels: {lazymesh.io/enabled: "true"}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: cart, namespace: shop}
+        spec: {clusterIP: 10.96.0.5, selector: {app: cart}, ports: [{name: http, port: 8080}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop, labels: {app: web}}
+        status: {phase: Running, podIP: 10.0.0.1}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: cart, namespace: shop, labels: {app: cart}}
+        status: {phase: Running, podIP: 10.0.0.2}
+        """;
+
+    public SinkHarness(KubeTestServer server, string inventory = Shop, TimeProvider? time = null, KubernetesSinkOptions? options = null, double writesPerSecond = 1000, KubeRetryOptions? retry = null)
+    {
+        Time = time ?? TimeProvider.System;
+        Client = server.CreateClient();
+        Index = MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory));
+        Holder = new MeshIndexHolder(Index);
+        Store = new DependencyStore();
+        Budget = new WriteBudget(writesPerSecond, null, Time);
+        Writer = new KubeWriter(Client, Budget, retry ?? new KubeRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(200), MaxAttempts = 12 }, Time);
+        Sink = new LazySidecarSink(Writer, Store, Synced, options ?? new KubernetesSinkOptions { CleanupGrace = TimeSpan.Zero }, Time);
+        Source = new ApiLazySidecarSource(Client);
+    }
+
+    public TimeProvider Time { get; }
+
+    public k8s.Kubernetes Client { get; }
+
+    public MeshIndex Index { get; set; }
+
+    public MeshIndexHolder Holder { get; }
+
+    public DependencyStore Store { get; }
+
+    public SyncedHosts Synced { get; } = new();
+
+    public WriteBudget Budget { get; }
+
+    public KubeWriter Writer { get; }
+
+    public LazySidecarSink Sink { get; }
+
+    public ApiLazySidecarSource Source { get; }
+
+    public Workload Workload(string key) => Index.FindWorkload(key) ?? throw new InvalidOperationException(key);
+
+    public Task<WorkloadOutcome> ReconcileAsync(string key, bool expire = false) => Sink.ReconcileAsync(Index, Workload(key), expire, CancellationToken.None);
+
+    public Task ReconcileAllAsync(bool expire = false) => Sink.ReconcileAsync(Index, Index.Workloads, expire, CancellationToken.None);
+
+    public Task<int> RestoreAsync() => LearnedStateRestorer.RestoreAsync(Source, Store, Synced, CancellationToken.None);
+
+    public long Now => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public void Dispose() => Client.Dispose();
+}

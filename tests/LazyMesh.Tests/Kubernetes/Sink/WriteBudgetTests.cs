@@ -1,0 +1,82 @@
+using LazyMesh.Kubernetes.Sink;
+using LazyMesh.KubeTesting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LazyMesh.Tests.Kubernetes.Sink;
+
+public sealed class WriteBudgetTests
+{
+    [Fact]
+    public async Task The_bucket_grants_the_burst_then_the_rate()
+    {
+        var time = new FakeTimeProvider();
+        var budget = new WriteBudget(20, null, time);
+        var acquires = Enumerable.Range(0, 70).Select(_ => budget.AcquireAsync().AsTask()).ToList();
+        Assert.Equal(20, acquires.Count(t => t.IsCompletedSuccessfully));
+        for (var second = 1; second <= 3; second++)
+        {
+            await budget.WhenWaitingAsync();
+            time.Advance(TimeSpan.FromSeconds(1));
+            await WaitForGrantedAsync(budget, Math.Min(70, 20 + (20 * second)));
+            Assert.Equal(Math.Min(70, 20 + (20 * second)), budget.Granted);
+        }
+
+        await Task.WhenAll(acquires);
+    }
+
+    [Fact]
+    public async Task A_cold_start_of_200_workloads_never_exceeds_the_write_budget()
+    {
+        await using var server = new KubeTestServer();
+        await server.StartAsync();
+        var time = new FakeTimeProvider();
+        var inventory = string.Join("\n---\n", Enumerable.Range(0, 200).Select(i => $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: w{{i}}, namespace: shop, labels: {app: w{{i}} } }
+            status: {phase: Running, podIP: 10.1.{{i / 250}}.{{(i % 250) + 1}}}
+            """).Prepend(SinkHarness.Shop));
+        // One sender at a time, so "blocked on the budget" is exactly "a waiter exists".
+        using var replica = new SinkHarness(server, inventory, time, new KubernetesSinkOptions { MaxParallelism = 1 }, writesPerSecond: 20);
+        foreach (var w in replica.Index.Workloads)
+        {
+            replica.Store.Learn(w.Key, "shop/cart.shop.svc.cluster.local", replica.Now);
+        }
+
+        var run = replica.ReconcileAllAsync();
+        var windows = new List<long>();
+        var before = server.Stats.Writes;
+        while (!run.IsCompleted)
+        {
+            await Task.WhenAny(run, budgetWaiting());
+            if (run.IsCompleted)
+            {
+                break;
+            }
+
+            // Every sender is blocked on the budget: this fake second's writes are all in.
+            windows.Add(server.Stats.Writes - before);
+            before = server.Stats.Writes;
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await run;
+        windows.Add(server.Stats.Writes - before);
+        Assert.All(windows, w => Assert.True(w <= 20, $"{w} writes in one second"));
+        Assert.True(server.Stats.Writes >= 600, $"{server.Stats.Writes} writes");
+        Assert.True(windows.Count >= 30);
+
+        async Task budgetWaiting()
+        {
+            await Task.WhenAny(replica.Budget.WhenWaitingAsync(), run);
+        }
+    }
+
+    private static async Task WaitForGrantedAsync(WriteBudget budget, long expected)
+    {
+        while (budget.Granted < expected)
+        {
+            await Task.Yield();
+        }
+    }
+}
