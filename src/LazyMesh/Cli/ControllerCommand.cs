@@ -3,6 +3,10 @@ using System.Net;
 using System.Runtime.InteropServices;
 using LazyMesh.Als;
 using LazyMesh.Controller;
+using LazyMesh.Kubernetes.Hosting;
+using LazyMesh.Kubernetes.Leadership;
+using LazyMesh.Kubernetes.Sink;
+using LazyMesh.Kubernetes.State;
 using LazyMesh.Mesh;
 using LazyMesh.Routing;
 using Microsoft.Extensions.Logging;
@@ -14,8 +18,14 @@ public static class ControllerCommand
 {
     public static Command Create()
     {
-        var inventory = CommonOptions.Inventory();
-        var outputDir = new Option<string>("--output-dir", "-o") { Description = "Where Sidecars are written: DIR/<namespace>/<name>.yaml", Required = true };
+        var inventory = CommonOptions.Inventory(required: false);
+        var outputDir = new Option<string?>("--output-dir", "-o") { Description = "On files: where Sidecars are written, DIR/<namespace>/<name>.yaml" };
+        var kubeconfig = KubeClientFactory.KubeconfigOption();
+        var context = KubeClientFactory.ContextOption();
+        var ttl = new Option<string>("--ttl") { Description = "On Kubernetes: a learned host not seen for this long is expired (Go duration)", DefaultValueFactory = _ => "168h" };
+        var grace = new Option<string>("--expiry-grace") { Description = "On Kubernetes: how long an expiring host is kept before it is removed (Go duration)", DefaultValueFactory = _ => "24h" };
+        var writeRate = new Option<double>("--writes-per-second") { Description = "On Kubernetes: the global API write budget", DefaultValueFactory = _ => 20 };
+        var leaseNamespace = new Option<string>("--lease-namespace") { Description = "On Kubernetes: namespace of the leader-election Lease", DefaultValueFactory = _ => "lazymesh-system" };
         var stateDir = new Option<string?>("--state-dir") { Description = "Where learned dependencies are persisted (default OUTPUT-DIR/.lazymesh)" };
         var alsListen = new Option<string>("--als-listen") { Description = "ALS gRPC (HTTP/2 cleartext) listen address", DefaultValueFactory = _ => "0.0.0.0:15800" };
         var httpListen = new Option<string>("--http-listen") { Description = "/healthz, /readyz and /metrics listen address", DefaultValueFactory = _ => "0.0.0.0:15801" };
@@ -32,29 +42,65 @@ public static class ControllerCommand
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
-        var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar file up to date")
+        var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar up to date, on files (--inventory, --output-dir) or on Kubernetes (--kubeconfig, KUBECONFIG or in-cluster)")
         {
-            inventory, outputDir, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts,
+            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var inventoryPaths = parse.GetRequiredValue(inventory);
+            var inventoryPaths = parse.GetValue(inventory) ?? [];
+            var output = parse.GetValue(outputDir);
+            var alsOptions = new AlsServerOptions
+            {
+                MaxReceiveMessageSize = Positive("--max-message-bytes", parse.GetValue(maxMessage)),
+                MaxConcurrentStreams = Positive("--max-streams", parse.GetValue(maxStreams)),
+                IdleStreamTimeout = TimeSpan.FromSeconds(Positive("--idle-stream-seconds", parse.GetValue(idle))),
+                AllowedSenders = ParseCidrs(parse.GetValue(allow)),
+            };
+            var meshOptions = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) };
+            if (inventoryPaths.Length == 0)
+            {
+                if (output is not null)
+                {
+                    throw new UsageException("--output-dir needs --inventory: on Kubernetes the Sidecars are written to the API");
+                }
+
+                var render = CommonOptions.RenderOptions(parse.GetValue(baseline));
+                var host = new KubernetesHostOptions
+                {
+                    AlsEndPoint = EndpointParser.Parse("--als-listen", parse.GetRequiredValue(alsListen)),
+                    HttpEndPoint = EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
+                    Als = alsOptions,
+                    Mesh = meshOptions,
+                    Controller = new KubernetesControllerOptions
+                    {
+                        Sink = new KubernetesSinkOptions
+                        {
+                            Render = render,
+                            Ttl = Duration("--ttl", parse.GetRequiredValue(ttl)),
+                            ExpiryGrace = Duration("--expiry-grace", parse.GetRequiredValue(grace)),
+                        },
+                        WritesPerSecond = parse.GetValue(writeRate) > 0 ? parse.GetValue(writeRate) : throw new UsageException("--writes-per-second must be positive"),
+                        MaxHostsPerWorkload = Positive("--max-hosts", parse.GetValue(maxHosts)),
+                        MinWriteInterval = TimeSpan.FromMilliseconds(Positive("--write-interval-ms", parse.GetValue(writeInterval))),
+                        Leadership = new LeadershipOptions { Namespace = parse.GetRequiredValue(leaseNamespace) },
+                    },
+                };
+                var client = KubeClientFactory.Create(parse.GetValue(kubeconfig), parse.GetValue(context));
+                using var kubeLogging = Logging.Create(parse.GetRequiredValue(logFormat), parse.GetValue(logLevel));
+                return await RunKubernetesAsync(client, host, kubeLogging, cancellationToken).ConfigureAwait(false);
+            }
+
             CommonOptions.RequireExisting("--inventory", inventoryPaths);
             var options = new ControllerOptions
             {
                 InventoryPaths = inventoryPaths,
-                OutputDirectory = parse.GetRequiredValue(outputDir),
+                OutputDirectory = output ?? throw new UsageException("--output-dir is required with --inventory"),
                 StateDirectory = parse.GetValue(stateDir),
                 AlsEndPoint = EndpointParser.Parse("--als-listen", parse.GetRequiredValue(alsListen)),
                 HttpEndPoint = EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
-                Als = new AlsServerOptions
-                {
-                    MaxReceiveMessageSize = Positive("--max-message-bytes", parse.GetValue(maxMessage)),
-                    MaxConcurrentStreams = Positive("--max-streams", parse.GetValue(maxStreams)),
-                    IdleStreamTimeout = TimeSpan.FromSeconds(Positive("--idle-stream-seconds", parse.GetValue(idle))),
-                    AllowedSenders = ParseCidrs(parse.GetValue(allow)),
-                },
-                Mesh = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) },
+                Als = alsOptions,
+                Mesh = meshOptions,
                 Render = CommonOptions.RenderOptions(parse.GetValue(baseline)),
                 FallbackRouting = parse.GetValue(routing)
                     ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
@@ -88,6 +134,32 @@ public static class ControllerCommand
 
         return CliExitCodes.Success;
     }
+
+    public static async Task<int> RunKubernetesAsync(k8s.IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        await using var host = new KubernetesControllerHost(client, options, loggerFactory);
+        await host.StartAsync(stop.Token).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return CliExitCodes.Success;
+    }
+
+    private static TimeSpan Duration(string option, string value) =>
+        GoDuration.TryParse(value, out var duration) && duration > TimeSpan.Zero
+            ? duration
+            : throw new UsageException($"{option}: '{value}' is not a positive duration like 168h or 90m");
 
     private static int Positive(string option, int value) =>
         value > 0 ? value : throw new UsageException($"{option} must be positive, not {value}");

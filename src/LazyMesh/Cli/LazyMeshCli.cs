@@ -39,7 +39,7 @@ public static class LazyMeshCli
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (UsageException ex)
+        catch (Exception ex) when (ex is UsageException or Kubernetes.Connection.KubeConnectionException)
         {
             await Console.Error.WriteLineAsync($"lazymesh: {ex.Message}");
             return CliExitCodes.Usage;

@@ -1,0 +1,94 @@
+using System.Net;
+using k8s;
+using LazyMesh.Als;
+using LazyMesh.Controller;
+using LazyMesh.Kubernetes.Informers;
+using LazyMesh.Kubernetes.Sink;
+using Microsoft.Extensions.Logging;
+
+namespace LazyMesh.Kubernetes.Hosting;
+
+/// <summary>
+/// The controller on Kubernetes: informers feed the mesh index, ALS streams feed the learner, and the
+/// sink keeps each lazy workload's LazySidecar and Sidecar in the API. Same pipeline as on files; only
+/// the inventory source and the sink differ.
+/// </summary>
+public sealed partial class KubernetesControllerHost : IAsyncDisposable
+{
+    private readonly IKubernetes _client;
+    private readonly KubernetesHostOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private KubernetesInventory? _inventory;
+    private KubernetesSinkController? _controller;
+    private AlsServer? _als;
+    private HealthServer? _health;
+    private volatile bool _ready;
+
+    public KubernetesControllerHost(IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory)
+    {
+        _client = client;
+        _options = options;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
+    }
+
+    public IPEndPoint AlsEndPoint => _als?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+
+    public IPEndPoint HttpEndPoint => _health?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+
+    public KubernetesSinkController Controller => _controller ?? throw new InvalidOperationException("not started");
+
+    public bool IsReady => _ready;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _inventory = new KubernetesInventory(_client, new KubernetesInventoryOptions { Mesh = _options.Mesh }, _loggerFactory.CreateLogger("LazyMesh.Informers"));
+        _inventory.Start();
+        await _inventory.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+        var index = _inventory.Holder.Current;
+        LogSynced(_logger, index.Workloads.Count, index.Services.Count, index.Pods.Count);
+
+        _controller = new KubernetesSinkController(_client, _inventory.Holder, _options.Controller, source: null, time: null, _loggerFactory);
+        _inventory.Reloaded += _ => _controller.OnInventoryChanged();
+        await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        _als = new AlsServer(_options.AlsEndPoint, _options.Als, _controller.Learner, _loggerFactory);
+        var metrics = new ControllerMetrics(_controller.Learner.Stats, _als.Stats, _controller.Store, new SidecarWriteStats(), _inventory);
+        _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry);
+        await _health.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ready = true;
+        LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _client is k8s.Kubernetes k ? k.BaseUri.ToString() : "kubernetes");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _ready = false;
+        if (_als is not null)
+        {
+            await _als.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_controller is not null)
+        {
+            await _controller.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_inventory is not null)
+        {
+            await _inventory.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_health is not null)
+        {
+            await _health.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "informers synced: {Workloads} workloads, {Services} services, {Pods} pods")]
+    private static partial void LogSynced(ILogger logger, int workloads, int services, int pods);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller ready: als={AlsEndPoint} http={HttpEndPoint} output={ApiServer}")]
+    private static partial void LogReady(ILogger logger, string alsEndPoint, string httpEndPoint, string apiServer);
+}

@@ -1,0 +1,20 @@
+using System.Net;
+using LazyMesh.Als;
+using LazyMesh.Kubernetes.Sink;
+using LazyMesh.Mesh;
+
+namespace LazyMesh.Kubernetes.Hosting;
+
+/// <summary>How <c>lazymesh controller</c> runs against a Kubernetes API server.</summary>
+public sealed record KubernetesHostOptions
+{
+    public IPEndPoint AlsEndPoint { get; init; } = new(IPAddress.Any, 15800);
+
+    public IPEndPoint HttpEndPoint { get; init; } = new(IPAddress.Any, 15801);
+
+    public AlsServerOptions Als { get; init; } = new();
+
+    public MeshOptions Mesh { get; init; } = MeshOptions.Default;
+
+    public KubernetesControllerOptions Controller { get; init; } = new();
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using k8s;
+using k8s.Models;
+using LazyMesh.Als.Envoy;
+using LazyMesh.Tests.Kubernetes.Informers;
+using LazyMesh.Tests.Support;
+using static LazyMesh.Tests.Als.AlsTestMessages;
+
+namespace LazyMesh.Tests.Kubernetes;
+
+/// <summary>The real `lazymesh controller --kubeconfig` process against the test API server: ALS in, Sidecar in the API.</summary>
+public sealed class ControllerOnKubernetesTests : IAsyncLifetime
+{
+    private const string WebNode = "sidecar~10.1.0.1~web-abc-0.shop~shop.svc.cluster.local";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lazymesh-kctl-" + Guid.NewGuid().ToString("N"));
+    private InformerTestCluster _cluster = null!;
+    private string _kubeconfig = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        _cluster = await InformerTestCluster.StartAsync();
+        _kubeconfig = _cluster.Server.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
+        await _cluster.Client.CoreV1.CreateNamespaceAsync(new V1Namespace
+        {
+            Metadata = new V1ObjectMeta { Name = "shop", Labels = new Dictionary<string, string> { ["lazymesh.io/enabled"] = "true" } },
+        });
+        await _cluster.CreateDeploymentAsync("shop", "web", "10.1.0.1");
+        await _cluster.CreateDeploymentAsync("shop", "cart", "10.1.0.2");
+        await _cluster.CreateServiceAsync("shop", "cart", "10.96.1.2", "cart");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private LazyMeshProcess Start() => LazyMeshProcess.Start(
+        "controller", "--kubeconfig", _kubeconfig, "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0");
+
+    private static async Task SendAsync(System.Net.IPEndPoint als, StreamAccessLogsMessage message)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://{als}");
+        using var call = new AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
+        await call.RequestStream.WriteAsync(message);
+        await call.RequestStream.CompleteAsync();
+        await call.ResponseAsync;
+    }
+
+    private async Task<JsonObject> GetAsync(string group, string version, string plural, string name)
+    {
+        var obj = await _cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(group, version, "shop", plural, name);
+        return obj;
+    }
+
+    [Fact]
+    public async Task Learns_over_als_writes_the_sidecar_through_the_api_and_restarts_from_status()
+    {
+        await using (var controller = Start())
+        {
+            var (als, _) = await controller.WaitForControllerReadyAsync();
+            await controller.WaitForLineAsync(@"applied Sidecar shop/lazymesh-web \(0 learned hosts");
+
+            await SendAsync(als, HttpMessage(Identifier(WebNode), Http("outbound|80||cart.shop.svc.cluster.local", "cart", "10.1.0.1", "10.96.1.2", 80)));
+            await controller.WaitForLineAsync(@"applied Sidecar shop/lazymesh-web \(1 learned hosts");
+
+            var sidecar = await GetAsync("networking.istio.io", "v1", "sidecars", "lazymesh-web");
+            Assert.Contains("shop/cart.shop.svc.cluster.local", sidecar["spec"]!["egress"]![0]!["hosts"]!.AsArray().Select(h => h!.GetValue<string>()));
+            Assert.Equal("LazySidecar", sidecar["metadata"]!["ownerReferences"]![0]!["kind"]!.GetValue<string>());
+            Assert.Contains(sidecar["metadata"]!["managedFields"]!.AsArray(), f => f!["manager"]!.GetValue<string>() == "lazymesh");
+
+            var lazy = await GetAsync("lazymesh.io", "v1alpha1", "lazysidecars", sidecar["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
+            Assert.Equal("shop/cart.shop.svc.cluster.local", lazy["status"]!["learnedHosts"]![0]!["host"]!.GetValue<string>());
+            await controller.KillAsync();
+        }
+
+        await using var restarted = Start();
+        await restarted.WaitForControllerReadyAsync();
+        await restarted.WaitForLineAsync("restored 1 learned hosts of 1 workloads from LazySidecar status");
+    }
+
+    [Fact]
+    public async Task A_missing_kubeconfig_is_a_usage_error()
+    {
+        await using var controller = LazyMeshProcess.Start("controller", "--kubeconfig", Path.Combine(_dir, "nope"));
+        Assert.Equal(2, await controller.WaitForExitAsync());
+        Assert.Contains("nope", controller.Output);
+    }
+}
