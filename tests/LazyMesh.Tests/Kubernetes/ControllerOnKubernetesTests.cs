@@ -73,6 +73,12 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
 
             var lazy = await GetAsync("lazymesh.io", "v1alpha1", "lazysidecars", sidecar["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
             Assert.Equal("shop/cart.shop.svc.cluster.local", lazy["status"]!["learnedHosts"]![0]!["host"]!.GetValue<string>());
+
+            // Deleted by hand: the controller puts it back.
+            var applies = controller.Output.Split('\n').Count(l => l.Contains("applied Sidecar shop/lazymesh-web (1 learned hosts", StringComparison.Ordinal));
+            await _cluster.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.istio.io", "v1", "shop", "sidecars", "lazymesh-web");
+            await controller.WaitForLineAsync(@"applied Sidecar shop/lazymesh-web \(1 learned hosts", skip: applies);
+            Assert.Contains("cart.shop", (await GetAsync("networking.istio.io", "v1", "sidecars", "lazymesh-web")).ToJsonString());
             await controller.KillAsync();
         }
 

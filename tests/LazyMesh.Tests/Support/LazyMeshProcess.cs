@@ -14,7 +14,7 @@ public sealed class LazyMeshProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly Lock _gate = new();
-    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
+    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found, int Skip)> _waiters = [];
 
     private LazyMeshProcess(Process process) => _process = process;
 
@@ -62,7 +62,8 @@ public sealed class LazyMeshProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a line matching <paramref name="pattern"/> (already printed or still to come).</summary>
-    public async Task<Match> WaitForLineAsync(string pattern, TimeSpan? timeout = null)
+    /// <param name="skip">How many matching lines to pass over (already printed or still to come) before the one awaited.</param>
+    public async Task<Match> WaitForLineAsync(string pattern, TimeSpan? timeout = null, int skip = 0)
     {
         var regex = new Regex(pattern, RegexOptions.CultureInvariant);
         var found = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,13 +71,13 @@ public sealed class LazyMeshProcess : IAsyncDisposable
         {
             foreach (var line in _lines)
             {
-                if (regex.Match(line) is { Success: true } m)
+                if (regex.Match(line) is { Success: true } m && skip-- <= 0)
                 {
                     return m;
                 }
             }
 
-            _waiters.Add((regex, found));
+            _waiters.Add((regex, found, skip));
         }
 
         var exited = _process.WaitForExitAsync();
@@ -152,11 +153,19 @@ public sealed class LazyMeshProcess : IAsyncDisposable
             _lines.Add(line);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
-                if (_waiters[i].Pattern.Match(line) is { Success: true } m)
+                if (_waiters[i].Pattern.Match(line) is not { Success: true } m)
                 {
-                    _waiters[i].Found.TrySetResult(m);
-                    _waiters.RemoveAt(i);
+                    continue;
                 }
+
+                if (_waiters[i].Skip > 0)
+                {
+                    _waiters[i] = _waiters[i] with { Skip = _waiters[i].Skip - 1 };
+                    continue;
+                }
+
+                _waiters[i].Found.TrySetResult(m);
+                _waiters.RemoveAt(i);
             }
         }
     }

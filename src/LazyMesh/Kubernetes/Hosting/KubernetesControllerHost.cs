@@ -50,6 +50,9 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         LogSynced(_logger, index.Workloads.Count, index.Services.Count, index.Pods.Count);
 
         _controller = new KubernetesSinkController(_client, _inventory.Holder, _options.Controller, source: null, time: null, _loggerFactory);
+        // A generated Sidecar edited or deleted by hand: forget what was last applied, so the reconcile the
+        // index rebuild triggers applies it again.
+        _inventory.Sidecars.ObjectChanged += change => _controller.Sink.OnSidecarChanged(change.Object.Metadata.NamespaceProperty, change.Object.Metadata.Name);
         _inventory.Reloaded += _ => _controller.OnInventoryChanged();
         await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
 
