@@ -40,10 +40,10 @@ public sealed class CoalescingWriteScheduler
     /// <summary>Runs until cancelled. Call once.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        TimeSpan? wait = null;
+        DateTimeOffset? wakeAt = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            await WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            await WaitAsync(wakeAt, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             var due = new List<string>();
             DateTimeOffset? next = null;
@@ -95,31 +95,34 @@ public sealed class CoalescingWriteScheduler
                 }
             }
 
-            wait = next is null ? null : next.Value - _time.GetUtcNow();
+            wakeAt = next;
         }
     }
 
-    private async Task WaitAsync(TimeSpan? wait, CancellationToken cancellationToken)
+    private async Task WaitAsync(DateTimeOffset? wakeAt, CancellationToken cancellationToken)
     {
         if (_signal.Reader.TryRead(out _))
         {
             return;
         }
 
-        if (wait is null)
+        if (wakeAt is null)
         {
             await _signal.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
             _signal.Reader.TryRead(out _);
             return;
         }
 
-        if (wait.Value <= TimeSpan.Zero)
+        // The delay is computed from the absolute deadline as late as possible, so that time passing between
+        // the scan and here does not push the wake-up later.
+        var wait = wakeAt.Value - _time.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
         {
             return;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait.Value, _time, timeout.Token);
+        var delay = Task.Delay(wait, _time, timeout.Token);
         var signalled = _signal.Reader.WaitToReadAsync(timeout.Token).AsTask();
         await Task.WhenAny(delay, signalled).ConfigureAwait(false);
         await timeout.CancelAsync().ConfigureAwait(false);
