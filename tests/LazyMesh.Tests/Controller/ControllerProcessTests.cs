@@ -103,6 +103,22 @@ public sealed class ControllerProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Json_logs_give_one_structured_line_per_learned_dependency()
+    {
+        await using var controller = StartController("--log-format", "json");
+        var ready = await controller.WaitForLineAsync("\"Message\":\"LazyMesh controller ready: als=(\\S+) http=");
+        var als = System.Net.IPEndPoint.Parse(ready.Groups[1].Value);
+        await SendAsync(als, HttpMessage(Identifier(ProductpageNode), Http(Details, "details:9080", ProductpageIp, "10.96.10.11", 9080)));
+        await controller.WaitForLineAsync("learned dependency");
+        var entry = controller.Output.Split('\n').Single(l => l.Contains("learned dependency", StringComparison.Ordinal));
+        using var json = System.Text.Json.JsonDocument.Parse(entry);
+        var state = json.RootElement.GetProperty("State");
+        Assert.Equal("bookinfo/Deployment/productpage-v1", state.GetProperty("Workload").GetString());
+        Assert.Equal("bookinfo/details.bookinfo.svc.cluster.local", state.GetProperty("Host").GetString());
+        Assert.Equal("Information", json.RootElement.GetProperty("LogLevel").GetString());
+    }
+
+    [Fact]
     public async Task A_killed_controller_restarts_with_everything_it_learned()
     {
         await using (var first = StartController())
