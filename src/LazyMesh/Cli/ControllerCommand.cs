@@ -79,6 +79,9 @@ public static class ControllerCommand
                             Render = render,
                             Ttl = Duration("--ttl", parse.GetRequiredValue(ttl)),
                             ExpiryGrace = Duration("--expiry-grace", parse.GetRequiredValue(grace)),
+                            FallbackRouting = parse.GetValue(routing)
+                                ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
+                                : null,
                         },
                         WritesPerSecond = parse.GetValue(writeRate) > 0 ? parse.GetValue(writeRate) : throw new UsageException("--writes-per-second must be positive"),
                         MaxHostsPerWorkload = Positive("--max-hosts", parse.GetValue(maxHosts)),

@@ -8,7 +8,8 @@ namespace LazyMesh.Cli;
 
 /// <summary>
 /// <c>lazymesh revert</c>: deletes everything LazyMesh generated — objects labelled
-/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, then LazySidecars) — and nothing else.
+/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, LazySidecars, then the fallback's Service) —
+/// and nothing else.
 /// </summary>
 public static class RevertCommand
 {
@@ -61,8 +62,40 @@ public static class RevertCommand
             }
         }
 
+        // The fallback's Service, only if LazyMesh's (labelled); the EnvoyFilters that route to it are already gone.
+        foreach (var (ns, name) in await ListManagedServicesAsync(client, @namespace, cancellationToken))
+        {
+            try
+            {
+                await client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken);
+                await stdout.WriteLineAsync($"deleted Service {ns}/{name}");
+                removed++;
+            }
+            catch (Exception e) when (KubeErrors.IsNotFound(e))
+            {
+            }
+        }
+
         await stdout.WriteLineAsync(removed == 0 ? "nothing to remove" : $"removed {removed} objects");
         return CliExitCodes.Success;
+    }
+
+    private static async Task<List<(string Namespace, string Name)>> ListManagedServicesAsync(IKubernetes client, string? ns, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, string)>();
+        string? next = null;
+        do
+        {
+            var page = ns is null
+                ? await client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: ManagedObjects.LabelSelector, continueParameter: next, cancellationToken: cancellationToken)
+                : await client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: ManagedObjects.LabelSelector, continueParameter: next, cancellationToken: cancellationToken);
+            result.AddRange(page.Items.Where(s => ManagedObjects.IsManaged(s.Metadata)).Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name)));
+            next = page.Metadata?.ContinueProperty;
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        result.Sort();
+        return result;
     }
 
     private static async Task<List<(string Namespace, string Name)>> ListManagedAsync(IKubernetes client, string group, string version, string plural, string? ns, CancellationToken cancellationToken)

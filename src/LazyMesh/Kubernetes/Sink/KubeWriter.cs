@@ -45,6 +45,24 @@ public sealed partial class KubeWriter
     /// <paramref name="body"/>. Returns null without a request when the same content was last applied.
     /// </summary>
     public async Task<T?> ApplyAsync<T>(string group, string version, string plural, string ns, string name, object body, CancellationToken cancellationToken)
+        where T : class =>
+        await ApplyCoreAsync(
+            plural, ns, name, body,
+            (patch, ct) => Client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(patch, group, version, ns, plural, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Server-side apply of a core/v1 Service (typed CoreV1 API); same budget, retries and unchanged-never-sent as <see cref="ApplyAsync{T}"/>.</summary>
+    public async Task<V1Service?> ApplyServiceAsync(V1Service service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var (ns, name) = (service.Metadata.NamespaceProperty, service.Metadata.Name);
+        return await ApplyCoreAsync(
+            "services", ns, name, service,
+            (patch, ct) => Client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T?> ApplyCoreAsync<T>(string plural, string ns, string name, object body, Func<V1Patch, CancellationToken, Task<T>> send, CancellationToken cancellationToken)
         where T : class
     {
         var json = KubernetesJson.Serialize(body);
@@ -61,9 +79,7 @@ public sealed partial class KubeWriter
             $"apply {plural} {ns}/{name}",
             write: true,
             retryConflicts: true,
-            ct => Client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(
-                new V1Patch(json, V1Patch.PatchType.ApplyPatch), group, version, ns, plural, name,
-                fieldManager: FieldManager, force: true, cancellationToken: ct),
+            ct => send(new V1Patch(json, V1Patch.PatchType.ApplyPatch), ct),
             cancellationToken).ConfigureAwait(false);
         _appliedHashes[key] = hash;
         Stats.OnApplied();

@@ -96,7 +96,7 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
         }
 
         var index = _index.Current;
-        await Sink.ReconcileAsync(index, index.Workloads, expire: true, cancellationToken).ConfigureAwait(false);
+        await Sink.ReconcileAllAsync(index, expire: true, cancellationToken).ConfigureAwait(false);
         await Sink.CleanupAsync(index, _source, cancellationToken).ConfigureAwait(false);
     }
 
@@ -126,7 +126,7 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
         {
             var expire = _expireNext && IsLeader;
             _expireNext = false;
-            await Sink.ReconcileAsync(index, index.Workloads, expire, cancellationToken).ConfigureAwait(false);
+            await Sink.ReconcileAllAsync(index, expire, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,5 @@
 using LazyMesh.Rendering;
+using LazyMesh.Routing;
 
 namespace LazyMesh.Kubernetes.Sink;
 
@@ -6,6 +7,16 @@ namespace LazyMesh.Kubernetes.Sink;
 public sealed record KubernetesSinkOptions
 {
     public RenderOptions Render { get; init; } = RenderOptions.Default;
+
+    /// <summary>
+    /// Null: off. Otherwise every generated Sidecar imports the fallback's host, and after each full reconcile the
+    /// fallback's Service and one EnvoyFilter per namespace with an applied lazy Sidecar are applied (and LazyMesh's
+    /// EnvoyFilters in namespaces without one deleted), see <see cref="FallbackRoutingSink"/>.
+    /// </summary>
+    public FallbackRoutingOptions? FallbackRouting { get; init; }
+
+    /// <summary><see cref="Render"/>, importing the fallback's host when <see cref="FallbackRouting"/> is on.</summary>
+    public RenderOptions EffectiveRender => FallbackRouting is { } routing ? FallbackSidecarHosts.WithFallback(Render, routing) : Render;
 
     /// <summary>On a cluster nothing is lazy unless enabled (namespace label <c>lazymesh.io/enabled=true</c> or annotations).</summary>
     public bool EnabledByDefault { get; init; }

@@ -54,6 +54,7 @@ public sealed partial class LazySidecarSink
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _dependents = dependents;
         _status = new LazySidecarStatusWriter(writer);
+        Routing = _options.FallbackRouting is { } routing ? new FallbackRoutingSink(writer, routing, _logger) : null;
         LearnedEvents = new DependencyLearnedEvents(_options.EventAggregationWindow);
     }
 
@@ -63,8 +64,53 @@ public sealed partial class LazySidecarSink
 
     public DependencyLearnedEvents LearnedEvents { get; }
 
+    /// <summary>The fallback routing objects (null: <see cref="KubernetesSinkOptions.FallbackRouting"/> is off).</summary>
+    public FallbackRoutingSink? Routing { get; }
+
     /// <summary>Reconciles the workloads concurrently (bounded), then writes due Events. Exceptions of single workloads are rethrown together.</summary>
     public async Task ReconcileAsync(MeshIndex index, IEnumerable<Workload> workloads, bool expire, CancellationToken cancellationToken)
+    {
+        var errors = await ReconcileEachAsync(index, workloads, expire, outcomes: null, cancellationToken).ConfigureAwait(false);
+        await FlushEventsAsync(cancellationToken).ConfigureAwait(false);
+        if (!errors.IsEmpty)
+        {
+            throw new AggregateException(errors);
+        }
+    }
+
+    /// <summary>
+    /// Reconciles every workload of <paramref name="index"/>, then (when routing is on) the fallback routing objects:
+    /// EnvoyFilters only in namespaces whose Sidecars were just applied, and stale ones deleted before
+    /// <see cref="CleanupAsync"/> can delete Sidecars. Routing runs even when some workloads failed (their namespaces'
+    /// EnvoyFilters are left as they are); the failures are rethrown together afterwards.
+    /// </summary>
+    public async Task ReconcileAllAsync(MeshIndex index, bool expire, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var outcomes = new ConcurrentDictionary<string, WorkloadOutcome>(StringComparer.Ordinal);
+        var errors = await ReconcileEachAsync(index, index.Workloads, expire, outcomes, cancellationToken).ConfigureAwait(false);
+        if (Routing is not null)
+        {
+            try
+            {
+                await Routing.ReconcileAsync(index, index.Workloads, outcomes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogRoutingFailed(_logger, e.Message);
+                errors.Enqueue(e);
+            }
+        }
+
+        await FlushEventsAsync(cancellationToken).ConfigureAwait(false);
+        if (!errors.IsEmpty)
+        {
+            throw new AggregateException(errors);
+        }
+    }
+
+    private async Task<ConcurrentQueue<Exception>> ReconcileEachAsync(
+        MeshIndex index, IEnumerable<Workload> workloads, bool expire, ConcurrentDictionary<string, WorkloadOutcome>? outcomes, CancellationToken cancellationToken)
     {
         var errors = new ConcurrentQueue<Exception>();
         await Parallel.ForEachAsync(
@@ -74,7 +120,8 @@ public sealed partial class LazySidecarSink
             {
                 try
                 {
-                    await ReconcileAsync(index, workload, expire, ct).ConfigureAwait(false);
+                    var outcome = await ReconcileAsync(index, workload, expire, ct).ConfigureAwait(false);
+                    outcomes?.TryAdd(workload.Key, outcome);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -82,11 +129,7 @@ public sealed partial class LazySidecarSink
                     errors.Enqueue(e);
                 }
             }).ConfigureAwait(false);
-        await FlushEventsAsync(cancellationToken).ConfigureAwait(false);
-        if (!errors.IsEmpty)
-        {
-            throw new AggregateException(errors);
-        }
+        return errors;
     }
 
     /// <summary>Reconciles one workload; <paramref name="expire"/> (the leader) also ages its learned hosts.</summary>
@@ -189,7 +232,7 @@ public sealed partial class LazySidecarSink
                 await _dependents.HostsRemovingAsync(workload, removed, cancellationToken).ConfigureAwait(false);
             }
 
-            var sidecar = SidecarRenderer.Render(workload, learnedHosts, staticHosts, _options.Render);
+            var sidecar = SidecarRenderer.Render(workload, learnedHosts, staticHosts, _options.EffectiveRender);
             sidecar.Metadata.OwnerReferences =
             [
                 new V1OwnerReference
@@ -247,6 +290,8 @@ public sealed partial class LazySidecarSink
         var deleted = 0;
         var now = _time.GetUtcNow();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lazyNamespaces = Routing is null ? null : LazyNamespaces(index);
+        var unrouted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var lazy in await source.ListAsync(null, cancellationToken).ConfigureAwait(false))
         {
             if (!ManagedObjects.IsManaged(lazy.Metadata))
@@ -274,6 +319,13 @@ public sealed partial class LazySidecarSink
                 continue;
             }
 
+            // Ordering rule: a namespace's EnvoyFilter goes before the Sidecars it relied on (usually already gone with the full reconcile).
+            var lazyNs = lazy.Metadata.NamespaceProperty;
+            if (Routing is not null && !lazyNamespaces!.Contains(lazyNs) && unrouted.Add(lazyNs))
+            {
+                await Routing.RemoveAsync(lazyNs, cancellationToken).ConfigureAwait(false);
+            }
+
             if (await _writer.DeleteAsync(LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, lazy.Metadata.NamespaceProperty, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false))
             {
                 deleted++;
@@ -297,6 +349,22 @@ public sealed partial class LazySidecarSink
         }
 
         return deleted;
+    }
+
+    /// <summary>Namespaces with at least one workload that is lazy (enabled, with a selector).</summary>
+    private HashSet<string> LazyNamespaces(MeshIndex index)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var workload in index.Workloads)
+        {
+            var ns = index.FindNamespace(workload.Namespace);
+            if (workload.SelectorLabels.Count > 0 && EnablementPolicy.Evaluate(workload.Annotations, ns?.Annotations, ns?.Labels, _options.EnabledByDefault).Enabled)
+            {
+                result.Add(workload.Namespace);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Writes the DependencyLearned Events whose aggregation window has passed.</summary>
@@ -464,6 +532,9 @@ public sealed partial class LazySidecarSink
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "reconciling {Workload} failed (will retry): {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string workload, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "fallback routing failed (will retry): {Reason}")]
+    private static partial void LogRoutingFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "event {Reason} for {Target} not written: {Error}")]
     private static partial void LogEventFailed(ILogger logger, string reason, string target, string error);

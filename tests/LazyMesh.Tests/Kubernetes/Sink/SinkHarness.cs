@@ -31,10 +31,10 @@ internal sealed class SinkHarness : IDisposable
         status: {phase: Running, podIP: 10.0.0.2}
         """;
 
-    public SinkHarness(KubeTestServer server, string inventory = Shop, TimeProvider? time = null, KubernetesSinkOptions? options = null, double writesPerSecond = 1000, KubeRetryOptions? retry = null)
+    public SinkHarness(KubeTestServer server, string inventory = Shop, TimeProvider? time = null, KubernetesSinkOptions? options = null, double writesPerSecond = 1000, KubeRetryOptions? retry = null, k8s.Kubernetes? client = null)
     {
         Time = time ?? TimeProvider.System;
-        Client = server.CreateClient();
+        Client = client ?? server.CreateClient();
         Index = MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory));
         Holder = new MeshIndexHolder(Index);
         Store = new DependencyStore();
@@ -68,7 +68,7 @@ internal sealed class SinkHarness : IDisposable
 
     public Task<WorkloadOutcome> ReconcileAsync(string key, bool expire = false) => Sink.ReconcileAsync(Index, Workload(key), expire, CancellationToken.None);
 
-    public Task ReconcileAllAsync(bool expire = false) => Sink.ReconcileAsync(Index, Index.Workloads, expire, CancellationToken.None);
+    public Task ReconcileAllAsync(bool expire = false) => Sink.ReconcileAllAsync(Index, expire, CancellationToken.None);
 
     public Task<int> RestoreAsync() => LearnedStateRestorer.RestoreAsync(Source, Store, Synced, CancellationToken.None);
 
