@@ -14,7 +14,7 @@ public sealed class ControllerMetrics
 {
     private readonly Histogram _learnLatency;
 
-    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats writes, IInventorySource inventory)
+    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -23,7 +23,8 @@ public sealed class ControllerMetrics
         var edgesLearned = factory.CreateCounter("lazymesh_edges_learned_total", "New dependencies learned");
         var edges = factory.CreateGauge("lazymesh_edges", "Dependencies currently held");
         var cappedHosts = factory.CreateCounter("lazymesh_hosts_capped_total", "New hosts rejected by the per-workload cap");
-        var sidecarWrites = factory.CreateCounter("lazymesh_sidecar_writes_total", "Sidecar sink operations by result", "result");
+        // On files: what the directory sink did. On Kubernetes the API writes have their own metrics.
+        var sidecarWrites = writes is null ? null : factory.CreateCounter("lazymesh_sidecar_writes_total", "Sidecar sink operations by result", "result");
         var streamsOpen = factory.CreateGauge("lazymesh_als_streams_open", "Open ALS streams");
         var streamsTotal = factory.CreateCounter("lazymesh_als_streams_total", "ALS streams opened");
         var messages = factory.CreateCounter("lazymesh_als_messages_total", "ALS messages received");
@@ -59,10 +60,13 @@ public sealed class ControllerMetrics
             edgesLearned.IncTo(attribution.LearnedCount(LearnResult.New, AccessProtocol.Http) + attribution.LearnedCount(LearnResult.New, AccessProtocol.Tcp));
             edges.Set(store.EdgeCount);
             cappedHosts.IncTo(store.CappedCount);
-            sidecarWrites.WithLabels("written").IncTo(writes.Written);
-            sidecarWrites.WithLabels("unchanged").IncTo(writes.Unchanged);
-            sidecarWrites.WithLabels("deleted").IncTo(writes.Deleted);
-            sidecarWrites.WithLabels("failed").IncTo(writes.Failed);
+            if (sidecarWrites is not null && writes is not null)
+            {
+                sidecarWrites.WithLabels("written").IncTo(writes.Written);
+                sidecarWrites.WithLabels("unchanged").IncTo(writes.Unchanged);
+                sidecarWrites.WithLabels("deleted").IncTo(writes.Deleted);
+                sidecarWrites.WithLabels("failed").IncTo(writes.Failed);
+            }
             streamsOpen.Set(als.StreamsOpen);
             streamsTotal.IncTo(als.StreamsOpened);
             messages.IncTo(als.Messages);

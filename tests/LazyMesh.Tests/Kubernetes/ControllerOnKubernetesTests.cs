@@ -60,7 +60,7 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
     {
         await using (var controller = Start())
         {
-            var (als, _) = await controller.WaitForControllerReadyAsync();
+            var (als, http) = await controller.WaitForControllerReadyAsync();
             await controller.WaitForLineAsync(@"applied Sidecar shop/lazymesh-web \(0 learned hosts");
 
             await SendAsync(als, HttpMessage(Identifier(WebNode), Http("outbound|80||cart.shop.svc.cluster.local", "cart", "10.1.0.1", "10.96.1.2", 80)));
@@ -79,6 +79,12 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
             await _cluster.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.istio.io", "v1", "shop", "sidecars", "lazymesh-web");
             await controller.WaitForLineAsync(@"applied Sidecar shop/lazymesh-web \(1 learned hosts", skip: applies);
             Assert.Contains("cart.shop", (await GetAsync("networking.istio.io", "v1", "sidecars", "lazymesh-web")).ToJsonString());
+
+            using var web = new HttpClient();
+            var metrics = await web.GetStringAsync($"http://{http}/metrics");
+            Assert.Matches("lazymesh_kube_writes_total\\{result=\"applied\"\\} [1-9]", metrics);
+            Assert.Matches("lazymesh_informer_events_total\\{resource=\"\\w+\",type=\"added\"\\} [1-9]", metrics);
+            Assert.Contains("lazymesh_edges_learned_total 1", metrics);
             await controller.KillAsync();
         }
 

@@ -57,7 +57,8 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
 
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _controller.Learner, _loggerFactory);
-        var metrics = new ControllerMetrics(_controller.Learner.Stats, _als.Stats, _controller.Store, new SidecarWriteStats(), _inventory);
+        var metrics = new ControllerMetrics(_controller.Learner.Stats, _als.Stats, _controller.Store, writes: null, _inventory);
+        KubernetesMetrics.Register(metrics.Registry, _controller.Sink.Stats, _controller.Budget, _inventory);
         _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry);
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
