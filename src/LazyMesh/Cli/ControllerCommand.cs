@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using LazyMesh.Als;
 using LazyMesh.Controller;
 using LazyMesh.Kubernetes.Hosting;
@@ -119,43 +118,19 @@ public static class ControllerCommand
 
     public static async Task<int> RunAsync(ControllerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+        using var lifetime = new ServiceLifetime(cancellationToken);
         await using var controller = new LazyMeshController(options, loggerFactory);
-        await controller.StartAsync(stop.Token).ConfigureAwait(false);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await controller.StartAsync(lifetime.Token).ConfigureAwait(false);
+        await lifetime.WaitAsync().ConfigureAwait(false);
         return CliExitCodes.Success;
     }
 
     public static async Task<int> RunKubernetesAsync(k8s.IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+        using var lifetime = new ServiceLifetime(cancellationToken);
         await using var host = new KubernetesControllerHost(client, options, loggerFactory);
-        await host.StartAsync(stop.Token).ConfigureAwait(false);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await host.StartAsync(lifetime.Token).ConfigureAwait(false);
+        await lifetime.WaitAsync().ConfigureAwait(false);
         return CliExitCodes.Success;
     }
 

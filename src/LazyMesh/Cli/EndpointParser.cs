@@ -2,17 +2,22 @@ using System.Net;
 
 namespace LazyMesh.Cli;
 
-/// <summary>Parses <c>HOST:PORT</c> for listen and target options (<c>localhost</c>, IPv4, <c>[IPv6]</c>).</summary>
+/// <summary>Parses <c>HOST:PORT</c> for listen and target options: an IP literal (IPv6 in brackets), <c>localhost</c>, or <c>*</c> for any.</summary>
 public static class EndpointParser
 {
     public static IPEndPoint Parse(string option, string value)
     {
-        var text = value.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" + value["localhost".Length..] : value;
+        var text = value.StartsWith("*:", StringComparison.Ordinal) ? "0.0.0.0" + value[1..] : value;
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = "127.0.0.1" + text["localhost".Length..];
+        }
+
         if (IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal) && !text.EndsWith(']'))
         {
             return endpoint;
         }
 
-        throw new UsageException($"{option}: '{value}' is not HOST:PORT (an IP address or localhost, and a port)");
+        throw new UsageException($"{option}: '{value}' is not HOST:PORT (an IP address, localhost or *, and a port)");
     }
 }

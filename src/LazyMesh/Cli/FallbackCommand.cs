@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using LazyMesh.Fallback;
 using LazyMesh.Inventory;
 using LazyMesh.Mesh;
@@ -13,7 +12,7 @@ namespace LazyMesh.Cli;
 /// <c>lazymesh fallback</c>: runs the fallback proxy until SIGINT/SIGTERM. The inventory is loaded once at start
 /// (restart the proxy, or roll its pods, to pick up new services; file watching lives in the controller).
 /// </summary>
-public static class FallbackCommand
+public static partial class FallbackCommand
 {
     public static Command Create()
     {
@@ -30,8 +29,8 @@ public static class FallbackCommand
             listen, httpListen, inventory, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            ParseEndPoint("--listen", parse.GetRequiredValue(listen)),
-            ParseEndPoint("--http-listen", parse.GetRequiredValue(httpListen)),
+            EndpointParser.Parse("--listen", parse.GetRequiredValue(listen)),
+            EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
             parse.GetRequiredValue(inventory),
             parse.GetValue(alsTarget) is { } target ? ParseTarget(target) : null,
             parse.GetValue(timeout),
@@ -60,24 +59,17 @@ public static class FallbackCommand
             throw new UsageException($"--timeout must be positive, not {timeoutSeconds}");
         }
 
-        using var loggerFactory = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-            .SetMinimumLevel(LogLevel.Information)
-
-            // No per-request logs; and Kestrel's Http2DisabledWithHttp1AndNoTls warning is wrong here (h2c is detected).
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-            .AddFilter("Yarp", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error));
-        var logger = loggerFactory.CreateLogger("lazymesh.fallback");
+        using var loggerFactory = Logging.Create("text", LogLevel.Information);
+        var logger = loggerFactory.CreateLogger("LazyMesh.Fallback");
 
         var index = MeshIndexBuilder.Build(InventoryLoader.Load(inventoryPaths), new MeshOptions { ClusterDomain = routing.ClusterDomain });
-        logger.LogInformation("Inventory: {Services} services, {Pods} pods, {Workloads} workloads", index.Services.Count, index.Pods.Count, index.Workloads.Count);
+        LogInventory(logger, index.Services.Count, index.Pods.Count, index.Workloads.Count);
 
         var metrics = new FallbackMetrics();
         await using var reporter = alsTarget is null ? null : new FallbackReporter(alsTarget, new FallbackReporterOptions(), metrics, loggerFactory);
         if (reporter is null)
         {
-            logger.LogWarning("No --als-target: forwarded calls are not reported, so nothing is learned from them");
+            LogNoAlsTarget(logger);
         }
 
         await using var proxy = new FallbackProxy(
@@ -88,41 +80,12 @@ public static class FallbackCommand
             metrics,
             loggerFactory);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
-        await proxy.StartAsync(cancellationToken).ConfigureAwait(false);
+        using var lifetime = new ServiceLifetime(cancellationToken);
+        await proxy.StartAsync(lifetime.Token).ConfigureAwait(false);
         reporter?.Start();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            logger.LogInformation("Stopping");
-        }
-
+        await lifetime.WaitAsync().ConfigureAwait(false);
+        LogStopping(logger);
         return CliExitCodes.Success;
-    }
-
-    /// <summary><c>HOST:PORT</c> with an IP literal (IPv6 in brackets) or <c>localhost</c>; <c>*</c> for any.</summary>
-    public static IPEndPoint ParseEndPoint(string option, string value)
-    {
-        var text = value.StartsWith("*:", StringComparison.Ordinal) ? "0.0.0.0" + value[1..] : value;
-        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
-        {
-            text = "127.0.0.1" + text["localhost".Length..];
-        }
-
-        if (!IPEndPoint.TryParse(text, out var endpoint) || !text.Contains(':', StringComparison.Ordinal) || text.EndsWith(']'))
-        {
-            throw new UsageException($"{option}: '{value}' is not HOST:PORT with an IP address");
-        }
-
-        return endpoint;
     }
 
     /// <summary><c>HOST:PORT</c> (a DNS name is fine) to <c>http://HOST:PORT</c>.</summary>
@@ -135,4 +98,13 @@ public static class FallbackCommand
 
         return uri;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "inventory: {Services} services, {Pods} pods, {Workloads} workloads")]
+    private static partial void LogInventory(ILogger logger, int services, int pods, int workloads);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "no --als-target: forwarded calls are not reported, so nothing is learned from them")]
+    private static partial void LogNoAlsTarget(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopping")]
+    private static partial void LogStopping(ILogger logger);
 }

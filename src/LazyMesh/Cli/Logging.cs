@@ -11,6 +11,10 @@ public static class Logging
         builder.SetMinimumLevel(level);
         builder.AddFilter("Microsoft", LogLevel.Warning);
         builder.AddFilter("Grpc", LogLevel.Warning);
+        builder.AddFilter("Yarp", LogLevel.Warning);
+
+        // Kestrel's Http2DisabledWithHttp1AndNoTls warning is wrong for the fallback's port: h2c is detected there.
+        builder.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         if (format == "json")
         {
             builder.AddJsonConsole(o =>

@@ -42,7 +42,7 @@ public static class ReportCommand
         }
 
         var index = MeshIndexBuilder.Build(WithSidecars(InventoryLoader.Load(inventoryPaths), sidecarsDir, Console.Error), new MeshOptions { ClusterDomain = clusterDomain });
-        var report = Compute(index);
+        var report = SavingsCalculator.Compute(index);
         if (format == "json")
         {
             stdout.WriteLine(SavingsReportJson.Serialize(report));
@@ -76,42 +76,9 @@ public static class ReportCommand
         return inventory with { Sidecars = [.. inventory.Sidecars, .. stored.Select(static s => s.Sidecar)] };
     }
 
-    public static SavingsReport Compute(MeshIndex index)
-    {
-        var rows = index.Workloads.Select(workload =>
-        {
-            var sidecar = index.ApplicableSidecar(workload);
-            return (workload, sidecar?.ToString(), sidecar is null ? null : EgressOf(sidecar.Resource));
-        });
-        return SavingsCalculator.Compute(index.Services, rows);
-    }
-
-    /// <summary>A Sidecar's imported hosts; with no egress, Istio imports everything (<c>*/*</c>).</summary>
-    private static IReadOnlyList<SidecarHostPattern> EgressOf(SidecarResource sidecar)
-    {
-        var hosts = sidecar.Spec.Egress is { Count: > 0 } egress ? egress.SelectMany(static e => e.Hosts) : ["*/*"];
-        var patterns = new List<SidecarHostPattern>();
-        foreach (var host in hosts)
-        {
-            if (SidecarHostPattern.TryParse(host, out var pattern, out _))
-            {
-                patterns.Add(pattern);
-            }
-        }
-
-        return patterns;
-    }
-
     private static void WriteTable(SavingsReport report, TextWriter stdout)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 160;
+        var console = PlainConsole.Create(stdout, 160);
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("Namespace").AddColumn("Workload").AddColumn("Sidecar")
             .AddColumn(new TableColumn("Clusters").RightAligned())

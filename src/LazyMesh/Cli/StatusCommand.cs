@@ -37,14 +37,7 @@ public static class StatusCommand
             return CliExitCodes.Success;
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
+        var console = PlainConsole.Create(stdout, 200);
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("Namespace").AddColumn("Workload").AddColumn("Sidecar")
             .AddColumn(new TableColumn("Hosts").RightAligned())

@@ -213,16 +213,7 @@ public sealed class DemoRunner
     private void PrintSavings(string inventoryPath, string output)
     {
         var index = MeshIndexBuilder.Build(Cli.ReportCommand.WithSidecars(InventoryLoader.Load([inventoryPath]), output, TextWriter.Null));
-        var rows = index.Workloads
-            .Where(static w => w.Namespace == DemoTopology.Namespace)
-            .Select(w =>
-            {
-                var sidecar = index.ApplicableSidecar(w);
-                IReadOnlyList<SidecarHostPattern>? egress = sidecar is null ? null :
-                    [.. (sidecar.Resource.Spec.Egress ?? []).SelectMany(static e => e.Hosts).Select(static h => SidecarHostPattern.TryParse(h, out var p, out _) ? p : default).Where(static p => p.Namespace is not null)];
-                return (w, sidecar?.ToString(), egress);
-            });
-        var report = SavingsCalculator.Compute(index.Services, rows);
+        var report = SavingsCalculator.Compute(index, static w => w.Namespace == DemoTopology.Namespace);
         _console.WriteLine();
         var table = new Table().Border(TableBorder.Simple).Title($"What the Bookinfo sidecars import, full mesh ({index.Services.Count} services) vs lazy")
             .AddColumn("Workload").AddColumn(new TableColumn("Clusters").RightAligned()).AddColumn(new TableColumn("Endpoints").RightAligned())

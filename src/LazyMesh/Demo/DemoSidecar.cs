@@ -83,16 +83,7 @@ public sealed class DemoSidecar
         {
             var sidecars = new List<StoredSidecar>();
             DirectorySink.ReadFile(_sidecarFile, sidecars, new List<string>());
-            var egress = new List<SidecarHostPattern>();
-            foreach (var host in sidecars.SelectMany(s => s.Sidecar.Spec.Egress ?? []).SelectMany(e => e.Hosts))
-            {
-                if (SidecarHostPattern.TryParse(host, out var pattern, out _))
-                {
-                    egress.Add(pattern);
-                }
-            }
-
-            _cached = (info.LastWriteTimeUtc, egress);
+            _cached = (info.LastWriteTimeUtc, [.. sidecars.SelectMany(static s => SidecarHostPattern.EgressOf(s.Sidecar))]);
         }
 
         return _cached.Egress.Any(p => p.Matches(DemoTopology.Namespace, DemoTopology.Namespace, fqdn));

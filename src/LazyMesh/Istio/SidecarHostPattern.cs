@@ -22,6 +22,25 @@ public readonly record struct SidecarHostPattern(string Namespace, string DnsNam
         return true;
     }
 
+    /// <summary>
+    /// What a Sidecar imports, as patterns: every entry of every egress listener. With no egress Istio imports
+    /// everything (<c>*/*</c>). Entries that are not <c>namespace/dnsName</c> are skipped.
+    /// </summary>
+    public static IReadOnlyList<SidecarHostPattern> EgressOf(SidecarResource sidecar)
+    {
+        var hosts = sidecar.Spec.Egress is { Count: > 0 } egress ? egress.SelectMany(static e => e.Hosts) : ["*/*"];
+        var patterns = new List<SidecarHostPattern>();
+        foreach (var host in hosts)
+        {
+            if (TryParse(host, out var pattern, out _))
+            {
+                patterns.Add(pattern);
+            }
+        }
+
+        return patterns;
+    }
+
     /// <summary>True when this entry, in a Sidecar living in <paramref name="sidecarNamespace"/>, imports the host.</summary>
     public bool Matches(string sidecarNamespace, string hostNamespace, string host)
     {

@@ -37,6 +37,22 @@ public static class SavingsCalculator
         return new SavingsReport(SavingsReport.CurrentSchemaVersion, costs, rows, totalFull, totalScoped);
     }
 
+    /// <summary>
+    /// The report for the index's workloads (those <paramref name="include"/> accepts), each scoped by the Sidecar
+    /// Istio applies to it (<see cref="MeshIndex.ApplicableSidecar"/>), or full mesh when none applies.
+    /// </summary>
+    public static SavingsReport Compute(MeshIndex index, Func<Workload, bool>? include = null, EnvoyCostModel? costs = null)
+    {
+        var rows = index.Workloads
+            .Where(w => include is null || include(w))
+            .Select(workload =>
+            {
+                var sidecar = index.ApplicableSidecar(workload);
+                return (workload, sidecar?.ToString(), sidecar is null ? null : SidecarHostPattern.EgressOf(sidecar.Resource));
+            });
+        return Compute(index.Services, rows, costs);
+    }
+
     /// <summary>What a sidecar in <paramref name="workloadNamespace"/> imports under <paramref name="egress"/> (null = everything).</summary>
     public static ImportFootprint Footprint(
         IReadOnlyList<MeshService> services,

@@ -34,4 +34,20 @@ public sealed class SidecarHostPatternTests
         Assert.False(SidecarHostPattern.TryParse(entry, out _, out var error));
         Assert.Contains(entry, error);
     }
+
+    [Fact]
+    public void A_sidecar_without_egress_imports_everything_and_bad_entries_are_skipped()
+    {
+        var none = new SidecarResource();
+        var everything = Assert.Single(SidecarHostPattern.EgressOf(none));
+        Assert.True(everything.Matches("web", "any", "x.any.svc.cluster.local"));
+
+        var scoped = new SidecarResource
+        {
+            Spec = new SidecarSpec { Egress = [new IstioEgressListener { Hosts = ["shop/*", "not-a-host"] }, new IstioEgressListener { Hosts = ["./*"] }] },
+        };
+        var patterns = SidecarHostPattern.EgressOf(scoped);
+        Assert.Equal(["shop/*", "./*"], patterns.Select(p => p.ToString()));
+        Assert.DoesNotContain(patterns, p => p.Matches("web", "other", "x.other.svc.cluster.local"));
+    }
 }
