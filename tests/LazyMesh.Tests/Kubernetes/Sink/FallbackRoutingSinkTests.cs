@@ -9,13 +9,12 @@ using LazyMesh.Mesh;
 using LazyMesh.Routing;
 using LazyMesh.Tests.Support;
 using static LazyMesh.Tests.Kubernetes.Sink.KubeAssert;
+using static LazyMesh.Tests.Kubernetes.Sink.SinkHarness;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
 
 public sealed class FallbackRoutingSinkTests
 {
-    private const string Web = "shop/Pod/web";
-    private const string Cart = "shop/cart.shop.svc.cluster.local";
     private const string FilterPath = "/namespaces/shop/envoyfilters/lazymesh-fallback";
 
     private static readonly FallbackRoutingOptions Routing = FallbackRoutingOptions.Default;
@@ -23,7 +22,7 @@ public sealed class FallbackRoutingSinkTests
     [Fact]
     public async Task Routing_objects_are_applied_after_the_sidecars_and_never_resent_unchanged()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         var recorder = new RequestRecorder();
         using var replica = Replica(server, recorder);
         replica.Store.Learn(Web, Cart, replica.Now);
@@ -57,7 +56,7 @@ public sealed class FallbackRoutingSinkTests
     [Fact]
     public async Task Opting_out_deletes_the_envoyfilter_before_the_sidecars()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         var recorder = new RequestRecorder();
         using var replica = Replica(server, recorder);
         replica.Store.Learn(Web, Cart, replica.Now);
@@ -79,7 +78,7 @@ public sealed class FallbackRoutingSinkTests
     [Fact]
     public async Task Cleanup_alone_deletes_the_envoyfilter_before_the_sidecars()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         var recorder = new RequestRecorder();
         using var replica = Replica(server, recorder);
         await replica.ReconcileAllAsync();
@@ -98,7 +97,7 @@ public sealed class FallbackRoutingSinkTests
     [Fact]
     public async Task Routing_off_writes_no_routing_objects_and_no_fallback_host()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         await replica.ReconcileAllAsync();
 
@@ -111,7 +110,7 @@ public sealed class FallbackRoutingSinkTests
     [Fact]
     public async Task Revert_deletes_the_managed_fallback_service_only()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = Replica(server, new RequestRecorder());
         await replica.ReconcileAllAsync();
         using var client = server.CreateClient();
@@ -127,13 +126,6 @@ public sealed class FallbackRoutingSinkTests
             && f < output.ToString().IndexOf("deleted Sidecar", StringComparison.Ordinal), output.ToString());
         Assert.Null(server.GetStoredObject("", "services", Routing.Namespace, Routing.ServiceName));
         Assert.NotNull(server.GetStoredObject("", "services", Routing.Namespace, "user"));
-    }
-
-    private static async Task<KubeTestServer> StartAsync()
-    {
-        var server = new KubeTestServer();
-        await server.StartAsync();
-        return server;
     }
 
     private static SinkHarness Replica(KubeTestServer server, RequestRecorder recorder) =>

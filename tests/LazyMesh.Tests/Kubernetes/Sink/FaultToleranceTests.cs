@@ -1,24 +1,16 @@
 using LazyMesh.KubeTesting;
 using static LazyMesh.Tests.Kubernetes.Sink.KubeAssert;
+using static LazyMesh.Tests.Kubernetes.Sink.SinkHarness;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
 
 public sealed class FaultToleranceTests
 {
-    private const string Web = "shop/Pod/web";
-    private const string Cart = "shop/cart.shop.svc.cluster.local";
-
-    private static async Task<KubeTestServer> StartAsync()
-    {
-        var server = new KubeTestServer();
-        await server.StartAsync();
-        return server;
-    }
 
     [Fact]
     public async Task Converges_through_a_409_storm()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         replica.Store.Learn(Web, Cart, replica.Now);
         server.Faults.ConflictNextWrites(6);
@@ -31,7 +23,7 @@ public sealed class FaultToleranceTests
     [Fact]
     public async Task Converges_through_500s_and_429s_with_retry_after()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         replica.Store.Learn(Web, Cart, replica.Now);
         server.Faults.FailNextRequests(3, 500);
@@ -49,7 +41,7 @@ public sealed class FaultToleranceTests
     [Fact]
     public async Task Converges_after_an_outage()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         replica.Store.Learn(Web, Cart, replica.Now);
         await server.Faults.StartOutageAsync(mode: OutageMode.ServiceUnavailable);

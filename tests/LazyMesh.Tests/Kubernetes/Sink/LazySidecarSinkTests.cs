@@ -7,25 +7,17 @@ using LazyMesh.Mesh;
 using LazyMesh.Rendering;
 using LazyMesh.Tests.Support;
 using static LazyMesh.Tests.Kubernetes.Sink.KubeAssert;
+using static LazyMesh.Tests.Kubernetes.Sink.SinkHarness;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
 
 public sealed class LazySidecarSinkTests
 {
-    private const string Web = "shop/Pod/web";
-    private const string Cart = "shop/cart.shop.svc.cluster.local";
-
-    private static async Task<KubeTestServer> StartAsync()
-    {
-        var server = new KubeTestServer();
-        await server.StartAsync();
-        return server;
-    }
 
     [Fact]
     public async Task Learned_dependency_becomes_an_owned_sidecar_and_a_lazysidecar_status_entry()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         var learner = new EdgeLearner(replica.Holder, replica.Store);
         Assert.Equal(LearnResult.New, replica.Store.Learn(replica.Workload(Web), replica.Index.FindByHost("cart.shop.svc.cluster.local")!, replica.Now));
@@ -62,7 +54,7 @@ public sealed class LazySidecarSinkTests
     [Fact]
     public async Task Unchanged_state_sends_no_writes()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         replica.Store.Learn(Web, Cart, replica.Now);
         await replica.ReconcileAllAsync();
@@ -80,7 +72,7 @@ public sealed class LazySidecarSinkTests
     [Fact]
     public async Task A_restarted_replica_rebuilds_its_store_from_status_and_loses_nothing()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using (var first = new SinkHarness(server))
         {
             first.Store.Learn(Web, Cart, first.Now);
@@ -100,7 +92,7 @@ public sealed class LazySidecarSinkTests
     [Fact]
     public async Task Two_replicas_learning_different_hosts_for_one_workload_lose_nothing()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var a = new SinkHarness(server);
         using var b = new SinkHarness(server);
         var hostsA = Enumerable.Range(0, 20).Select(i => $"ext/a{i}.example.com").ToList();
@@ -125,7 +117,7 @@ public sealed class LazySidecarSinkTests
     [Fact]
     public async Task A_workload_a_user_sidecar_selects_gets_a_conflict_condition_and_event_and_no_sidecar()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server, SinkHarness.Shop + """
 
             ---
@@ -157,7 +149,7 @@ public sealed class LazySidecarSinkTests
     [Fact]
     public async Task Dependency_learned_events_are_aggregated_per_workload()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2025-06-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var replica = new SinkHarness(server, time: time);
         replica.Store.Learn(Web, Cart, replica.Now);
@@ -180,7 +172,7 @@ public sealed class LazySidecarSinkTests
     [Fact]
     public async Task Leader_cleanup_deletes_lazysidecars_of_vanished_workloads_and_their_sidecars()
     {
-        await using var server = await StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         replica.Store.Learn(Web, Cart, replica.Now);
         await replica.ReconcileAllAsync();

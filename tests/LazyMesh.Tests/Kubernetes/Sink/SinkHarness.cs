@@ -10,6 +10,19 @@ namespace LazyMesh.Tests.Kubernetes.Sink;
 /// <summary>One "replica": a store and a sink against a test API server.</summary>
 internal sealed class SinkHarness : IDisposable
 {
+    /// <summary>The workload and the host most sink tests learn.</summary>
+    public const string Web = "shop/Pod/web";
+
+    public const string Cart = "shop/cart.shop.svc.cluster.local";
+
+    /// <summary>A started test API server.</summary>
+    public static async Task<KubeTestServer> StartServerAsync()
+    {
+        var server = new KubeTestServer();
+        await server.StartAsync();
+        return server;
+    }
+
     public const string Shop = """
         apiVersion: v1
         kind: Namespace
