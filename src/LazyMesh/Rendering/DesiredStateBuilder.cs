@@ -47,11 +47,9 @@ public static class DesiredStateBuilder
         ICollection<string> warnings,
         out WorkloadSkip skip)
     {
-        var ns = index.FindNamespace(workload.Namespace);
-        var policy = EnablementPolicy.Evaluate(workload.Annotations, ns?.Annotations, ns?.Labels, enabledByDefault);
-        if (!policy.Enabled)
+        skip = WorkloadAdmission.Evaluate(index, workload, enabledByDefault, warnings, out var staticHosts);
+        if (skip != WorkloadSkip.None)
         {
-            skip = WorkloadSkip.Disabled;
             return null;
         }
 
@@ -60,13 +58,6 @@ public static class DesiredStateBuilder
         {
             warnings.Add($"{workload.Key}: skipped, already selected by user-written Sidecar {existing[0]}; LazyMesh never writes a second Sidecar for a workload");
             skip = WorkloadSkip.Conflict;
-            return null;
-        }
-
-        if (workload.SelectorLabels.Count == 0)
-        {
-            warnings.Add($"{workload.Key}: skipped, it has no labels a workloadSelector could use");
-            skip = WorkloadSkip.NoSelector;
             return null;
         }
 
@@ -83,20 +74,6 @@ public static class DesiredStateBuilder
             }
         }
 
-        var staticHosts = new List<string>();
-        foreach (var host in policy.StaticHosts)
-        {
-            if (SidecarHosts.Validate(host) is { } error)
-            {
-                warnings.Add($"{workload.Key}: static host '{host}' from {LazyMeshMetadata.StaticHostsAnnotation} ignored: {error}");
-            }
-            else
-            {
-                staticHosts.Add(host);
-            }
-        }
-
-        skip = WorkloadSkip.None;
         var sidecar = SidecarRenderer.Render(workload, learnedHosts, staticHosts, options);
         return new DesiredSidecar(workload, sidecar, learnedHosts.Count, staticHosts.Count);
     }

@@ -135,32 +135,22 @@ public sealed partial class LazySidecarSink
     /// <summary>Reconciles one workload; <paramref name="expire"/> (the leader) also ages its learned hosts.</summary>
     public async Task<WorkloadOutcome> ReconcileAsync(MeshIndex index, Workload workload, bool expire, CancellationToken cancellationToken)
     {
-        var ns = index.FindNamespace(workload.Namespace);
-        var policy = EnablementPolicy.Evaluate(workload.Annotations, ns?.Annotations, ns?.Labels, _options.EnabledByDefault);
-        if (!policy.Enabled)
+        var warnings = new List<string>();
+        var admission = WorkloadAdmission.Evaluate(index, workload, _options.EnabledByDefault, warnings, out var staticHosts);
+        foreach (var warning in warnings)
         {
-            return WorkloadOutcome.Disabled;
+            LogAdmissionWarning(_logger, warning);
         }
 
-        if (workload.SelectorLabels.Count == 0)
+        switch (admission)
         {
-            return WorkloadOutcome.NoSelector;
+            case WorkloadSkip.Disabled:
+                return WorkloadOutcome.Disabled;
+            case WorkloadSkip.NoSelector:
+                return WorkloadOutcome.NoSelector;
         }
 
         var name = SidecarNames.For(workload);
-        var staticHosts = new List<string>();
-        foreach (var host in policy.StaticHosts)
-        {
-            if (SidecarHosts.Validate(host) is { } error)
-            {
-                LogBadHost(_logger, workload.Key, host, error);
-            }
-            else
-            {
-                staticHosts.Add(host);
-            }
-        }
-
         var lazy = await EnsureLazySidecarAsync(workload, name, staticHosts, cancellationToken).ConfigureAwait(false);
         if (lazy is null)
         {
@@ -301,9 +291,8 @@ public sealed partial class LazySidecarSink
 
             var key = lazy.WorkloadKey;
             var workload = index.FindWorkload(key);
-            var ns = workload is null ? null : index.FindNamespace(workload.Namespace);
-            var wanted = workload is not null && workload.SelectorLabels.Count > 0
-                && EnablementPolicy.Evaluate(workload.Annotations, ns?.Annotations, ns?.Labels, _options.EnabledByDefault).Enabled
+            var wanted = workload is not null
+                && WorkloadAdmission.IsAdmitted(index, workload, _options.EnabledByDefault)
                 && SidecarNames.For(workload) == lazy.Metadata.Name;
             var objectKey = $"{lazy.Metadata.NamespaceProperty}/{lazy.Metadata.Name}";
             if (wanted)
@@ -357,8 +346,7 @@ public sealed partial class LazySidecarSink
         var result = new HashSet<string>(StringComparer.Ordinal);
         foreach (var workload in index.Workloads)
         {
-            var ns = index.FindNamespace(workload.Namespace);
-            if (workload.SelectorLabels.Count > 0 && EnablementPolicy.Evaluate(workload.Annotations, ns?.Annotations, ns?.Labels, _options.EnabledByDefault).Enabled)
+            if (WorkloadAdmission.IsAdmitted(index, workload, _options.EnabledByDefault))
             {
                 result.Add(workload.Namespace);
             }
@@ -518,8 +506,8 @@ public sealed partial class LazySidecarSink
     [LoggerMessage(Level = LogLevel.Information, Message = "applied Sidecar {Sidecar} ({Learned} learned hosts, {Static} static)")]
     private static partial void LogApplied(ILogger logger, string sidecar, int learned, int @static);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Workload}: static host '{Host}' ignored: {Error}")]
-    private static partial void LogBadHost(ILogger logger, string workload, string host, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogAdmissionWarning(ILogger logger, string warning);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Workload}: user-written Sidecar {Sidecar} selects it; no Sidecar generated")]
     private static partial void LogConflict(ILogger logger, string workload, string sidecar);
