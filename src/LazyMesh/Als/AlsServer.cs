@@ -1,5 +1,6 @@
 using System.Net;
 using LazyMesh.AccessLogs;
+using LazyMesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -92,12 +93,11 @@ public sealed class AlsServer : IAsyncDisposable
         _app = null;
         try
         {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await app.StopAndDisposeAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _service!.StreamClosed -= OnStreamClosed;
-            await app.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LazyMesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -52,8 +53,7 @@ public sealed class HealthServer : IAsyncDisposable
         if (_app is { } app)
         {
             _app = null;
-            await app.StopAsync().ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
+            await app.StopAndDisposeAsync().ConfigureAwait(false);
         }
     }
 }

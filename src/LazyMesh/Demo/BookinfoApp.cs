@@ -1,4 +1,5 @@
 using System.Net;
+using LazyMesh.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -48,8 +49,7 @@ public sealed class BookinfoApp : IAsyncDisposable
     {
         foreach (var server in _servers)
         {
-            await server.StopAsync().ConfigureAwait(false);
-            await server.DisposeAsync().ConfigureAwait(false);
+            await server.StopAndDisposeAsync().ConfigureAwait(false);
         }
 
         _servers.Clear();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Text;
+using LazyMesh.Hosting;
 using LazyMesh.Mesh;
 using LazyMesh.Routing;
 using Microsoft.AspNetCore.Builder;
@@ -149,14 +150,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         }
 
         _app = null;
-        try
-        {
-            await app.StopAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-        }
+        await app.StopAndDisposeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
