@@ -63,6 +63,9 @@ public sealed class MeshIndex
 
     public MeshOptions Options { get; }
 
+    /// <summary>The mesh's MeshConfig (root namespace, outbound policy, export defaults, extension providers).</summary>
+    public MeshConfig MeshConfig { get; init; } = MeshConfig.Default;
+
     /// <summary>Every workload, ordered by key.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
 

@@ -74,7 +74,24 @@ public sealed class MeshIndexBuilder
             .ToList();
         var sidecars = snapshot.Sidecars.Select(ToSidecarInfo).ToList();
 
-        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings);
+        var meshConfig = options.MeshConfig ?? MeshConfigFromInventory();
+        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings)
+        {
+            MeshConfig = meshConfig,
+        };
+    }
+
+    private MeshConfig MeshConfigFromInventory()
+    {
+        try
+        {
+            return MeshConfigParser.FromConfigMaps(snapshot.ConfigMaps) ?? MeshConfig.Default;
+        }
+        catch (InventoryException ex)
+        {
+            warnings.Add($"MeshConfig ignored, Istio's defaults apply: {ex.Message}");
+            return MeshConfig.Default;
+        }
     }
 
     // ---- workloads ----
