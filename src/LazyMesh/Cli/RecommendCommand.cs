@@ -5,6 +5,7 @@ using LazyMesh.Inventory;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Routing;
 using LazyMesh.Sinks;
 using Spectre.Console;
 
@@ -25,9 +26,12 @@ public static class RecommendCommand
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
+        var meshConfig = CommonOptions.MeshConfigFile();
+        var routing = CommonOptions.FallbackRouting("Also write the fallback routing objects: the fallback's Service and DestinationRule, and an EnvoyFilter per generated Sidecar");
+        var fallbackNamespace = CommonOptions.FallbackNamespace();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -38,7 +42,11 @@ public static class RecommendCommand
             parse.GetValue(maxHosts),
             parse.GetValue(strict),
             Console.Out,
-            StderrConsole.Create()));
+            StderrConsole.Create(),
+            parse.GetValue(meshConfig),
+            parse.GetValue(routing)
+                ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
+                : null));
         return command;
     }
 
@@ -51,7 +59,9 @@ public static class RecommendCommand
         int maxHosts,
         bool strict,
         TextWriter stdout,
-        IAnsiConsole stderr)
+        IAnsiConsole stderr,
+        string? meshConfigPath = null,
+        FallbackRoutingOptions? routing = null)
     {
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
@@ -61,8 +71,14 @@ public static class RecommendCommand
         }
 
         var renderOptions = CommonOptions.RenderOptions(baselineHosts);
+        if (routing is not null)
+        {
+            renderOptions = FallbackSidecarHosts.WithFallback(renderOptions, routing);
+        }
+
+        var meshOptions = CommonOptions.MeshOptions(clusterDomain, meshConfigPath);
         var snapshot = InventoryLoader.Load(inventoryPaths);
-        var index = MeshIndexBuilder.Build(snapshot, new MeshOptions { ClusterDomain = clusterDomain });
+        var index = MeshIndexBuilder.Build(snapshot, meshOptions);
         var store = new DependencyStore(maxHosts);
         var learner = new EdgeLearner(new MeshIndexHolder(index), store);
         var stats = new AccessLogReadStats
@@ -72,12 +88,13 @@ public static class RecommendCommand
         AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr);
 
         var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var routingObjects = routing is null ? [] : FallbackRoutingObjects.All(index, desired.Sidecars, routing);
         var written = 0;
         var unchanged = 0;
         var pruned = 0;
         if (outputDir is null)
         {
-            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar));
+            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar).Concat(routingObjects));
             stdout.Flush();
         }
         else
@@ -86,6 +103,19 @@ public static class RecommendCommand
             foreach (var d in desired.Sidecars)
             {
                 if (sink.Write(d.Sidecar) == WriteResult.Written)
+                {
+                    written++;
+                }
+                else
+                {
+                    unchanged++;
+                }
+            }
+
+            // Routing objects after the Sidecars that import the fallback host (the order to apply them in).
+            foreach (var resource in routingObjects)
+            {
+                if (sink.Write(resource) == WriteResult.Written)
                 {
                     written++;
                 }
