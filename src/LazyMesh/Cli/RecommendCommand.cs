@@ -25,9 +25,10 @@ public static class RecommendCommand
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
+        var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, logFormat,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -38,7 +39,8 @@ public static class RecommendCommand
             parse.GetValue(maxHosts),
             parse.GetValue(strict),
             Console.Out,
-            StderrConsole.Create()));
+            StderrConsole.Create(),
+            parse.GetValue(logFormat)));
         return command;
     }
 
@@ -51,8 +53,10 @@ public static class RecommendCommand
         int maxHosts,
         bool strict,
         TextWriter stdout,
-        IAnsiConsole stderr)
+        IAnsiConsole stderr,
+        string[]? logFormats = null)
     {
+        var formats = CommonOptions.AccessLogFormats(logFormats);
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
         if (maxHosts < 1)
@@ -69,7 +73,7 @@ public static class RecommendCommand
         {
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
-        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr);
+        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr, formats);
 
         var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
         var written = 0;
@@ -131,10 +135,13 @@ public static class RecommendCommand
             console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
         }
 
-        console.MarkupLine($"[bold]access logs[/]: {reads.Lines} lines, {reads.Parsed} entries, {reads.NotAccessLog} not access-log lines, {reads.Malformed} malformed, {reads.TooLong} too long");
-        foreach (var example in reads.Examples)
+        var accessLogLines = AccessLogIngest.Describe(reads).ToList();
+        console.MarkupLine($"[bold]access logs[/]: {Markup.Escape(accessLogLines[0])}");
+        foreach (var line in accessLogLines.Skip(1))
         {
-            console.MarkupLine($"  [yellow]{Markup.Escape(example.ToString())}[/]");
+            console.MarkupLine(line.StartsWith("  formats", StringComparison.Ordinal) || line.StartsWith("  line prefixes", StringComparison.Ordinal)
+                ? Markup.Escape(line)
+                : $"[yellow]{Markup.Escape(line)}[/]");
         }
 
         var skipped = Enum.GetValues<SkipReason>()
