@@ -8,8 +8,9 @@ namespace LazyMesh.AccessLogs;
 /// </summary>
 /// <remarks>
 /// A field is <b>quoted</b> when the literal before it ends with <c>"</c> and the one after it starts with <c>"</c>: its
-/// value may contain spaces and stray quotes and ends at the first occurrence of the literal after it that is followed
-/// by what the next field starts with (a quote for a quoted field, anything else for an unquoted one). Any other field
+/// value may contain spaces and stray quotes and ends at the first occurrence of the literal after it; when an unquoted
+/// field follows, that occurrence must not be followed by a quote (which would start a quoted field the format does not
+/// have there: the line is then not of this format, rather than one field swallowing the next). Any other field
 /// ends at the first occurrence of the first character of the literal after it (a space, usually), which must then be
 /// followed by the rest of that literal. Two operators with nothing between them cannot be told apart and are refused.
 /// </remarks>
@@ -318,9 +319,16 @@ public sealed class TextLogFormat
             }
 
             int after = p + literal.Length;
-            if (line[p..].StartsWith(literal, StringComparison.Ordinal) && (nextQuoted || (after < line.Length && line[after] != '"')))
+            if (line[p..].StartsWith(literal, StringComparison.Ordinal))
             {
-                return p;
+                if (nextQuoted || (after < line.Length && line[after] != '"'))
+                {
+                    return p;
+                }
+
+                // '" "' where an unquoted field should follow: the boundary to a quoted field this format does not
+                // have here. Taking a later quote would swallow that field, so the line is not of this format.
+                return -1;
             }
 
             from = p + 1;
