@@ -24,6 +24,27 @@ public static class CommonOptions
         Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
     };
 
+    public static Option<string[]> AccessLogFormat() => new("--log-format")
+    {
+        Description = "The access-log format the mesh uses, when customised: an Envoy format string (MeshConfig accessLogFormat, "
+            + "Telemetry provider envoyFileAccessLog.logFormat.text), a JSON object of labels, or a file with the istio ConfigMap, "
+            + "a MeshConfig or Telemetry (repeatable). Istio's default formats (1.1 onwards) are always tried too. Default: istio",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The formats of <c>--log-format</c>; a format LazyMesh cannot use is a usage error naming what is missing.</summary>
+    public static LazyMesh.AccessLogs.AccessLogFormatSet AccessLogFormats(string[]? values)
+    {
+        try
+        {
+            return LazyMesh.AccessLogs.AccessLogFormatLoader.Load(values);
+        }
+        catch (LazyMesh.AccessLogs.AccessLogFormatException e)
+        {
+            throw new UsageException($"--log-format: {e.Message}");
+        }
+    }
+
     public static Option<string> ClusterDomain() => new("--cluster-domain")
     {
         Description = "The cluster's DNS domain",

@@ -29,9 +29,10 @@ public static class RecommendCommand
         var meshConfig = CommonOptions.MeshConfigFile();
         var routing = CommonOptions.FallbackRouting("Also write the fallback routing objects: the fallback's Service and DestinationRule, and an EnvoyFilter per generated Sidecar");
         var fallbackNamespace = CommonOptions.FallbackNamespace();
+        var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -46,7 +47,8 @@ public static class RecommendCommand
             parse.GetValue(meshConfig),
             parse.GetValue(routing)
                 ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
-                : null));
+                : null,
+            parse.GetValue(logFormat)));
         return command;
     }
 
@@ -61,8 +63,10 @@ public static class RecommendCommand
         TextWriter stdout,
         IAnsiConsole stderr,
         string? meshConfigPath = null,
-        FallbackRoutingOptions? routing = null)
+        FallbackRoutingOptions? routing = null,
+        string[]? logFormats = null)
     {
+        var formats = CommonOptions.AccessLogFormats(logFormats);
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
         if (maxHosts < 1)
@@ -85,7 +89,7 @@ public static class RecommendCommand
         {
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
-        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr);
+        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr, formats);
 
         var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
         var routingObjects = routing is null ? [] : FallbackRoutingObjects.All(index, desired.Sidecars, routing);
@@ -161,10 +165,13 @@ public static class RecommendCommand
             console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
         }
 
-        console.MarkupLine($"[bold]access logs[/]: {reads.Lines} lines, {reads.Parsed} entries, {reads.NotAccessLog} not access-log lines, {reads.Malformed} malformed, {reads.TooLong} too long");
-        foreach (var example in reads.Examples)
+        var accessLogLines = AccessLogIngest.Describe(reads).ToList();
+        console.MarkupLine($"[bold]access logs[/]: {Markup.Escape(accessLogLines[0])}");
+        foreach (var line in accessLogLines.Skip(1))
         {
-            console.MarkupLine($"  [yellow]{Markup.Escape(example.ToString())}[/]");
+            console.MarkupLine(line.StartsWith("  formats", StringComparison.Ordinal) || line.StartsWith("  line prefixes", StringComparison.Ordinal)
+                ? Markup.Escape(line)
+                : $"[yellow]{Markup.Escape(line)}[/]");
         }
 
         var skipped = Enum.GetValues<SkipReason>()
