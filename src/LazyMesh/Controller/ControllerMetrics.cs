@@ -68,6 +68,7 @@ public sealed class ControllerMetrics
                 sidecarWrites.WithLabels("unchanged").IncTo(writes.Unchanged);
                 sidecarWrites.WithLabels("deleted").IncTo(writes.Deleted);
                 sidecarWrites.WithLabels("failed").IncTo(writes.Failed);
+                sidecarWrites.WithLabels("not_ours").IncTo(writes.NotOurs);
             }
             streamsOpen.Set(als.StreamsOpen);
             streamsTotal.IncTo(als.StreamsOpened);

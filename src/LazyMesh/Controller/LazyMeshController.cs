@@ -311,7 +311,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             }
         }
 
-        foreach (var stored in _sink!.ReadAll().Where(static s => s.IsManaged))
+        foreach (var stored in _sink!.ReadAll().Where(_sink.IsAtItsOwnPath))
         {
             var ns = stored.Sidecar.Metadata.NamespaceProperty;
             var name = stored.Sidecar.Metadata.Name;
@@ -346,10 +346,16 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         objects.AddRange(lazyNamespaces.Where(ns => ns != routing.Namespace).Order(StringComparer.Ordinal).Select(ns => FallbackEnvoyFilterRenderer.Render(ns, routing)));
         foreach (var resource in objects)
         {
-            if (_sink!.Write(resource) == WriteResult.Written)
+            var result = _sink!.Write(resource);
+            if (result == WriteResult.Written)
             {
                 Writes.OnWritten();
                 LogRoutingWritten(_logger, resource.Kind, $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}");
+            }
+            else if (result == WriteResult.NotOurs)
+            {
+                Writes.OnNotOurs();
+                LogNotOurs(_logger, resource.Kind, _sink.PathFor(resource.Metadata.NamespaceProperty, resource.Metadata.Name, resource.Kind));
             }
             else
             {
@@ -416,6 +422,12 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             {
                 Writes.OnWritten();
                 LogWritten(_logger, $"{d.Sidecar.Metadata.NamespaceProperty}/{d.Sidecar.Metadata.Name}", d.LearnedHosts, d.StaticHosts);
+            }
+            else if (results[i] == WriteResult.NotOurs)
+            {
+                Writes.OnNotOurs();
+                LogNotOurs(_logger, SidecarResource.ResourceKind, _sink!.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name));
+                continue;
             }
             else
             {
@@ -514,6 +526,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Count} learned dependencies could not be recorded before exit (the disk refused the journal and the snapshot); they will be learned again from traffic")]
     private static partial void LogUnrecordedAtExit(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "not writing {Kind} to {Path}: the file there is not LazyMesh's (no managed-by label, or another object); move it away to let LazyMesh write")]
+    private static partial void LogNotOurs(ILogger logger, string kind, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "writing the Sidecar of {Workload} failed (will retry): {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string workload, string reason);
