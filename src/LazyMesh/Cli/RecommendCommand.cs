@@ -106,9 +106,15 @@ public static class RecommendCommand
             var sink = new DirectorySink(outputDir);
             foreach (var d in desired.Sidecars)
             {
-                if (sink.Write(d.Sidecar) == WriteResult.Written)
+                var result = sink.Write(d.Sidecar);
+                if (result == WriteResult.Written)
                 {
                     written++;
+                }
+                else if (result == WriteResult.NotOurs)
+                {
+                    var path = sink.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name);
+                    stderr.MarkupLine($"[yellow]warning[/]: not writing {Markup.Escape(path)}: the file there is not LazyMesh's (no managed-by label, or another object)");
                 }
                 else
                 {
@@ -131,7 +137,7 @@ public static class RecommendCommand
 
             // Managed Sidecars of workloads that no longer get one are removed; user files are never touched.
             var keep = desired.Sidecars.Select(static d => (d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name)).ToHashSet();
-            foreach (var stored in sink.ReadAll().Where(static s => s.IsManaged))
+            foreach (var stored in sink.ReadAll().Where(sink.IsAtItsOwnPath))
             {
                 var key = (stored.Sidecar.Metadata.NamespaceProperty, stored.Sidecar.Metadata.Name);
                 if (!keep.Contains(key) && sink.Delete(key.NamespaceProperty, key.Name))
