@@ -30,6 +30,9 @@ public sealed record InventorySnapshot
 
     public IReadOnlyList<SidecarResource> Sidecars { get; init; } = [];
 
+    /// <summary>Istio AuthorizationPolicies: the fallback evaluates them for the real caller before forwarding.</summary>
+    public IReadOnlyList<AuthorizationPolicyResource> AuthorizationPolicies { get; init; } = [];
+
     /// <summary>
     /// Objects of kinds LazyMesh does not read, counted by kind (<c>ConfigMap</c>), or by
     /// <c>kind (apiVersion)</c> when the kind is known but its API group is not (e.g. a Knative <c>Service</c>).
@@ -39,5 +42,5 @@ public sealed record InventorySnapshot
     /// <summary>Number of objects read (not counting skipped ones).</summary>
     public int Count =>
         Namespaces.Count + Services.Count + Pods.Count + ReplicaSets.Count + Deployments.Count + StatefulSets.Count +
-        DaemonSets.Count + Jobs.Count + CronJobs.Count + ServiceEntries.Count + Sidecars.Count;
+        DaemonSets.Count + Jobs.Count + CronJobs.Count + ServiceEntries.Count + Sidecars.Count + AuthorizationPolicies.Count;
 }

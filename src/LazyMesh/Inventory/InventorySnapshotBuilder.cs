@@ -25,6 +25,7 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<V1CronJob> cronJobs = [];
     private readonly List<ServiceEntryResource> serviceEntries = [];
     private readonly List<SidecarResource> sidecars = [];
+    private readonly List<AuthorizationPolicyResource> authorizationPolicies = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
 
@@ -60,6 +61,7 @@ internal sealed class InventorySnapshotBuilder
         CronJobs = cronJobs.ToArray(),
         ServiceEntries = serviceEntries.ToArray(),
         Sidecars = sidecars.ToArray(),
+        AuthorizationPolicies = authorizationPolicies.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
     };
 
@@ -140,8 +142,11 @@ internal sealed class InventorySnapshotBuilder
             case SidecarResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
                 Add(sidecars, obj, at, kind, namespaced: true);
                 break;
+            case AuthorizationPolicyResource.ResourceKind when group == AuthorizationPolicyResource.Group && version is "v1" or "v1beta1":
+                Add(authorizationPolicies, obj, at, kind, namespaced: true);
+                break;
             case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
-                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind:
+                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or AuthorizationPolicyResource.ResourceKind:
                 Skip($"{kind} ({apiVersion})");
                 break;
             default:
