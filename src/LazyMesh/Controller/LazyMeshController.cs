@@ -107,6 +107,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _schedulerLoop = Task.Run(() => _scheduler.RunAsync(_stopping.Token), CancellationToken.None);
         _compactionLoop = Task.Run(CompactPeriodicallyAsync, CancellationToken.None);
 
+        _options.Als.Mesh ??= () => _inventory.Holder.Current;
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
         Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory, Journal);
         _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry);

@@ -26,6 +26,7 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<ServiceEntryResource> serviceEntries = [];
     private readonly List<SidecarResource> sidecars = [];
     private readonly List<V1ConfigMap> configMaps = [];
+    private readonly List<AuthorizationPolicyResource> authorizationPolicies = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
 
@@ -62,6 +63,7 @@ internal sealed class InventorySnapshotBuilder
         ServiceEntries = serviceEntries.ToArray(),
         Sidecars = sidecars.ToArray(),
         ConfigMaps = configMaps.ToArray(),
+        AuthorizationPolicies = authorizationPolicies.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
     };
 
@@ -145,8 +147,11 @@ internal sealed class InventorySnapshotBuilder
             case "ConfigMap" when group.Length == 0 && IsMeshConfigMap(obj):
                 Add(configMaps, obj, at, kind, namespaced: true);
                 break;
+            case AuthorizationPolicyResource.ResourceKind when group == AuthorizationPolicyResource.Group && version is "v1" or "v1beta1":
+                Add(authorizationPolicies, obj, at, kind, namespaced: true);
+                break;
             case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
-                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind:
+                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or AuthorizationPolicyResource.ResourceKind:
                 Skip($"{kind} ({apiVersion})");
                 break;
             default:

@@ -82,6 +82,9 @@ public sealed class MeshIndex
     /// <summary>What the builder noticed and worked around (IP conflicts, missing owners, inexact selectors, ...).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>The inventory's Istio AuthorizationPolicies, as read (the fallback compiles and evaluates them).</summary>
+    public IReadOnlyList<Istio.AuthorizationPolicyResource> AuthorizationPolicies { get; init; } = [];
+
     /// <summary>
     /// The pod that owns <paramref name="ip"/> (when pods share an IP: a running one over a finished or
     /// terminating one, then the newest), or <see cref="PodIpMatch.HostNetwork"/> for a hostNetwork pod's IP.
