@@ -25,6 +25,10 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<V1CronJob> cronJobs = [];
     private readonly List<ServiceEntryResource> serviceEntries = [];
     private readonly List<SidecarResource> sidecars = [];
+    private readonly List<VirtualServiceResource> virtualServices = [];
+    private readonly List<DestinationRuleResource> destinationRules = [];
+    private readonly List<GatewayResource> gateways = [];
+    private readonly List<GatewayApiRouteResource> gatewayApiRoutes = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
 
@@ -60,6 +64,10 @@ internal sealed class InventorySnapshotBuilder
         CronJobs = cronJobs.ToArray(),
         ServiceEntries = serviceEntries.ToArray(),
         Sidecars = sidecars.ToArray(),
+        VirtualServices = virtualServices.ToArray(),
+        DestinationRules = destinationRules.ToArray(),
+        Gateways = gateways.ToArray(),
+        GatewayApiRoutes = gatewayApiRoutes.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
     };
 
@@ -140,8 +148,21 @@ internal sealed class InventorySnapshotBuilder
             case SidecarResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
                 Add(sidecars, obj, at, kind, namespaced: true);
                 break;
+            case VirtualServiceResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(virtualServices, obj, at, kind, namespaced: true);
+                break;
+            case DestinationRuleResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(destinationRules, obj, at, kind, namespaced: true);
+                break;
+            case GatewayResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(gateways, obj, at, kind, namespaced: true);
+                break;
+            case GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind when group == GatewayApiRouteResource.Group:
+                Add(gatewayApiRoutes, obj, at, kind, namespaced: true);
+                break;
             case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
-                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind:
+                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
+                or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind:
                 Skip($"{kind} ({apiVersion})");
                 break;
             default:
