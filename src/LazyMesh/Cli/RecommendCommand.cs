@@ -25,9 +25,15 @@ public static class RecommendCommand
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
+        var namespaces = new Option<string[]>("--namespace", "-n") { Description = "Only workloads in this namespace (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var workloads = new Option<string[]>("--workload") { Description = "Only this workload: name, Kind/name or namespace/Kind/name (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var includeUnseen = new Option<bool>("--include-unseen")
+        {
+            Description = "Also write Sidecars (baseline hosts only) for workloads the logs show no traffic of; by default they get none",
+        };
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, namespaces, workloads, includeUnseen,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -38,7 +44,8 @@ public static class RecommendCommand
             parse.GetValue(maxHosts),
             parse.GetValue(strict),
             Console.Out,
-            StderrConsole.Create()));
+            StderrConsole.Create(),
+            new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen))));
         return command;
     }
 
@@ -51,8 +58,10 @@ public static class RecommendCommand
         int maxHosts,
         bool strict,
         TextWriter stdout,
-        IAnsiConsole stderr)
+        IAnsiConsole stderr,
+        RecommendFilter? filter = null)
     {
+        filter ??= RecommendFilter.Default;
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
         if (maxHosts < 1)
@@ -69,9 +78,21 @@ public static class RecommendCommand
         {
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
-        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr);
+        var evidence = new TrafficEvidence(index, learner);
+        var logWarnings = new List<string>();
+        foreach (var path in accessLogPaths)
+        {
+            var (lines, parsed, usable) = (stats.Lines, stats.Parsed, evidence.Usable);
+            AccessLogIngest.ReadAll([path], evidence, stats, stderr);
+            if (evidence.Usable == usable)
+            {
+                logWarnings.Add($"{path}: no usable access-log entries ({stats.Lines - lines} lines, {stats.Parsed - parsed} entries, none from or to a pod in the inventory); " +
+                    "is access logging on (README: \"Access logs\") and is the inventory from the same cluster?");
+            }
+        }
 
-        var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var all = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var desired = filter.Apply(index, all, evidence, logWarnings);
         var written = 0;
         var unchanged = 0;
         var pruned = 0;
@@ -96,8 +117,9 @@ public static class RecommendCommand
             }
 
             // Managed Sidecars of workloads that no longer get one are removed; user files are never touched.
+            // Only within --namespace/--workload, and never a workload whose traffic these logs do not show.
             var keep = desired.Sidecars.Select(static d => (d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name)).ToHashSet();
-            foreach (var stored in sink.ReadAll().Where(static s => s.IsManaged))
+            foreach (var stored in sink.ReadAll().Where(s => s.IsManaged && filter.MayPrune(index, s.Sidecar, evidence)))
             {
                 var key = (stored.Sidecar.Metadata.NamespaceProperty, stored.Sidecar.Metadata.Name);
                 if (!keep.Contains(key) && sink.Delete(key.NamespaceProperty, key.Name))
@@ -107,7 +129,7 @@ public static class RecommendCommand
             }
         }
 
-        PrintSummary(stderr, snapshot, index, store, learner.Stats, stats, desired, outputDir, written, unchanged, pruned);
+        PrintSummary(stderr, snapshot, index, store, learner.Stats, stats, desired, outputDir, written, unchanged, pruned, logWarnings);
         return CliExitCodes.Success;
     }
 
@@ -122,7 +144,8 @@ public static class RecommendCommand
         string? outputDir,
         int written,
         int unchanged,
-        int pruned)
+        int pruned,
+        List<string> logWarnings)
     {
         console.MarkupLine($"[bold]inventory[/]: {snapshot.Count} objects, {index.Workloads.Count} workloads, {index.Services.Count} services/hosts" +
             (snapshot.SkippedKinds.Count > 0 ? $", skipped kinds: {Markup.Escape(string.Join(", ", snapshot.SkippedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} x{k.Value}")))}" : string.Empty));
@@ -132,6 +155,10 @@ public static class RecommendCommand
         }
 
         console.MarkupLine($"[bold]access logs[/]: {reads.Lines} lines, {reads.Parsed} entries, {reads.NotAccessLog} not access-log lines, {reads.Malformed} malformed, {reads.TooLong} too long");
+        foreach (var warning in logWarnings)
+        {
+            console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
+        }
         foreach (var example in reads.Examples)
         {
             console.MarkupLine($"  [yellow]{Markup.Escape(example.ToString())}[/]");
