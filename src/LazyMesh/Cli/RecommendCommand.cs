@@ -5,6 +5,7 @@ using LazyMesh.Inventory;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Routing;
 using LazyMesh.Sinks;
 using Spectre.Console;
 
@@ -31,9 +32,12 @@ public static class RecommendCommand
         {
             Description = "Also write Sidecars (baseline hosts only) for workloads the logs show no traffic of; by default they get none",
         };
+        var meshConfig = CommonOptions.MeshConfigFile();
+        var routing = CommonOptions.FallbackRouting("Also write the fallback routing objects: the fallback's Service and DestinationRule, and an EnvoyFilter per generated Sidecar");
+        var fallbackNamespace = CommonOptions.FallbackNamespace();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, namespaces, workloads, includeUnseen,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, namespaces, workloads, includeUnseen,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -45,6 +49,10 @@ public static class RecommendCommand
             parse.GetValue(strict),
             Console.Out,
             StderrConsole.Create(),
+            parse.GetValue(meshConfig),
+            parse.GetValue(routing)
+                ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
+                : null,
             new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen))));
         return command;
     }
@@ -59,6 +67,8 @@ public static class RecommendCommand
         bool strict,
         TextWriter stdout,
         IAnsiConsole stderr,
+        string? meshConfigPath = null,
+        FallbackRoutingOptions? routing = null,
         RecommendFilter? filter = null)
     {
         filter ??= RecommendFilter.Default;
@@ -70,8 +80,14 @@ public static class RecommendCommand
         }
 
         var renderOptions = CommonOptions.RenderOptions(baselineHosts);
+        if (routing is not null)
+        {
+            renderOptions = FallbackSidecarHosts.WithFallback(renderOptions, routing);
+        }
+
+        var meshOptions = CommonOptions.MeshOptions(clusterDomain, meshConfigPath);
         var snapshot = InventoryLoader.Load(inventoryPaths);
-        var index = MeshIndexBuilder.Build(snapshot, new MeshOptions { ClusterDomain = clusterDomain });
+        var index = MeshIndexBuilder.Build(snapshot, meshOptions);
         var store = new DependencyStore(maxHosts);
         var learner = new EdgeLearner(new MeshIndexHolder(index), store);
         var stats = new AccessLogReadStats
@@ -93,12 +109,13 @@ public static class RecommendCommand
 
         var all = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
         var desired = filter.Apply(index, all, evidence, logWarnings);
+        var routingObjects = routing is null ? [] : FallbackRoutingObjects.All(index, desired.Sidecars, routing);
         var written = 0;
         var unchanged = 0;
         var pruned = 0;
         if (outputDir is null)
         {
-            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar));
+            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar).Concat(routingObjects));
             stdout.Flush();
         }
         else
@@ -107,6 +124,19 @@ public static class RecommendCommand
             foreach (var d in desired.Sidecars)
             {
                 if (sink.Write(d.Sidecar) == WriteResult.Written)
+                {
+                    written++;
+                }
+                else
+                {
+                    unchanged++;
+                }
+            }
+
+            // Routing objects after the Sidecars that import the fallback host (the order to apply them in).
+            foreach (var resource in routingObjects)
+            {
+                if (sink.Write(resource) == WriteResult.Written)
                 {
                     written++;
                 }

@@ -214,8 +214,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
                 _journaledUnwritten.Remove(d.Workload.Key);
             }
 
-            // Routing after the Sidecars it depends on: a namespace's first lazy workload gets its EnvoyFilter now.
-            WriteRouting(index, [.. desired.Select(static d => d.Workload.Namespace).Distinct(StringComparer.Ordinal)], serviceToo: false);
+            // Routing after the Sidecars it depends on: each written workload gets (or keeps) its EnvoyFilter now.
+            WriteRouting(index, desired, sharedToo: false);
         }
 
         return Task.CompletedTask;
@@ -236,18 +236,17 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         WriteAll(desired.Sidecars);
-        var lazyNamespaces = desired.Sidecars.Select(static d => d.Workload.Namespace).ToHashSet(StringComparer.Ordinal);
-        WriteRouting(index, lazyNamespaces, serviceToo: true);
+        var routed = WriteRouting(index, desired.Sidecars, sharedToo: true);
 
-        // Removal runs the other way: an EnvoyFilter goes before the Sidecars it relied on.
-        if (_options.FallbackRouting is { } routing)
+        // Removal runs the other way: an EnvoyFilter goes before the Sidecar it relied on.
+        if (_options.FallbackRouting is not null)
         {
-            foreach (var ns in index.Namespaces.Select(static n => n.Name).Where(ns => !lazyNamespaces.Contains(ns) && ns != routing.Namespace))
+            foreach (var (ns, name) in _sink!.ReadManaged(EnvoyFilterResource.ResourceKind))
             {
-                if (KubernetesNames.IsDns1123Label(ns) && _sink!.Delete(ns, FallbackEnvoyFilterRenderer.DefaultName, EnvoyFilterResource.ResourceKind))
+                if (!routed.Contains((ns, name)) && KubernetesNames.IsDns1123Label(ns) && _sink.Delete(ns, name, EnvoyFilterResource.ResourceKind))
                 {
                     Writes.OnDeleted();
-                    LogDeleted(_logger, $"EnvoyFilter {ns}/{FallbackEnvoyFilterRenderer.DefaultName}", "its namespace has no lazy workload");
+                    LogDeleted(_logger, $"EnvoyFilter {ns}/{name}", "its workload no longer gets a lazy Sidecar");
                 }
             }
         }
@@ -268,23 +267,30 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     }
 
     /// <summary>
-    /// The fallback routing objects: an EnvoyFilter per lazy namespace, and (on a full reconcile) the fallback's
-    /// Service carrying every HTTP port of the mesh. Called only after the Sidecars they depend on are written.
+    /// The fallback routing objects: an EnvoyFilter per written lazy Sidecar, and (on a full reconcile) the fallback's
+    /// Service carrying every HTTP port of the mesh and its DestinationRule. Called only after the Sidecars they depend
+    /// on are written. Returns the EnvoyFilters that should exist (namespace, name).
     /// </summary>
-    private void WriteRouting(MeshIndex index, IReadOnlyCollection<string> lazyNamespaces, bool serviceToo)
+    private HashSet<(string, string)> WriteRouting(MeshIndex index, IReadOnlyCollection<DesiredSidecar> sidecars, bool sharedToo)
     {
+        var expected = new HashSet<(string, string)>();
         if (_options.FallbackRouting is not { } routing)
         {
-            return;
+            return expected;
         }
 
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
-        if (serviceToo)
+        if (sharedToo)
         {
-            objects.Add(FallbackServiceRenderer.Render(index, routing));
+            objects.AddRange(FallbackRoutingObjects.Shared(index, routing));
         }
 
-        objects.AddRange(lazyNamespaces.Where(ns => ns != routing.Namespace).Order(StringComparer.Ordinal).Select(ns => FallbackEnvoyFilterRenderer.Render(ns, routing)));
+        foreach (var filter in FallbackRoutingObjects.EnvoyFilters(index, sidecars.Select(static d => d.Sidecar), routing))
+        {
+            expected.Add((filter.Metadata.NamespaceProperty, filter.Metadata.Name));
+            objects.Add(filter);
+        }
+
         foreach (var resource in objects)
         {
             if (_sink!.Write(resource) == WriteResult.Written)
@@ -297,6 +303,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
                 Writes.OnUnchanged();
             }
         }
+
+        return expected;
     }
 
     /// <summary>Renders one workload; deletes its Sidecar when it no longer gets one. Null when there is nothing to write.</summary>
@@ -312,6 +320,13 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         if (desired is null)
         {
+            if (skip is not WorkloadSkip.None && _options.FallbackRouting is not null && KubernetesNames.IsDns1123Label(workload.Namespace)
+                && _sink!.Delete(workload.Namespace, SidecarNames.For(workload), EnvoyFilterResource.ResourceKind))
+            {
+                // The EnvoyFilter goes before the Sidecar that imports the fallback host.
+                Writes.OnDeleted();
+            }
+
             if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict or WorkloadSkip.Observing && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
             {
                 Writes.OnDeleted();

@@ -29,6 +29,7 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<DestinationRuleResource> destinationRules = [];
     private readonly List<GatewayResource> gateways = [];
     private readonly List<GatewayApiRouteResource> gatewayApiRoutes = [];
+    private readonly List<V1ConfigMap> configMaps = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
 
@@ -68,6 +69,7 @@ internal sealed class InventorySnapshotBuilder
         DestinationRules = destinationRules.ToArray(),
         Gateways = gateways.ToArray(),
         GatewayApiRoutes = gatewayApiRoutes.ToArray(),
+        ConfigMaps = configMaps.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
     };
 
@@ -160,6 +162,9 @@ internal sealed class InventorySnapshotBuilder
             case GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind when group == GatewayApiRouteResource.Group:
                 Add(gatewayApiRoutes, obj, at, kind, namespaced: true);
                 break;
+            case "ConfigMap" when group.Length == 0 && IsMeshConfigMap(obj):
+                Add(configMaps, obj, at, kind, namespaced: true);
+                break;
             case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
                 or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
                 or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind:
@@ -170,6 +175,11 @@ internal sealed class InventorySnapshotBuilder
                 break;
         }
     }
+
+    /// <summary>Only Istio's MeshConfig ConfigMaps are kept (<c>istio</c>, <c>istio-&lt;revision&gt;</c>): nothing else in a ConfigMap is for LazyMesh.</summary>
+    private static bool IsMeshConfigMap(JsonObject obj) =>
+        obj["metadata"] is JsonObject metadata && metadata["name"] is JsonValue name && name.TryGetValue<string>(out var n) &&
+        (n == Mesh.MeshConfigParser.ConfigMapName || n.StartsWith(Mesh.MeshConfigParser.ConfigMapName + "-", StringComparison.Ordinal));
 
     private static bool IsIstioVersion(string version) => version is "v1" or "v1beta1" or "v1alpha3";
 

@@ -67,6 +67,9 @@ public sealed class MeshIndex
 
     public MeshOptions Options { get; }
 
+    /// <summary>The mesh's MeshConfig (root namespace, outbound policy, export defaults, extension providers).</summary>
+    public MeshConfig MeshConfig { get; init; } = MeshConfig.Default;
+
     /// <summary>Every workload, ordered by key.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
 
@@ -274,7 +277,7 @@ public sealed class MeshIndex
     /// <summary>
     /// The user's selector-less Sidecar that applies to the workload when no selecting one does (push_context.go
     /// <c>doGetSidecarScope</c>): its namespace's default (oldest when several), else the root namespace's
-    /// (<see cref="MeshOptions.RootNamespace"/>). It is the baseline of the Sidecar LazyMesh generates there.
+    /// (<see cref="MeshMeshConfig.RootNamespace"/>). It is the baseline of the Sidecar LazyMesh generates there.
     /// </summary>
     public SidecarInfo? DefaultSidecar(Workload workload)
     {
@@ -284,7 +287,7 @@ public sealed class MeshIndex
             return own;
         }
 
-        return workload.Namespace != Options.RootNamespace && sidecarsByNamespace.TryGetValue(Options.RootNamespace, out var root)
+        return workload.Namespace != MeshConfig.RootNamespace && sidecarsByNamespace.TryGetValue(MeshConfig.RootNamespace, out var root)
             ? root.FirstOrDefault(static s => s.IsNamespaceDefault && !s.ManagedByLazyMesh)
             : null;
     }
@@ -299,7 +302,7 @@ public sealed class MeshIndex
         List<MeshVirtualService>? result = null;
         foreach (var vs in VirtualServices)
         {
-            if (vs.MatchesHost(host) && ExportTo.IsVisible(vs.ExportTo, Options.DefaultVirtualServiceExportTo, vs.Namespace, callerNamespace))
+            if (vs.MatchesHost(host) && ExportTo.IsVisible(vs.ExportTo, MeshConfig.DefaultVirtualServiceExportTo, vs.Namespace, callerNamespace))
             {
                 (result ??= []).Add(vs);
             }

@@ -78,7 +78,8 @@ public sealed class MeshIndexBuilder
         var sidecars = snapshot.Sidecars.Select(ToSidecarInfo).ToList();
         var serviceEntryHosts = snapshot.ServiceEntries.ToDictionary(
             e => $"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}", e => e.Spec?.Hosts?.ToArray() ?? [], StringComparer.Ordinal);
-        var virtualServices = MeshVirtualServiceBuilder.Build(snapshot.VirtualServices, snapshot.GatewayApiRoutes, options, serviceEntryHosts, warnings);
+        var meshConfig = options.MeshConfig ?? MeshConfigFromInventory();
+        var virtualServices = MeshVirtualServiceBuilder.Build(snapshot.VirtualServices, snapshot.GatewayApiRoutes, options, meshConfig, serviceEntryHosts, warnings);
         var destinationRules = snapshot.DestinationRules
             .Where(d => !string.IsNullOrEmpty(d.Spec?.Host))
             .Select(d => new MeshDestinationRule(
@@ -89,7 +90,23 @@ public sealed class MeshIndexBuilder
                 d.Spec.ExportTo?.ToArray() ?? []))
             .ToList();
 
-        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings, virtualServices, destinationRules);
+        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings, virtualServices, destinationRules)
+        {
+            MeshConfig = meshConfig,
+        };
+    }
+
+    private MeshConfig MeshConfigFromInventory()
+    {
+        try
+        {
+            return MeshConfigParser.FromConfigMaps(snapshot.ConfigMaps) ?? MeshConfig.Default;
+        }
+        catch (InventoryException ex)
+        {
+            warnings.Add($"MeshConfig ignored, Istio's defaults apply: {ex.Message}");
+            return MeshConfig.Default;
+        }
     }
 
     // ---- workloads ----

@@ -8,17 +8,8 @@ public sealed record MeshOptions
     /// <summary>The cluster's DNS domain, the suffix of every Service FQDN.</summary>
     public const string DefaultClusterDomain = "cluster.local";
 
-    /// <summary>Istio's default root namespace (MeshConfig <c>rootNamespace</c>).</summary>
-    public const string DefaultRootNamespace = "istio-system";
-
     public string ClusterDomain { get; init; } = DefaultClusterDomain;
 
-    /// <summary>MeshConfig <c>rootNamespace</c>: where a selector-less Sidecar is the mesh-wide default.</summary>
-    public string RootNamespace { get; init; } = DefaultRootNamespace;
-
-    /// <summary>MeshConfig <c>defaultVirtualServiceExportTo</c> (Istio's default: <c>*</c>).</summary>
-    public IReadOnlyList<string> DefaultVirtualServiceExportTo { get; init; } = ["*"];
-
-    /// <summary>MeshConfig <c>defaultServiceExportTo</c> (Istio's default: <c>*</c>).</summary>
-    public IReadOnlyList<string> DefaultServiceExportTo { get; init; } = ["*"];
+    /// <summary>A MeshConfig given explicitly (<c>--mesh-config FILE</c>); null = the inventory's <c>istio</c> ConfigMap, else Istio's defaults.</summary>
+    public MeshConfig? MeshConfig { get; init; }
 }

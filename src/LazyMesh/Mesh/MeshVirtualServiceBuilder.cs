@@ -17,6 +17,7 @@ internal static class MeshVirtualServiceBuilder
         IEnumerable<VirtualServiceResource> virtualServices,
         IEnumerable<GatewayApiRouteResource> routes,
         MeshOptions options,
+        MeshConfig meshConfig,
         Dictionary<string, string[]> serviceEntryHosts,
         List<string> warnings)
     {
@@ -58,7 +59,7 @@ internal static class MeshVirtualServiceBuilder
                         continue;
                     }
 
-                    if (!ExportTo.IsVisible(delegateVs.Spec?.ExportTo?.ToArray() ?? [], options.DefaultVirtualServiceExportTo, delegateNs, ns))
+                    if (!ExportTo.IsVisible(delegateVs.Spec?.ExportTo?.ToArray() ?? [], meshConfig.DefaultVirtualServiceExportTo, delegateNs, ns))
                     {
                         warnings.Add($"VirtualService {ns}/{vs.Metadata.Name}: delegate {key} is not exported to {ns}");
                         continue;

@@ -78,7 +78,7 @@ public static class ScopeImports
         foreach (var service in index.Services)
         {
             if (service.Kind != MeshServiceKind.ServiceEntry || service.Host.StartsWith('*')
-                || !ExportTo.IsVisible(service.ExportTo, index.Options.DefaultServiceExportTo, service.Namespace, callerNamespace))
+                || !ExportTo.IsVisible(service.ExportTo, index.MeshConfig.DefaultServiceExportTo, service.Namespace, callerNamespace))
             {
                 continue;
             }
@@ -96,7 +96,7 @@ public static class ScopeImports
     private static MeshService? Visible(MeshIndex index, string host, string callerNamespace) =>
         index.FindByHost(host) is { } service
         && !host.StartsWith('*')
-        && ExportTo.IsVisible(service.ExportTo, index.Options.DefaultServiceExportTo, service.Namespace, callerNamespace)
+        && ExportTo.IsVisible(service.ExportTo, index.MeshConfig.DefaultServiceExportTo, service.Namespace, callerNamespace)
             ? service
             : null;
 }

@@ -161,6 +161,50 @@ public sealed class DirectorySink
         }
     }
 
+    /// <summary>
+    /// Namespace and name of every LazyMesh-managed object of <paramref name="kind"/> (not Sidecar: see
+    /// <see cref="ReadAll()"/>) stored under the root, from its <c>ns/name.kind.yaml</c> file. Unreadable files are skipped.
+    /// </summary>
+    public IReadOnlyList<(string Namespace, string Name)> ReadManaged(string kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        var suffix = "." + kind.ToLowerInvariant() + Extension;
+        var result = new List<(string, string)>();
+        if (!Directory.Exists(Root))
+        {
+            return result;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Root, "*" + suffix, SearchOption.AllDirectories).Where(IsYamlFile).Order(StringComparer.Ordinal))
+        {
+            IReadOnlyList<System.Text.Json.Nodes.JsonNode?> documents;
+            try
+            {
+                documents = YamlJson.ParseAll(File.ReadAllText(file, Encoding.UTF8), file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InventoryException or FormatException)
+            {
+                continue;
+            }
+
+            foreach (var document in documents)
+            {
+                if (document is System.Text.Json.Nodes.JsonObject obj
+                    && obj["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue<string>(out var docKind) && docKind == kind
+                    && obj["metadata"] is System.Text.Json.Nodes.JsonObject metadata
+                    && metadata["labels"]?[LazyMeshMetadata.ManagedByLabel] is System.Text.Json.Nodes.JsonValue managed
+                    && managed.TryGetValue<string>(out var by) && by == LazyMeshMetadata.ManagedByValue
+                    && metadata["namespace"] is System.Text.Json.Nodes.JsonValue ns && ns.TryGetValue<string>(out var nsName)
+                    && metadata["name"] is System.Text.Json.Nodes.JsonValue n && n.TryGetValue<string>(out var name))
+                {
+                    result.Add((nsName, name));
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>True when the object carries <c>app.kubernetes.io/managed-by: lazymesh</c>.</summary>
     public static bool IsManaged(SidecarResource sidecar) =>
         sidecar.Metadata?.Labels is { } labels

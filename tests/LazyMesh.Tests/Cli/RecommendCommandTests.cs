@@ -132,7 +132,7 @@ public sealed class RecommendCommandTests : IDisposable
         var stdout = new StringWriter();
         Assert.Equal(0, RecommendCommand.Run(
             [Example("inventory.yaml")], [Example("access.log")], null, "cluster.local", null, 500, strict: false, stdout, Stderr(),
-            new RecommendFilter(["bookinfo"], ["Deployment/productpage-v1", "no-such"], IncludeUnseen: false)));
+            filter: new RecommendFilter(["bookinfo"], ["Deployment/productpage-v1", "no-such"], IncludeUnseen: false)));
 
         var documents = stdout.ToString().Split("---\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("name: lazymesh-productpage-v1", Assert.Single(documents));

@@ -83,11 +83,13 @@ public sealed class ControllerProcessTests : IDisposable
     {
         await using var controller = StartController();
         await controller.WaitForControllerReadyAsync();
-        var envoyFilter = Path.Combine(Output, "bookinfo", "lazymesh-fallback.envoyfilter.yaml");
+        var envoyFilter = Path.Combine(Output, "bookinfo", "lazymesh-productpage-v1.envoyfilter.yaml");
         var service = Path.Combine(Output, "lazymesh-system", "lazymesh-fallback.service.yaml");
         var filterYaml = await File.ReadAllTextAsync(envoyFilter);
         Assert.Empty(IstioCrdSchemas.Validate("EnvoyFilter", filterYaml));
         Assert.Contains("allow_any", filterYaml);
+        Assert.Contains("block_all", filterYaml);
+        Assert.Contains("app: productpage", filterYaml);
         Assert.Contains("port: 9080", await File.ReadAllTextAsync(service));
         Assert.Contains("- lazymesh-system/lazymesh-fallback.lazymesh-system.svc.cluster.local", await File.ReadAllTextAsync(ProductpageSidecar));
 
@@ -99,7 +101,7 @@ public sealed class ControllerProcessTests : IDisposable
         Assert.False(File.Exists(envoyFilter));
         Assert.False(File.Exists(ProductpageSidecar));
         var log = controller.Output;
-        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-fallback", StringComparison.Ordinal) < log.IndexOf("removed Sidecar bookinfo/", StringComparison.Ordinal), log);
+        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-productpage-v1", StringComparison.Ordinal) is >= 0 and var removed && removed < log.IndexOf("removed Sidecar bookinfo/", StringComparison.Ordinal), log);
     }
 
     [Fact]
