@@ -26,13 +26,19 @@ public static class RecommendCommand
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
+        var namespaces = new Option<string[]>("--namespace", "-n") { Description = "Only workloads in this namespace (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var workloads = new Option<string[]>("--workload") { Description = "Only this workload: name, Kind/name or namespace/Kind/name (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var includeUnseen = new Option<bool>("--include-unseen")
+        {
+            Description = "Also write Sidecars (baseline hosts only) for workloads the logs show no traffic of; by default they get none",
+        };
         var meshConfig = CommonOptions.MeshConfigFile();
         var routing = CommonOptions.FallbackRouting("Also write the fallback routing objects: the fallback's Service and DestinationRule, and an EnvoyFilter per generated Sidecar");
         var fallbackNamespace = CommonOptions.FallbackNamespace();
         var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, namespaces, workloads, includeUnseen,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -48,7 +54,8 @@ public static class RecommendCommand
             parse.GetValue(routing)
                 ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
                 : null,
-            parse.GetValue(logFormat)));
+            parse.GetValue(logFormat),
+            new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen))));
         return command;
     }
 
@@ -64,9 +71,11 @@ public static class RecommendCommand
         IAnsiConsole stderr,
         string? meshConfigPath = null,
         FallbackRoutingOptions? routing = null,
-        string[]? logFormats = null)
+        string[]? logFormats = null,
+        RecommendFilter? filter = null)
     {
         var formats = CommonOptions.AccessLogFormats(logFormats);
+        filter ??= RecommendFilter.Default;
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
         if (maxHosts < 1)
@@ -89,9 +98,21 @@ public static class RecommendCommand
         {
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
-        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr, formats);
+        var evidence = new TrafficEvidence(index, learner);
+        var logWarnings = new List<string>();
+        foreach (var path in accessLogPaths)
+        {
+            var (lines, parsed, usable) = (stats.Lines, stats.Parsed, evidence.Usable);
+            AccessLogIngest.ReadAll([path], evidence, stats, stderr, formats);
+            if (evidence.Usable == usable)
+            {
+                logWarnings.Add($"{path}: no usable access-log entries ({stats.Lines - lines} lines, {stats.Parsed - parsed} entries, none from or to a pod in the inventory); " +
+                    "is access logging on (README: \"Access logs\") and is the inventory from the same cluster?");
+            }
+        }
 
-        var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var all = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var desired = filter.Apply(index, all, evidence, logWarnings);
         var routingObjects = routing is null ? [] : FallbackRoutingObjects.All(index, desired.Sidecars, routing);
         var written = 0;
         var unchanged = 0;
@@ -136,8 +157,9 @@ public static class RecommendCommand
             }
 
             // Managed Sidecars of workloads that no longer get one are removed; user files are never touched.
+            // Only within --namespace/--workload, and never a workload whose traffic these logs do not show.
             var keep = desired.Sidecars.Select(static d => (d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name)).ToHashSet();
-            foreach (var stored in sink.ReadAll().Where(sink.IsAtItsOwnPath))
+            foreach (var stored in sink.ReadAll().Where(s => sink.IsAtItsOwnPath(s) && filter.MayPrune(index, s.Sidecar, evidence)))
             {
                 var key = (stored.Sidecar.Metadata.NamespaceProperty, stored.Sidecar.Metadata.Name);
                 if (!keep.Contains(key) && sink.Delete(key.NamespaceProperty, key.Name))
@@ -147,7 +169,7 @@ public static class RecommendCommand
             }
         }
 
-        PrintSummary(stderr, snapshot, index, store, learner.Stats, stats, desired, outputDir, written, unchanged, pruned);
+        PrintSummary(stderr, snapshot, index, store, learner.Stats, stats, desired, outputDir, written, unchanged, pruned, logWarnings);
         return CliExitCodes.Success;
     }
 
@@ -162,7 +184,8 @@ public static class RecommendCommand
         string? outputDir,
         int written,
         int unchanged,
-        int pruned)
+        int pruned,
+        List<string> logWarnings)
     {
         console.MarkupLine($"[bold]inventory[/]: {snapshot.Count} objects, {index.Workloads.Count} workloads, {index.Services.Count} services/hosts" +
             (snapshot.SkippedKinds.Count > 0 ? $", skipped kinds: {Markup.Escape(string.Join(", ", snapshot.SkippedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} x{k.Value}")))}" : string.Empty));
@@ -173,6 +196,11 @@ public static class RecommendCommand
 
         var accessLogLines = AccessLogIngest.Describe(reads).ToList();
         console.MarkupLine($"[bold]access logs[/]: {Markup.Escape(accessLogLines[0])}");
+        foreach (var warning in logWarnings)
+        {
+            console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
+        }
+
         foreach (var line in accessLogLines.Skip(1))
         {
             console.MarkupLine(line.StartsWith("  formats", StringComparison.Ordinal) || line.StartsWith("  line prefixes", StringComparison.Ordinal)
