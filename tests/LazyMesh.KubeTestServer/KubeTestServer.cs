@@ -187,6 +187,9 @@ public sealed class KubeTestServer : IAsyncDisposable
         return Store.Snapshot(type, ns, name);
     }
 
+    /// <summary>Copies of every stored object of every served resource (for "nothing left behind" assertions).</summary>
+    public IReadOnlyList<JsonObject> AllObjects() => [.. Registry.All.SelectMany(t => Store.Objects(t, null))];
+
     /// <summary>Stops the server and ends open watches.</summary>
     public async ValueTask DisposeAsync()
     {
