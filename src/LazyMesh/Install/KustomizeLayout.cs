@@ -106,7 +106,8 @@ public static class KustomizeLayout
         };
         if (patches)
         {
-            k["patches"] = new JsonArray(new JsonObject { ["path"] = "patch.yaml" });
+            // patchesStrategicMerge, not patches: Debian's kubectl (1.20, kustomize v2) knows only this one; kustomize v5 still builds it.
+            k["patchesStrategicMerge"] = new JsonArray("patch.yaml");
         }
 
         return ResourceYaml.SerializeAll([k], Header);
