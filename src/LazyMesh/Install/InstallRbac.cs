@@ -17,7 +17,8 @@ public static class InstallRbac
         Rule([""], ["namespaces", "services", "pods"], Read),
         Rule(["apps"], ["replicasets", "deployments", "statefulsets", "daemonsets"], Read),
         Rule(["batch"], ["jobs", "cronjobs"], Read),
-        Rule(["networking.istio.io"], ["serviceentries", "sidecars"], Read),
+        Rule(["networking.istio.io"], ["serviceentries", "sidecars", "virtualservices", "destinationrules", "gateways"], Read),
+        Rule(["gateway.networking.k8s.io"], ["httproutes", "grpcroutes"], Read),
     ];
 
     /// <summary>The controller, cluster-wide: the inventory, the objects it generates and Events on them.</summary>
