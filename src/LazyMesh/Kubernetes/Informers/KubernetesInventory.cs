@@ -48,7 +48,8 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         CronJobs = new Informer<V1CronJob>(ResourceClients.CronJobs(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
         ServiceEntries = new Informer<ServiceEntryResource>(ResourceClients.ServiceEntries(client), io, logger, MetadataSlimmer.Slim);
         Sidecars = new Informer<SidecarResource>(ResourceClients.Sidecars(client), io, logger, MetadataSlimmer.Slim);
-        Informers = [Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars];
+        AuthorizationPolicies = new Informer<AuthorizationPolicyResource>(ResourceClients.AuthorizationPolicies(client), io, logger, MetadataSlimmer.Slim);
+        Informers = [Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars, AuthorizationPolicies];
         foreach (var informer in Informers)
         {
             informer.Changed += MarkDirty;
@@ -80,6 +81,8 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
     public Informer<ServiceEntryResource> ServiceEntries { get; }
 
     public Informer<SidecarResource> Sidecars { get; }
+
+    public Informer<AuthorizationPolicyResource> AuthorizationPolicies { get; }
 
     /// <summary>Every informer, for metrics (<see cref="IInformer.Counters"/> by <see cref="IInformer.Resource"/>).</summary>
     public IReadOnlyList<IInformer> Informers { get; }
@@ -133,6 +136,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
             .OrderBy(s => s.Metadata.NamespaceProperty, StringComparer.Ordinal)
             .ThenBy(s => s.Metadata.Name, StringComparer.Ordinal)
             .ToArray(),
+        AuthorizationPolicies = AuthorizationPolicies.List(),
     };
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

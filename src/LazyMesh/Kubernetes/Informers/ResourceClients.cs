@@ -64,6 +64,10 @@ public static class ResourceClients
     public static IResourceClient<SidecarResource> Sidecars(IKubernetes client) =>
         new CustomResourceClient<SidecarResource>(client, SidecarResource.Group, "v1", SidecarResource.Plural);
 
+    /// <summary>Istio AuthorizationPolicies (<c>security.istio.io/v1</c>), evaluated by the fallback.</summary>
+    public static IResourceClient<AuthorizationPolicyResource> AuthorizationPolicies(IKubernetes client) =>
+        new CustomResourceClient<AuthorizationPolicyResource>(client, AuthorizationPolicyResource.Group, "v1", AuthorizationPolicyResource.Plural);
+
     /// <summary>LazyMesh's LazySidecars (<c>lazymesh.io/v1alpha1</c>), as <typeparamref name="T"/> (e.g. <see cref="RawResource"/>).</summary>
     public static IResourceClient<T> LazySidecars<T>(IKubernetes client) =>
         new CustomResourceClient<T>(client, LazyMeshGroup, LazySidecarVersion, LazySidecarPlural);
