@@ -32,6 +32,7 @@ internal sealed class ResourceRegistry
         Register(new("gateway.networking.k8s.io", ["v1"], "httproutes", "HTTPRoute", Namespaced: true, HasStatusSubresource: true));
         Register(new("gateway.networking.k8s.io", ["v1"], "grpcroutes", "GRPCRoute", Namespaced: true, HasStatusSubresource: true));
         Register(new("networking.istio.io", ["v1alpha3"], "envoyfilters", "EnvoyFilter", Namespaced: true, HasStatusSubresource: true));
+        Register(new("security.istio.io", ["v1", "v1beta1"], "authorizationpolicies", "AuthorizationPolicy", Namespaced: true, HasStatusSubresource: true));
         Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "destinationrules", "DestinationRule", Namespaced: true, HasStatusSubresource: true));
         Register(new("lazymesh.io", ["v1alpha1"], "lazysidecars", "LazySidecar", Namespaced: true, HasStatusSubresource: true));
         Register(new("rbac.authorization.k8s.io", ["v1"], "roles", "Role", Namespaced: true, HasStatusSubresource: false));

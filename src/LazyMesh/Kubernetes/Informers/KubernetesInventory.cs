@@ -48,6 +48,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         CronJobs = new Informer<V1CronJob>(ResourceClients.CronJobs(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
         ServiceEntries = new Informer<ServiceEntryResource>(ResourceClients.ServiceEntries(client), io, logger, MetadataSlimmer.Slim);
         Sidecars = new Informer<SidecarResource>(ResourceClients.Sidecars(client), io, logger, MetadataSlimmer.Slim);
+        AuthorizationPolicies = new Informer<AuthorizationPolicyResource>(ResourceClients.AuthorizationPolicies(client), io, logger, MetadataSlimmer.Slim);
         VirtualServices = new Informer<VirtualServiceResource>(ResourceClients.VirtualServices(client), io, logger, MetadataSlimmer.Slim);
         DestinationRules = new Informer<DestinationRuleResource>(ResourceClients.DestinationRules(client), io, logger, MetadataSlimmer.Slim);
         Gateways = new Informer<GatewayResource>(ResourceClients.Gateways(client), io, logger, MetadataSlimmer.Slim);
@@ -56,7 +57,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         Informers =
         [
             Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars,
-            VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes,
+            VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes, AuthorizationPolicies,
         ];
         foreach (var informer in Informers)
         {
@@ -90,6 +91,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
 
     public Informer<SidecarResource> Sidecars { get; }
 
+    public Informer<AuthorizationPolicyResource> AuthorizationPolicies { get; }
     public Informer<VirtualServiceResource> VirtualServices { get; }
 
     public Informer<DestinationRuleResource> DestinationRules { get; }
@@ -152,6 +154,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
             .OrderBy(s => s.Metadata.NamespaceProperty, StringComparer.Ordinal)
             .ThenBy(s => s.Metadata.Name, StringComparer.Ordinal)
             .ToArray(),
+        AuthorizationPolicies = AuthorizationPolicies.List(),
         VirtualServices = VirtualServices.List(),
         DestinationRules = DestinationRules.List(),
         Gateways = Gateways.List(),

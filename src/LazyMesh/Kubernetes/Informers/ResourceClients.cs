@@ -64,6 +64,10 @@ public static class ResourceClients
     public static IResourceClient<SidecarResource> Sidecars(IKubernetes client) =>
         new CustomResourceClient<SidecarResource>(client, SidecarResource.Group, "v1", SidecarResource.Plural);
 
+    /// <summary>Istio AuthorizationPolicies (<c>security.istio.io/v1</c>), evaluated by the fallback.</summary>
+    public static IResourceClient<AuthorizationPolicyResource> AuthorizationPolicies(IKubernetes client) =>
+        new CustomResourceClient<AuthorizationPolicyResource>(client, AuthorizationPolicyResource.Group, "v1", AuthorizationPolicyResource.Plural);
+
     /// <summary>Istio VirtualServices (<c>networking.istio.io/v1</c>).</summary>
     public static IResourceClient<VirtualServiceResource> VirtualServices(IKubernetes client) =>
         new CustomResourceClient<VirtualServiceResource>(client, SidecarResource.Group, "v1", VirtualServiceResource.Plural);

@@ -75,6 +75,24 @@ public sealed class KubernetesInventoryTests
     }
 
     [Fact]
+    public async Task Authorization_policies_reach_the_index_for_the_fallback()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateNamespaceAsync("shop");
+        var inventory = await cluster.StartInventoryAsync();
+        Assert.Empty(inventory.Holder.Current.AuthorizationPolicies);
+
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(new AuthorizationPolicyResource
+        {
+            Metadata = new V1ObjectMeta { Name = "deny-all", NamespaceProperty = "shop" },
+            Spec = new AuthorizationPolicySpec { Action = "DENY", Rules = [new AuthorizationRule()] },
+        }, AuthorizationPolicyResource.Group, "v1", "shop", AuthorizationPolicyResource.Plural);
+
+        var index = await cluster.WaitForIndexAsync(i => i.AuthorizationPolicies.Count == 1);
+        Assert.Equal(("shop", "DENY"), (index.AuthorizationPolicies[0].Metadata.NamespaceProperty, index.AuthorizationPolicies[0].Spec.Action));
+    }
+
+    [Fact]
     public async Task A_burst_of_events_is_coalesced_into_few_rebuilds()
     {
         await using var cluster = await StartAsync();

@@ -28,6 +28,7 @@ public sealed class PodSlimmerTests
         Assert.Equal(pod.Metadata.CreationTimestamp, slim.Metadata.CreationTimestamp);
         Assert.Equal(pod.Metadata.DeletionTimestamp, slim.Metadata.DeletionTimestamp);
         Assert.True(slim.Spec.HostNetwork);
+        Assert.Equal("web", slim.Spec.ServiceAccountName);
         var container = Assert.Single(slim.Spec.Containers);
         Assert.Equal(("http", 8080), (container.Ports[0].Name, container.Ports[0].ContainerPort));
         Assert.Null(container.Image);
@@ -58,6 +59,7 @@ public sealed class PodSlimmerTests
         Assert.True(IpKey.TryParse("10.0.0.1", out var ip));
         Assert.Equal(full.FindPod(ip, out var fullPod), slim.FindPod(ip, out var slimPod));
         Assert.Equal((fullPod!.Workload.Key, fullPod.Ready, fullPod.Phase), (slimPod!.Workload.Key, slimPod.Ready, slimPod.Phase));
+        Assert.Equal(("web", "web"), (fullPod.ServiceAccount, slimPod.ServiceAccount));
         Assert.Equal(full.FindByAddress(ip, 8080)?.Host, slim.FindByAddress(ip, 8080)?.Host);
         Assert.NotNull(slim.FindByAddress(ip, 8080));
         Assert.Equal(full.Warnings, slim.Warnings);
