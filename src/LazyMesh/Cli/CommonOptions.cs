@@ -2,6 +2,7 @@ using System.CommandLine;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Reporting;
 
 namespace LazyMesh.Cli;
 
@@ -41,6 +42,29 @@ public static class CommonOptions
         Description = "Cap on learned hosts per workload",
         DefaultValueFactory = _ => DependencyStore.DefaultMaxHostsPerWorkload,
     };
+
+    public static Option<string?> CostModel() => new("--cost-model")
+    {
+        Description = "A JSON or YAML file overriding the cost model's figures (docs/cost-model.md)",
+    };
+
+    /// <summary>The default cost model, or the one in <paramref name="path"/>; a bad file is a usage error naming it.</summary>
+    public static EnvoyCostModel LoadCostModel(string? path)
+    {
+        if (path is null)
+        {
+            return EnvoyCostModel.Default;
+        }
+
+        try
+        {
+            return EnvoyCostModelFile.Load(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException($"--cost-model: {ex.Message}");
+        }
+    }
 
     /// <summary>Every path must exist (or be <c>-</c>); a missing one is an unusable argument.</summary>
     public static void RequireExisting(string option, IEnumerable<string> paths)
