@@ -43,6 +43,22 @@ public static class CommonOptions
         DefaultValueFactory = _ => DependencyStore.DefaultMaxHostsPerWorkload,
     };
 
+    /// <summary>
+    /// kubectl's <c>-o</c>: the output format, one of <paramref name="formats"/> (the first is the default).
+    /// <c>--format</c>/<c>-f</c> stay as aliases of the older spelling.
+    /// </summary>
+    public static Option<string> OutputFormat(params string[] formats)
+    {
+        var option = new Option<string>("--output", "-o", "--format", "-f")
+        {
+            Description = $"Output format: {string.Join(", ", formats)}",
+            DefaultValueFactory = _ => formats[0],
+            HelpName = string.Join("|", formats),
+        };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
+
     public static Option<string?> CostModel() => new("--cost-model")
     {
         Description = "A JSON or YAML file overriding the cost model's figures (docs/cost-model.md)",

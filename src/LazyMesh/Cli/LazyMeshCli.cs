@@ -18,6 +18,8 @@ public static class LazyMeshCli
         FallbackCommand.Create(),
         RevertCommand.Create(),
         StatusCommand.Create(),
+        UiCommand.Create(),
+        VersionCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

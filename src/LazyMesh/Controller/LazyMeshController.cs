@@ -70,6 +70,19 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     public IPEndPoint HttpEndPoint => _health?.BoundEndPoint ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The current mesh index (empty before start).</summary>
+    public MeshIndex Index => _inventory?.Holder.Current ?? MeshIndex.Empty;
+
+    /// <summary>The write queue; null before start.</summary>
+    public CoalescingWriteScheduler? WriteQueue => _scheduler;
+
+    /// <summary>The learned dependency graph now (what <c>/api/v1/graph</c> returns).</summary>
+    public Ui.GraphDocument Graph() => Ui.GraphBuilder.FromMesh(
+        Index,
+        _store,
+        new Ui.GraphOptions { Source = "controller (files)", Render = _options.EffectiveRender, IsPendingWrite = key => _scheduler?.IsPending(key) == true },
+        _time.GetUtcNow());
+
     /// <summary>Inventory loaded and the ALS port listening.</summary>
     public bool IsReady => _ready;
 
@@ -104,7 +117,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
         Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory);
-        _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry);
+        Metrics.TrackWriteQueue(_scheduler);
+        _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
         _ready = true;

@@ -54,7 +54,7 @@ public sealed class EdgeLearner : IAccessEventSink
             seen = start > 0 && start < now ? start : now;
         }
 
-        var result = _store.Learn(source!, destination!, seen);
+        var result = _store.Learn(source!, destination!, seen, accessEvent.ViaFallback ? LearnedVia.Fallback : LearnedVia.SidecarLog);
         Stats.Learned(result, accessEvent.Protocol);
         if (result == LearnResult.New)
         {

@@ -41,6 +41,19 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
 
     public bool IsReady => _ready;
 
+    /// <summary>The learned dependency graph now (what <c>/api/v1/graph</c> returns).</summary>
+    public Ui.GraphDocument Graph() => Ui.GraphBuilder.FromMesh(
+        _inventory?.Holder.Current ?? Mesh.MeshIndex.Empty,
+        Controller.Store,
+        new Ui.GraphOptions
+        {
+            Source = "controller (kubernetes)",
+            Render = _options.Controller.Sink.EffectiveRender,
+            EnabledByDefault = _options.Controller.Sink.EnabledByDefault,
+            IsPendingWrite = Controller.WriteQueue.IsPending,
+        },
+        DateTimeOffset.UtcNow);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _inventory = new KubernetesInventory(_client, new KubernetesInventoryOptions { Mesh = _options.Mesh }, _loggerFactory.CreateLogger("LazyMesh.Informers"));
@@ -59,7 +72,9 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _controller.Learner, _loggerFactory);
         var metrics = new ControllerMetrics(_controller.Learner.Stats, _als.Stats, _controller.Store, writes: null, _inventory);
         KubernetesMetrics.Register(metrics.Registry, _controller.Sink.Stats, _controller.Budget, _inventory);
-        _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry);
+        KubernetesMetrics.RegisterLeadership(metrics.Registry, _controller.Leadership);
+        metrics.TrackWriteQueue(_controller.WriteQueue);
+        _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
         _ready = true;

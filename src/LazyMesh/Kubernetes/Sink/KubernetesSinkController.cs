@@ -65,6 +65,9 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
 
     public bool IsLeader => Leadership?.IsLeader ?? true;
 
+    /// <summary>The write queue (workloads with a change waiting for its write).</summary>
+    public CoalescingWriteScheduler WriteQueue => _scheduler;
+
     /// <summary>Restores learned state from the LazySidecars, reconciles everything once, and starts the loops.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
