@@ -59,6 +59,38 @@ public static class CommonOptions
         return option;
     }
 
+    public static Option<string?> Prometheus() => new("--prometheus")
+    {
+        Description = "Also learn from Istio's standard metrics (istio_requests_total, istio_tcp_connections_opened_total) in this Prometheus, e.g. http://prometheus.istio-system:9090",
+    };
+
+    public static Option<string> PrometheusWindow(string defaultWindow) => new("--window", "--prometheus-window")
+    {
+        Description = "With --prometheus: the time window the metrics are read over (Prometheus duration: 7d, 12h, 90m)",
+        DefaultValueFactory = _ => defaultWindow,
+    };
+
+    /// <summary>The <c>--prometheus</c> source, validated; null when no URL is given.</summary>
+    public static MetricsSource.MetricsPollingOptions? MetricsPolling(string? url, string window, TimeSpan interval)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        if (!MetricsSource.PrometheusClient.TryParseAddress(url, out var address))
+        {
+            throw new UsageException($"--prometheus: '{url}' is not an http:// or https:// URL");
+        }
+
+        if (!MetricsSource.PrometheusWindow.TryParse(window, out var parsed))
+        {
+            throw new UsageException($"--window: '{window}' is not a Prometheus duration like 7d, 12h or 90m");
+        }
+
+        return new MetricsSource.MetricsPollingOptions(address, parsed, interval);
+    }
+
     public static Option<string?> CostModel() => new("--cost-model")
     {
         Description = "A JSON or YAML file overriding the cost model's figures (docs/cost-model.md)",

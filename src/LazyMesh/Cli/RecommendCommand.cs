@@ -19,7 +19,9 @@ public static class RecommendCommand
     public static Command Create()
     {
         var inventory = CommonOptions.Inventory();
-        var accessLogs = CommonOptions.AccessLogs();
+        var accessLogs = CommonOptions.AccessLogs(required: false);
+        var prometheus = CommonOptions.Prometheus();
+        var window = CommonOptions.PrometheusWindow("7d");
         var outputDir = new Option<string?>("--output-dir", "-o") { Description = "Write DIR/<namespace>/<name>.yaml (atomically; unchanged files untouched) instead of YAML on stdout" };
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
@@ -27,18 +29,19 @@ public static class RecommendCommand
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, prometheus, window,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
-            parse.GetRequiredValue(accessLogs),
+            parse.GetValue(accessLogs) ?? [],
             parse.GetValue(outputDir),
             parse.GetRequiredValue(clusterDomain),
             parse.GetValue(baseline),
             parse.GetValue(maxHosts),
             parse.GetValue(strict),
             Console.Out,
-            StderrConsole.Create()));
+            StderrConsole.Create(),
+            CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(window), TimeSpan.Zero)));
         return command;
     }
 
@@ -51,10 +54,16 @@ public static class RecommendCommand
         int maxHosts,
         bool strict,
         TextWriter stdout,
-        IAnsiConsole stderr)
+        IAnsiConsole stderr,
+        MetricsSource.MetricsPollingOptions? prometheus = null)
     {
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
+        if (accessLogPaths.Length == 0 && prometheus is null)
+        {
+            throw new UsageException("--access-log or --prometheus is required: something to learn dependencies from");
+        }
+
         if (maxHosts < 1)
         {
             throw new UsageException($"--max-hosts must be at least 1, not {maxHosts}");
@@ -70,6 +79,13 @@ public static class RecommendCommand
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
         AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr);
+        if (prometheus is not null)
+        {
+            var fromMetrics = new MetricsSource.MetricsLearner(new MetricsSource.PrometheusClient(prometheus.Prometheus), prometheus.Window)
+                .LearnAsync(index, (s, d, seen) => store.Learn(s, d, seen, LearnedVia.Metrics), DateTimeOffset.UtcNow, CancellationToken.None)
+                .GetAwaiter().GetResult();
+            stderr.MarkupLine($"[bold]prometheus[/]: {Markup.Escape(prometheus.Prometheus.ToString())} over {Markup.Escape(prometheus.Window.Text)}: {Markup.Escape(fromMetrics.ToString())}");
+        }
 
         var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
         var written = 0;

@@ -44,6 +44,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private HealthServer? _health;
     private Task? _schedulerLoop;
     private Task? _compactionLoop;
+    private Task? _metricsLoop;
     private volatile bool _ready;
 
     public LazyMeshController(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -114,6 +115,11 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         await FlushAsync([ReconcileAllKey], cancellationToken).ConfigureAwait(false);
         _schedulerLoop = Task.Run(() => _scheduler.RunAsync(_stopping.Token), CancellationToken.None);
         _compactionLoop = Task.Run(CompactPeriodicallyAsync, CancellationToken.None);
+        if (_options.Prometheus is { } prometheus)
+        {
+            MetricsPoller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, LoggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
+            _metricsLoop = Task.Run(() => MetricsPoller.RunAsync(_stopping.Token), CancellationToken.None);
+        }
 
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
         Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory);
@@ -134,7 +140,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var loop in new[] { _schedulerLoop, _compactionLoop })
+        foreach (var loop in new[] { _schedulerLoop, _compactionLoop, _metricsLoop })
         {
             if (loop is not null)
             {
@@ -163,6 +169,21 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _stopping.Dispose();
+    }
+
+    /// <summary>The <c>--prometheus</c> source, when configured.</summary>
+    public MetricsSource.MetricsPoller? MetricsPoller { get; private set; }
+
+    /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store, journal and writes.</summary>
+    public LearnResult LearnEdge(Workload source, MeshService destination, long seenUnixMs)
+    {
+        var result = _store.Learn(source, destination, seenUnixMs, LearnedVia.Metrics);
+        if (result == LearnResult.New)
+        {
+            OnNewEdge(source, destination, seenUnixMs);
+        }
+
+        return result;
     }
 
     /// <summary>Hot path (called on ALS threads for each new edge): enqueue and mark; nothing else.</summary>

@@ -23,6 +23,8 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
     private KubernetesSinkController? _controller;
     private AlsServer? _als;
     private HealthServer? _health;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _metricsLoop;
     private volatile bool _ready;
 
     public KubernetesControllerHost(IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory)
@@ -77,6 +79,13 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_options.Prometheus is { } prometheus)
+        {
+            var inventory = _inventory;
+            var poller = new MetricsSource.MetricsPoller(prometheus, () => inventory.Holder.Current, _controller.LearnEdge, _loggerFactory.CreateLogger("LazyMesh.Prometheus"));
+            _metricsLoop = Task.Run(() => poller.RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
         _ready = true;
         LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _client is k8s.Kubernetes k ? k.BaseUri.ToString() : "kubernetes");
     }
@@ -84,6 +93,18 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _ready = false;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_metricsLoop is not null)
+        {
+            try
+            {
+                await _metricsLoop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         if (_als is not null)
         {
             await _als.DisposeAsync().ConfigureAwait(false);
@@ -103,6 +124,8 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         {
             await _health.DisposeAsync().ConfigureAwait(false);
         }
+
+        _stopping.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "informers synced: {Workloads} workloads, {Services} services, {Pods} pods")]

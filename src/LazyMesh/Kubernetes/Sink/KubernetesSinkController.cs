@@ -122,6 +122,18 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
 
     private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs) => _scheduler.MarkDirty(source.Key);
 
+    /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store and writes.</summary>
+    public LearnResult LearnEdge(Workload source, MeshService destination, long seenUnixMs)
+    {
+        var result = Store.Learn(source, destination, seenUnixMs, LearnedVia.Metrics);
+        if (result == LearnResult.New)
+        {
+            OnNewEdge(source, destination, seenUnixMs);
+        }
+
+        return result;
+    }
+
     private async Task FlushAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         var index = _index.Current;
