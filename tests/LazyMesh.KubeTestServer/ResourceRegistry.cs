@@ -27,6 +27,7 @@ internal sealed class ResourceRegistry
         Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "sidecars", "Sidecar", Namespaced: true, HasStatusSubresource: true));
         Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "serviceentries", "ServiceEntry", Namespaced: true, HasStatusSubresource: true));
         Register(new("networking.istio.io", ["v1alpha3"], "envoyfilters", "EnvoyFilter", Namespaced: true, HasStatusSubresource: true));
+        Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "destinationrules", "DestinationRule", Namespaced: true, HasStatusSubresource: true));
         Register(new("lazymesh.io", ["v1alpha1"], "lazysidecars", "LazySidecar", Namespaced: true, HasStatusSubresource: true));
         Register(new("apiextensions.k8s.io", ["v1"], "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false, HasStatusSubresource: true));
     }

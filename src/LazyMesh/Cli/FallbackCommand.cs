@@ -24,9 +24,16 @@ public static partial class FallbackCommand
         var fallbackNamespace = new Option<string>("--fallback-namespace") { Description = "The fallback's own namespace (loop detection)", DefaultValueFactory = _ => FallbackRoutingOptions.DefaultNamespace };
         var serviceName = new Option<string>("--fallback-service") { Description = "The fallback's own Service name (loop detection)", DefaultValueFactory = _ => FallbackRoutingOptions.DefaultServiceName };
         var clusterDomain = CommonOptions.ClusterDomain();
+        var trustSourceHeader = new Option<bool>("--trust-source-header")
+        {
+            Description = "Believe x-lazymesh-source-ip as sent instead of checking it against the client certificate the fallback's sidecar verified. " +
+                "Only for meshes without mTLS: anyone who can reach the fallback can then make the controller learn dependencies for another workload (docs/security.md)",
+        };
+        var rootNamespace = new Option<string>("--root-namespace") { Description = "Istio's root namespace, whose AuthorizationPolicies apply mesh-wide", DefaultValueFactory = _ => "istio-system" };
+        var maxConnections = new Option<long>("--max-connections") { Description = "Open connections at most; further ones are closed", DefaultValueFactory = _ => 10_000 };
         var command = new Command("fallback", "Run the fallback proxy: serve calls to services a lazy sidecar does not know yet, and report them to the controller")
         {
-            listen, httpListen, inventory, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain,
+            listen, httpListen, inventory, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain, trustSourceHeader, rootNamespace, maxConnections,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             EndpointParser.Parse("--listen", parse.GetRequiredValue(listen)),
@@ -40,7 +47,13 @@ public static partial class FallbackCommand
                 ServiceName = parse.GetRequiredValue(serviceName),
                 ClusterDomain = parse.GetRequiredValue(clusterDomain),
             },
-            cancellationToken));
+            cancellationToken,
+            new FallbackProxyOptions
+            {
+                CallerIdentity = parse.GetValue(trustSourceHeader) ? FallbackCallerIdentity.SourceHeader : FallbackCallerIdentity.ClientCertificate,
+                RootNamespace = parse.GetRequiredValue(rootNamespace),
+                MaxConnections = parse.GetValue(maxConnections),
+            }));
         return command;
     }
 
@@ -51,12 +64,19 @@ public static partial class FallbackCommand
         Uri? alsTarget,
         double timeoutSeconds,
         FallbackRoutingOptions routing,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        FallbackProxyOptions? proxyOptions = null)
     {
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         if (timeoutSeconds <= 0)
         {
             throw new UsageException($"--timeout must be positive, not {timeoutSeconds}");
+        }
+
+        proxyOptions ??= new FallbackProxyOptions();
+        if (proxyOptions.MaxConnections < 1)
+        {
+            throw new UsageException($"--max-connections must be at least 1, not {proxyOptions.MaxConnections}");
         }
 
         using var loggerFactory = Logging.Create("text", LogLevel.Information);
@@ -72,9 +92,23 @@ public static partial class FallbackCommand
             LogNoAlsTarget(logger);
         }
 
+        if (proxyOptions.CallerIdentity == FallbackCallerIdentity.SourceHeader)
+        {
+            LogTrustingSourceHeader(logger);
+        }
+
         await using var proxy = new FallbackProxy(
             new MeshIndexHolder(index),
-            new FallbackProxyOptions { Listen = listen, AdminListen = httpListen, ActivityTimeout = TimeSpan.FromSeconds(timeoutSeconds), Routing = routing },
+            new FallbackProxyOptions
+            {
+                Listen = listen,
+                AdminListen = httpListen,
+                ActivityTimeout = TimeSpan.FromSeconds(timeoutSeconds),
+                Routing = routing,
+                CallerIdentity = proxyOptions.CallerIdentity,
+                RootNamespace = proxyOptions.RootNamespace,
+                MaxConnections = proxyOptions.MaxConnections,
+            },
             upstreamResolver: null,
             reporter,
             metrics,
@@ -104,6 +138,9 @@ public static partial class FallbackCommand
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "no --als-target: forwarded calls are not reported, so nothing is learned from them")]
     private static partial void LogNoAlsTarget(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "--trust-source-header: x-lazymesh-source-ip is believed as sent; any client that reaches the fallback can make the controller learn dependencies for another workload")]
+    private static partial void LogTrustingSourceHeader(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping")]
     private static partial void LogStopping(ILogger logger);

@@ -5,6 +5,7 @@ using LazyMesh.Inventory;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Routing;
 using LazyMesh.Sinks;
 using Spectre.Console;
 
@@ -27,9 +28,13 @@ public static class RecommendCommand
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
+        var meshConfig = CommonOptions.MeshConfigFile();
+        var routing = CommonOptions.FallbackRouting("Also write the fallback routing objects: the fallback's Service and DestinationRule, and an EnvoyFilter per generated Sidecar");
+        var fallbackNamespace = CommonOptions.FallbackNamespace();
+        var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, prometheus, window,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, prometheus, window,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -41,6 +46,11 @@ public static class RecommendCommand
             parse.GetValue(strict),
             Console.Out,
             StderrConsole.Create(),
+            parse.GetValue(meshConfig),
+            parse.GetValue(routing)
+                ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
+                : null,
+            parse.GetValue(logFormat),
             CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(window), TimeSpan.Zero)));
         return command;
     }
@@ -55,8 +65,12 @@ public static class RecommendCommand
         bool strict,
         TextWriter stdout,
         IAnsiConsole stderr,
+        string? meshConfigPath = null,
+        FallbackRoutingOptions? routing = null,
+        string[]? logFormats = null,
         MetricsSource.MetricsPollingOptions? prometheus = null)
     {
+        var formats = CommonOptions.AccessLogFormats(logFormats);
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
         if (accessLogPaths.Length == 0 && prometheus is null)
@@ -70,15 +84,21 @@ public static class RecommendCommand
         }
 
         var renderOptions = CommonOptions.RenderOptions(baselineHosts);
+        if (routing is not null)
+        {
+            renderOptions = FallbackSidecarHosts.WithFallback(renderOptions, routing);
+        }
+
+        var meshOptions = CommonOptions.MeshOptions(clusterDomain, meshConfigPath);
         var snapshot = InventoryLoader.Load(inventoryPaths);
-        var index = MeshIndexBuilder.Build(snapshot, new MeshOptions { ClusterDomain = clusterDomain });
+        var index = MeshIndexBuilder.Build(snapshot, meshOptions);
         var store = new DependencyStore(maxHosts);
         var learner = new EdgeLearner(new MeshIndexHolder(index), store);
         var stats = new AccessLogReadStats
         {
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
-        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr);
+        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr, formats);
         if (prometheus is not null)
         {
             var fromMetrics = new MetricsSource.MetricsLearner(new MetricsSource.PrometheusClient(prometheus.Prometheus), prometheus.Window)
@@ -88,12 +108,13 @@ public static class RecommendCommand
         }
 
         var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var routingObjects = routing is null ? [] : FallbackRoutingObjects.All(index, desired.Sidecars, routing);
         var written = 0;
         var unchanged = 0;
         var pruned = 0;
         if (outputDir is null)
         {
-            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar));
+            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar).Concat(routingObjects));
             stdout.Flush();
         }
         else
@@ -101,7 +122,26 @@ public static class RecommendCommand
             var sink = new DirectorySink(outputDir);
             foreach (var d in desired.Sidecars)
             {
-                if (sink.Write(d.Sidecar) == WriteResult.Written)
+                var result = sink.Write(d.Sidecar);
+                if (result == WriteResult.Written)
+                {
+                    written++;
+                }
+                else if (result == WriteResult.NotOurs)
+                {
+                    var path = sink.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name);
+                    stderr.MarkupLine($"[yellow]warning[/]: not writing {Markup.Escape(path)}: the file there is not LazyMesh's (no managed-by label, or another object)");
+                }
+                else
+                {
+                    unchanged++;
+                }
+            }
+
+            // Routing objects after the Sidecars that import the fallback host (the order to apply them in).
+            foreach (var resource in routingObjects)
+            {
+                if (sink.Write(resource) == WriteResult.Written)
                 {
                     written++;
                 }
@@ -113,7 +153,7 @@ public static class RecommendCommand
 
             // Managed Sidecars of workloads that no longer get one are removed; user files are never touched.
             var keep = desired.Sidecars.Select(static d => (d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name)).ToHashSet();
-            foreach (var stored in sink.ReadAll().Where(static s => s.IsManaged))
+            foreach (var stored in sink.ReadAll().Where(sink.IsAtItsOwnPath))
             {
                 var key = (stored.Sidecar.Metadata.NamespaceProperty, stored.Sidecar.Metadata.Name);
                 if (!keep.Contains(key) && sink.Delete(key.NamespaceProperty, key.Name))
@@ -147,10 +187,13 @@ public static class RecommendCommand
             console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
         }
 
-        console.MarkupLine($"[bold]access logs[/]: {reads.Lines} lines, {reads.Parsed} entries, {reads.NotAccessLog} not access-log lines, {reads.Malformed} malformed, {reads.TooLong} too long");
-        foreach (var example in reads.Examples)
+        var accessLogLines = AccessLogIngest.Describe(reads).ToList();
+        console.MarkupLine($"[bold]access logs[/]: {Markup.Escape(accessLogLines[0])}");
+        foreach (var line in accessLogLines.Skip(1))
         {
-            console.MarkupLine($"  [yellow]{Markup.Escape(example.ToString())}[/]");
+            console.MarkupLine(line.StartsWith("  formats", StringComparison.Ordinal) || line.StartsWith("  line prefixes", StringComparison.Ordinal)
+                ? Markup.Escape(line)
+                : $"[yellow]{Markup.Escape(line)}[/]");
         }
 
         var skipped = Enum.GetValues<SkipReason>()

@@ -8,7 +8,7 @@ namespace LazyMesh.Cli;
 
 /// <summary>
 /// <c>lazymesh revert</c>: deletes everything LazyMesh generated — objects labelled
-/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, LazySidecars, then the fallback's Service) —
+/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, LazySidecars, the fallback's DestinationRule, then its Service) —
 /// and nothing else.
 /// </summary>
 public static class RevertCommand
@@ -18,6 +18,7 @@ public static class RevertCommand
         ("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter"),
         (SidecarResource.Group, "v1", SidecarResource.Plural, SidecarResource.ResourceKind),
         (LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, LazySidecarResource.ResourceKind),
+        (SidecarResource.Group, FallbackRoutingSink.DestinationRuleVersion, FallbackRoutingSink.DestinationRulePlural, "DestinationRule"),
     ];
 
     public static Command Create()

@@ -30,6 +30,11 @@ public sealed record InventorySnapshot
 
     public IReadOnlyList<SidecarResource> Sidecars { get; init; } = [];
 
+    /// <summary>Istio's MeshConfig ConfigMaps (<c>istio</c>, <c>istio-&lt;revision&gt;</c>); other ConfigMaps are skipped.</summary>
+    public IReadOnlyList<V1ConfigMap> ConfigMaps { get; init; } = [];
+    /// <summary>Istio AuthorizationPolicies: the fallback evaluates them for the real caller before forwarding.</summary>
+    public IReadOnlyList<AuthorizationPolicyResource> AuthorizationPolicies { get; init; } = [];
+
     /// <summary>
     /// Objects of kinds LazyMesh does not read, counted by kind (<c>ConfigMap</c>), or by
     /// <c>kind (apiVersion)</c> when the kind is known but its API group is not (e.g. a Knative <c>Service</c>).
@@ -39,5 +44,6 @@ public sealed record InventorySnapshot
     /// <summary>Number of objects read (not counting skipped ones).</summary>
     public int Count =>
         Namespaces.Count + Services.Count + Pods.Count + ReplicaSets.Count + Deployments.Count + StatefulSets.Count +
-        DaemonSets.Count + Jobs.Count + CronJobs.Count + ServiceEntries.Count + Sidecars.Count;
+        DaemonSets.Count + Jobs.Count + CronJobs.Count + ServiceEntries.Count + Sidecars.Count + ConfigMaps.Count +
+        AuthorizationPolicies.Count;
 }

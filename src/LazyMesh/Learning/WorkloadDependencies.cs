@@ -23,7 +23,7 @@ public sealed class WorkloadDependencies
     public bool TryGet(ReadOnlySpan<char> host, out LearnedHost learned) => _byName.TryGetValue(host, out learned!);
 
     /// <summary>Adds the host if absent and the cap allows; touches it if present.</summary>
-    public LearnResult Learn(string host, long seenUnixMs, int maxHosts, LearnedVia via = LearnedVia.SidecarLog)
+    public LearnResult Learn(string host, long seenUnixMs, int maxHosts, bool recorded = true, LearnedVia via = LearnedVia.SidecarLog)
     {
         if (_hosts.TryGetValue(host, out var existing))
         {
@@ -37,7 +37,7 @@ public sealed class WorkloadDependencies
             return LearnResult.Capped;
         }
 
-        var added = new LearnedHost(host, seenUnixMs, seenUnixMs);
+        var added = new LearnedHost(host, seenUnixMs, seenUnixMs, recorded);
         added.Mark(via, seenUnixMs);
         if (_hosts.TryAdd(host, added))
         {
@@ -60,7 +60,9 @@ public sealed class WorkloadDependencies
         }
         else
         {
-            _hosts[host].Touch(lastSeenUnixMs);
+            var existing = _hosts[host];
+            existing.Touch(lastSeenUnixMs);
+            existing.MarkRecorded();
         }
     }
 
@@ -75,10 +77,10 @@ public sealed class WorkloadDependencies
         return false;
     }
 
-    /// <summary>A point-in-time copy, sorted by host (ordinal).</summary>
+    /// <summary>A point-in-time copy of the recorded hosts (<see cref="LearnedHost.IsRecorded"/>), sorted by host (ordinal).</summary>
     public IReadOnlyList<LearnedHost> Snapshot()
     {
-        var list = _hosts.Values.ToList();
+        var list = _hosts.Values.Where(static h => h.IsRecorded).ToList();
         list.Sort(static (a, b) => string.CompareOrdinal(a.Host, b.Host));
         return list;
     }

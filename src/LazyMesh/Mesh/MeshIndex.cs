@@ -63,6 +63,9 @@ public sealed class MeshIndex
 
     public MeshOptions Options { get; }
 
+    /// <summary>The mesh's MeshConfig (root namespace, outbound policy, export defaults, extension providers).</summary>
+    public MeshConfig MeshConfig { get; init; } = MeshConfig.Default;
+
     /// <summary>Every workload, ordered by key.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
 
@@ -78,6 +81,9 @@ public sealed class MeshIndex
 
     /// <summary>What the builder noticed and worked around (IP conflicts, missing owners, inexact selectors, ...).</summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The inventory's Istio AuthorizationPolicies, as read (the fallback compiles and evaluates them).</summary>
+    public IReadOnlyList<Istio.AuthorizationPolicyResource> AuthorizationPolicies { get; init; } = [];
 
     /// <summary>
     /// The pod that owns <paramref name="ip"/> (when pods share an IP: a running one over a finished or

@@ -74,7 +74,25 @@ public sealed class MeshIndexBuilder
             .ToList();
         var sidecars = snapshot.Sidecars.Select(ToSidecarInfo).ToList();
 
-        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings);
+        var meshConfig = options.MeshConfig ?? MeshConfigFromInventory();
+        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings)
+        {
+            MeshConfig = meshConfig,
+            AuthorizationPolicies = snapshot.AuthorizationPolicies,
+        };
+    }
+
+    private MeshConfig MeshConfigFromInventory()
+    {
+        try
+        {
+            return MeshConfigParser.FromConfigMaps(snapshot.ConfigMaps) ?? MeshConfig.Default;
+        }
+        catch (InventoryException ex)
+        {
+            warnings.Add($"MeshConfig ignored, Istio's defaults apply: {ex.Message}");
+            return MeshConfig.Default;
+        }
     }
 
     // ---- workloads ----
@@ -323,12 +341,19 @@ public sealed class MeshIndexBuilder
             Phase = phase,
             Ready = readyCondition is null ? phase == "Running" : readyCondition.Status == "True",
             HostNetwork = pod.Spec?.HostNetwork == true,
+            ServiceAccount = ServiceAccountOf(pod.Spec),
             Terminating = pod.Metadata.DeletionTimestamp is not null,
             Created = ToOffset(pod.Metadata.CreationTimestamp) ?? DateTimeOffset.MinValue,
             Labels = Labels.Copy(pod.Metadata.Labels),
             Workload = workload,
         };
     }
+
+    /// <summary><c>spec.serviceAccountName</c>, else the deprecated <c>spec.serviceAccount</c>, else <c>default</c>.</summary>
+    private static string ServiceAccountOf(V1PodSpec? spec) =>
+        !string.IsNullOrEmpty(spec?.ServiceAccountName) ? spec.ServiceAccountName
+        : !string.IsNullOrEmpty(spec?.ServiceAccount) ? spec.ServiceAccount
+        : PodInfo.DefaultServiceAccount;
 
     // ---- pod IPs ----
 
@@ -407,13 +432,14 @@ public sealed class MeshIndexBuilder
         }
 
         var ports = (spec.Ports ?? [])
-            .Select(p => new MeshServicePort(p.Port, p.Name, PortProtocols.FromServicePort(p), ready.Count))
+            .Select(p => new MeshServicePort(p.Port, p.Name, PortProtocols.FromServicePort(p), ready.Count) { TargetPort = NumericTargetPort(p) })
             .ToArray();
         var meshService = new MeshService(ns, name, $"{name}.{ns}.svc.{options.ClusterDomain}", kind)
         {
             Ports = ports,
             Addresses = addresses,
             ExternalName = spec.ExternalName,
+            Selector = spec.Selector is { Count: > 0 } podSelector ? Labels.Copy(podSelector) : null,
         };
         services.Add(meshService);
         AddHost(hosts, meshService.Host, meshService);
@@ -446,6 +472,10 @@ public sealed class MeshIndexBuilder
             }
         }
     }
+
+    /// <summary>The port the workload listens on when the Service names it by number (a named one differs per pod).</summary>
+    private static int? NumericTargetPort(V1ServicePort port) =>
+        string.IsNullOrEmpty(port.TargetPort) ? port.Port : int.TryParse(port.TargetPort, out var number) ? number : null;
 
     private int? TargetPort(V1ServicePort port, PodInfo pod)
     {

@@ -9,4 +9,7 @@ public sealed record MeshOptions
     public const string DefaultClusterDomain = "cluster.local";
 
     public string ClusterDomain { get; init; } = DefaultClusterDomain;
+
+    /// <summary>A MeshConfig given explicitly (<c>--mesh-config FILE</c>); null = the inventory's <c>istio</c> ConfigMap, else Istio's defaults.</summary>
+    public MeshConfig? MeshConfig { get; init; }
 }

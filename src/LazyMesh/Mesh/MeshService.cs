@@ -39,5 +39,8 @@ public sealed class MeshService
     /// <summary>A ServiceEntry's <c>exportTo</c> (empty = everywhere).</summary>
     public IReadOnlyList<string> ExportTo { get; init; } = [];
 
+    /// <summary>A Kubernetes Service's <c>spec.selector</c> (null when it selects no pods: ServiceEntry, ExternalName, manual endpoints).</summary>
+    public IReadOnlyDictionary<string, string>? Selector { get; init; }
+
     public override string ToString() => SidecarHost;
 }

@@ -55,7 +55,7 @@ public sealed class PrometheusLearningTests(PrometheusLearningTests.Fixture fixt
         var stderr = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
         var polling = CommonOptions.MetricsPolling(server.Address.ToString(), "1h", TimeSpan.Zero);
-        Assert.Equal(0, RecommendCommand.Run([InventoryPath], [], null, "cluster.local", null, 500, false, stdout, console, polling));
+        Assert.Equal(0, RecommendCommand.Run([InventoryPath], [], null, "cluster.local", null, 500, false, stdout, console, prometheus: polling));
 
         var yaml = stdout.ToString();
         Assert.Contains("- bookinfo/" + Details, yaml, StringComparison.Ordinal);

@@ -71,6 +71,7 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         _inventory.Reloaded += _ => _controller.OnInventoryChanged();
         await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
 
+        _options.Als.Mesh ??= () => _inventory.Holder.Current;
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _controller.Learner, _loggerFactory);
         var metrics = new ControllerMetrics(_controller.Learner.Stats, _als.Stats, _controller.Store, writes: null, _inventory);
         KubernetesMetrics.Register(metrics.Registry, _controller.Sink.Stats, _controller.Budget, _inventory);

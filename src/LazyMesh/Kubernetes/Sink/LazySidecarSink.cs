@@ -280,8 +280,6 @@ public sealed partial class LazySidecarSink
         var deleted = 0;
         var now = _time.GetUtcNow();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var lazyNamespaces = Routing is null ? null : LazyNamespaces(index);
-        var unrouted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var lazy in await source.ListAsync(null, cancellationToken).ConfigureAwait(false))
         {
             if (!ManagedObjects.IsManaged(lazy.Metadata))
@@ -308,11 +306,10 @@ public sealed partial class LazySidecarSink
                 continue;
             }
 
-            // Ordering rule: a namespace's EnvoyFilter goes before the Sidecars it relied on (usually already gone with the full reconcile).
-            var lazyNs = lazy.Metadata.NamespaceProperty;
-            if (Routing is not null && !lazyNamespaces!.Contains(lazyNs) && unrouted.Add(lazyNs))
+            // Ordering rule: the workload's EnvoyFilter goes before the Sidecar it relied on (usually already gone with the full reconcile).
+            if (Routing is not null)
             {
-                await Routing.RemoveAsync(lazyNs, cancellationToken).ConfigureAwait(false);
+                await Routing.RemoveAsync(lazy.Metadata.NamespaceProperty, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false);
             }
 
             if (await _writer.DeleteAsync(LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, lazy.Metadata.NamespaceProperty, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false))
@@ -338,21 +335,6 @@ public sealed partial class LazySidecarSink
         }
 
         return deleted;
-    }
-
-    /// <summary>Namespaces with at least one workload that is lazy (enabled, with a selector).</summary>
-    private HashSet<string> LazyNamespaces(MeshIndex index)
-    {
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var workload in index.Workloads)
-        {
-            if (WorkloadAdmission.IsAdmitted(index, workload, _options.EnabledByDefault))
-            {
-                result.Add(workload.Namespace);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Writes the DependencyLearned Events whose aggregation window has passed.</summary>
