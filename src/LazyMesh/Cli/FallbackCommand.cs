@@ -9,8 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace LazyMesh.Cli;
 
 /// <summary>
-/// <c>lazymesh fallback</c>: runs the fallback proxy until SIGINT/SIGTERM. The inventory is loaded once at start
-/// (restart the proxy, or roll its pods, to pick up new services; file watching lives in the controller).
+/// <c>lazymesh fallback</c>: runs the fallback proxy until SIGINT/SIGTERM. Its mesh index comes from the same
+/// sources as the controller's: on a cluster (no <c>--inventory</c>: <c>--kubeconfig</c>, <c>KUBECONFIG</c> or
+/// in-cluster) from <see cref="KubernetesInventory"/>'s informers, so a Service created after start is forwarded to
+/// as soon as its watch event arrives; on files from <see cref="InventoryWatcher"/>, reloaded when they change.
 /// </summary>
 public static partial class FallbackCommand
 {
@@ -18,7 +20,9 @@ public static partial class FallbackCommand
     {
         var listen = new Option<string>("--listen") { Description = "Proxy address HOST:PORT (HTTP/1.1 and h2c)", DefaultValueFactory = _ => "0.0.0.0:8080" };
         var httpListen = new Option<string>("--http-listen") { Description = "Health and metrics address HOST:PORT (/healthz, /readyz, /metrics)", DefaultValueFactory = _ => "0.0.0.0:8081" };
-        var inventory = CommonOptions.Inventory();
+        var inventory = CommonOptions.Inventory(required: false);
+        var kubeconfig = KubeClientFactory.KubeconfigOption();
+        var context = KubeClientFactory.ContextOption();
         var alsTarget = new Option<string?>("--als-target") { Description = "The controller's ALS endpoint HOST:PORT (cleartext HTTP/2); without it, calls are not reported" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds without activity (no bytes either way) before a forwarded call fails with 504", DefaultValueFactory = _ => 100 };
         var fallbackNamespace = new Option<string>("--fallback-namespace") { Description = "The fallback's own namespace (loop detection)", DefaultValueFactory = _ => FallbackRoutingOptions.DefaultNamespace };
@@ -33,12 +37,14 @@ public static partial class FallbackCommand
         var maxConnections = new Option<long>("--max-connections") { Description = "Open connections at most; further ones are closed", DefaultValueFactory = _ => 10_000 };
         var command = new Command("fallback", "Run the fallback proxy: serve calls to services a lazy sidecar does not know yet, and report them to the controller")
         {
-            listen, httpListen, inventory, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain, trustSourceHeader, rootNamespace, maxConnections,
+            listen, httpListen, inventory, kubeconfig, context, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain, trustSourceHeader, rootNamespace, maxConnections,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             EndpointParser.Parse("--listen", parse.GetRequiredValue(listen)),
             EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
-            parse.GetRequiredValue(inventory),
+            parse.GetValue(inventory) is { Length: > 0 } paths
+                ? FallbackInventory.Files(paths)
+                : FallbackInventory.Cluster(parse.GetValue(kubeconfig), parse.GetValue(context)),
             parse.GetValue(alsTarget) is { } target ? ParseTarget(target) : null,
             parse.GetValue(timeout),
             new FallbackRoutingOptions
@@ -60,14 +66,14 @@ public static partial class FallbackCommand
     public static async Task<int> RunAsync(
         IPEndPoint listen,
         IPEndPoint httpListen,
-        string[] inventoryPaths,
+        FallbackInventory inventorySource,
         Uri? alsTarget,
         double timeoutSeconds,
         FallbackRoutingOptions routing,
         CancellationToken cancellationToken,
         FallbackProxyOptions? proxyOptions = null)
     {
-        CommonOptions.RequireExisting("--inventory", inventoryPaths);
+        ArgumentNullException.ThrowIfNull(inventorySource);
         if (timeoutSeconds <= 0)
         {
             throw new UsageException($"--timeout must be positive, not {timeoutSeconds}");
@@ -82,8 +88,11 @@ public static partial class FallbackCommand
         using var loggerFactory = Logging.Create("text", LogLevel.Information);
         var logger = loggerFactory.CreateLogger("LazyMesh.Fallback");
 
-        var index = MeshIndexBuilder.Build(InventoryLoader.Load(inventoryPaths), new MeshOptions { ClusterDomain = routing.ClusterDomain });
-        LogInventory(logger, index.Services.Count, index.Pods.Count, index.Workloads.Count);
+        using var inventory = inventorySource.Open(new MeshOptions { ClusterDomain = routing.ClusterDomain }, logger);
+        if (inventory.Holder.Current is { Services.Count: > 0 } index)
+        {
+            LogInventory(logger, index.Services.Count, index.Pods.Count, index.Workloads.Count);
+        }
 
         var metrics = new FallbackMetrics();
         await using var reporter = alsTarget is null ? null : new FallbackReporter(alsTarget, new FallbackReporterOptions(), metrics, loggerFactory);
@@ -98,7 +107,7 @@ public static partial class FallbackCommand
         }
 
         await using var proxy = new FallbackProxy(
-            new MeshIndexHolder(index),
+            inventory.Holder,
             new FallbackProxyOptions
             {
                 Listen = listen,

@@ -28,13 +28,19 @@ public static class RecommendCommand
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
+        var namespaces = new Option<string[]>("--namespace", "-n") { Description = "Only workloads in this namespace (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var workloads = new Option<string[]>("--workload") { Description = "Only this workload: name, Kind/name or namespace/Kind/name (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var includeUnseen = new Option<bool>("--include-unseen")
+        {
+            Description = "Also write Sidecars (baseline hosts only) for workloads the logs show no traffic of; by default they get none",
+        };
         var meshConfig = CommonOptions.MeshConfigFile();
         var routing = CommonOptions.FallbackRouting("Also write the fallback routing objects: the fallback's Service and DestinationRule, and an EnvoyFilter per generated Sidecar");
         var fallbackNamespace = CommonOptions.FallbackNamespace();
         var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, prometheus, window,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, namespaces, workloads, includeUnseen, prometheus, window,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
@@ -51,6 +57,7 @@ public static class RecommendCommand
                 ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
                 : null,
             parse.GetValue(logFormat),
+            new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen)),
             CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(window), TimeSpan.Zero)));
         return command;
     }
@@ -68,9 +75,11 @@ public static class RecommendCommand
         string? meshConfigPath = null,
         FallbackRoutingOptions? routing = null,
         string[]? logFormats = null,
+        RecommendFilter? filter = null,
         MetricsSource.MetricsPollingOptions? prometheus = null)
     {
         var formats = CommonOptions.AccessLogFormats(logFormats);
+        filter ??= RecommendFilter.Default;
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
         if (accessLogPaths.Length == 0 && prometheus is null)
@@ -98,16 +107,37 @@ public static class RecommendCommand
         {
             OnProblem = strict ? p => { if (p.Kind != AccessLogLineKind.NotAccessLog) { throw new StrictModeException(p); } } : null,
         };
-        AccessLogIngest.ReadAll(accessLogPaths, learner, stats, stderr, formats);
+        var evidence = new TrafficEvidence(index, learner);
+        var logWarnings = new List<string>();
+        foreach (var path in accessLogPaths)
+        {
+            var (lines, parsed, usable) = (stats.Lines, stats.Parsed, evidence.Usable);
+            AccessLogIngest.ReadAll([path], evidence, stats, stderr, formats);
+            if (evidence.Usable == usable)
+            {
+                logWarnings.Add($"{path}: no usable access-log entries ({stats.Lines - lines} lines, {stats.Parsed - parsed} entries, none from or to a pod in the inventory); " +
+                    "is access logging on (README: \"Access logs\") and is the inventory from the same cluster?");
+            }
+        }
+
         if (prometheus is not null)
         {
             var fromMetrics = new MetricsSource.MetricsLearner(new MetricsSource.PrometheusClient(prometheus.Prometheus), prometheus.Window)
-                .LearnAsync(index, (s, d, seen) => store.Learn(s, d, seen, LearnedVia.Metrics), DateTimeOffset.UtcNow, CancellationToken.None)
+                .LearnAsync(
+                    index,
+                    (s, d, seen) =>
+                    {
+                        evidence.Saw(s.Key);
+                        return store.Learn(s, d, seen, LearnedVia.Metrics);
+                    },
+                    DateTimeOffset.UtcNow,
+                    CancellationToken.None)
                 .GetAwaiter().GetResult();
             stderr.MarkupLine($"[bold]prometheus[/]: {Markup.Escape(prometheus.Prometheus.ToString())} over {Markup.Escape(prometheus.Window.Text)}: {Markup.Escape(fromMetrics.ToString())}");
         }
 
-        var desired = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var all = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);
+        var desired = filter.Apply(index, all, evidence, logWarnings);
         var routingObjects = routing is null ? [] : FallbackRoutingObjects.All(index, desired.Sidecars, routing);
         var written = 0;
         var unchanged = 0;
@@ -152,8 +182,9 @@ public static class RecommendCommand
             }
 
             // Managed Sidecars of workloads that no longer get one are removed; user files are never touched.
+            // Only within --namespace/--workload, and never a workload whose traffic these logs do not show.
             var keep = desired.Sidecars.Select(static d => (d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name)).ToHashSet();
-            foreach (var stored in sink.ReadAll().Where(sink.IsAtItsOwnPath))
+            foreach (var stored in sink.ReadAll().Where(s => sink.IsAtItsOwnPath(s) && filter.MayPrune(index, s.Sidecar, evidence)))
             {
                 var key = (stored.Sidecar.Metadata.NamespaceProperty, stored.Sidecar.Metadata.Name);
                 if (!keep.Contains(key) && sink.Delete(key.NamespaceProperty, key.Name))
@@ -163,7 +194,7 @@ public static class RecommendCommand
             }
         }
 
-        PrintSummary(stderr, snapshot, index, store, learner.Stats, stats, desired, outputDir, written, unchanged, pruned);
+        PrintSummary(stderr, snapshot, index, store, learner.Stats, stats, desired, outputDir, written, unchanged, pruned, logWarnings);
         return CliExitCodes.Success;
     }
 
@@ -178,7 +209,8 @@ public static class RecommendCommand
         string? outputDir,
         int written,
         int unchanged,
-        int pruned)
+        int pruned,
+        List<string> logWarnings)
     {
         console.MarkupLine($"[bold]inventory[/]: {snapshot.Count} objects, {index.Workloads.Count} workloads, {index.Services.Count} services/hosts" +
             (snapshot.SkippedKinds.Count > 0 ? $", skipped kinds: {Markup.Escape(string.Join(", ", snapshot.SkippedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} x{k.Value}")))}" : string.Empty));
@@ -189,6 +221,11 @@ public static class RecommendCommand
 
         var accessLogLines = AccessLogIngest.Describe(reads).ToList();
         console.MarkupLine($"[bold]access logs[/]: {Markup.Escape(accessLogLines[0])}");
+        foreach (var warning in logWarnings)
+        {
+            console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
+        }
+
         foreach (var line in accessLogLines.Skip(1))
         {
             console.MarkupLine(line.StartsWith("  formats", StringComparison.Ordinal) || line.StartsWith("  line prefixes", StringComparison.Ordinal)

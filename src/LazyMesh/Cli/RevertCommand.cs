@@ -42,12 +42,20 @@ public static class RevertCommand
         return command;
     }
 
-    /// <summary>Deletes LazyMesh's objects in <paramref name="namespace"/> (null: all), printing each; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes LazyMesh's objects in <paramref name="namespace"/> (null: all), printing each; returns the exit code.
+    /// <paramref name="keepLearnedState"/> keeps the LazySidecars (what was learned) and removes only the Sidecars and routing.
+    /// </summary>
+    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, TextWriter stdout, CancellationToken cancellationToken, bool keepLearnedState = false)
     {
         var removed = 0;
         foreach (var (group, version, plural, kind) in Kinds)
         {
+            if (keepLearnedState && plural == LazySidecarResource.Plural)
+            {
+                continue;
+            }
+
             foreach (var (ns, name) in await ListManagedAsync(client, group, version, plural, @namespace, cancellationToken))
             {
                 try

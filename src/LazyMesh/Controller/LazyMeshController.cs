@@ -318,7 +318,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     private void ReconcileAll(MeshIndex index)
     {
-        var desired = DesiredStateBuilder.Build(index, _store, _options.EffectiveRender, enabledByDefault: true);
+        var desired = DesiredStateBuilder.Build(index, _store, _options.EffectiveRender, enabledByDefault: true, _time.GetUtcNow());
         foreach (var warning in desired.Warnings)
         {
             LogRenderWarning(_logger, warning);
@@ -412,7 +412,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private DesiredSidecar? BuildWorkload(MeshIndex index, Workload workload)
     {
         var warnings = new List<string>();
-        var desired = DesiredStateBuilder.BuildOne(index, workload, _store.Find(workload.Key), _options.EffectiveRender, enabledByDefault: true, warnings, out var skip);
+        var desired = DesiredStateBuilder.BuildOne(
+            index, workload, _store.Find(workload.Key), _options.EffectiveRender, enabledByDefault: true, warnings, out var skip, _store.Find, _time.GetUtcNow());
         foreach (var warning in warnings)
         {
             LogRenderWarning(_logger, warning);
@@ -427,7 +428,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
                 Writes.OnDeleted();
             }
 
-            if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
+            if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict or WorkloadSkip.Observing && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
             {
                 Writes.OnDeleted();
             }

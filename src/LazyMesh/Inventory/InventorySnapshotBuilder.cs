@@ -25,6 +25,10 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<V1CronJob> cronJobs = [];
     private readonly List<ServiceEntryResource> serviceEntries = [];
     private readonly List<SidecarResource> sidecars = [];
+    private readonly List<VirtualServiceResource> virtualServices = [];
+    private readonly List<DestinationRuleResource> destinationRules = [];
+    private readonly List<GatewayResource> gateways = [];
+    private readonly List<GatewayApiRouteResource> gatewayApiRoutes = [];
     private readonly List<V1ConfigMap> configMaps = [];
     private readonly List<AuthorizationPolicyResource> authorizationPolicies = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
@@ -62,6 +66,10 @@ internal sealed class InventorySnapshotBuilder
         CronJobs = cronJobs.ToArray(),
         ServiceEntries = serviceEntries.ToArray(),
         Sidecars = sidecars.ToArray(),
+        VirtualServices = virtualServices.ToArray(),
+        DestinationRules = destinationRules.ToArray(),
+        Gateways = gateways.ToArray(),
+        GatewayApiRoutes = gatewayApiRoutes.ToArray(),
         ConfigMaps = configMaps.ToArray(),
         AuthorizationPolicies = authorizationPolicies.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
@@ -144,6 +152,18 @@ internal sealed class InventorySnapshotBuilder
             case SidecarResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
                 Add(sidecars, obj, at, kind, namespaced: true);
                 break;
+            case VirtualServiceResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(virtualServices, obj, at, kind, namespaced: true);
+                break;
+            case DestinationRuleResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(destinationRules, obj, at, kind, namespaced: true);
+                break;
+            case GatewayResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(gateways, obj, at, kind, namespaced: true);
+                break;
+            case GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind when group == GatewayApiRouteResource.Group:
+                Add(gatewayApiRoutes, obj, at, kind, namespaced: true);
+                break;
             case "ConfigMap" when group.Length == 0 && IsMeshConfigMap(obj):
                 Add(configMaps, obj, at, kind, namespaced: true);
                 break;
@@ -151,7 +171,8 @@ internal sealed class InventorySnapshotBuilder
                 Add(authorizationPolicies, obj, at, kind, namespaced: true);
                 break;
             case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
-                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or AuthorizationPolicyResource.ResourceKind:
+                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
+                or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind or AuthorizationPolicyResource.ResourceKind:
                 Skip($"{kind} ({apiVersion})");
                 break;
             default:

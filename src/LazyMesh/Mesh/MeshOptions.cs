@@ -1,6 +1,6 @@
 namespace LazyMesh.Mesh;
 
-/// <summary>How the mesh index interprets names.</summary>
+/// <summary>How the mesh index interprets names, and the mesh-wide defaults of Istio's MeshConfig it applies.</summary>
 public sealed record MeshOptions
 {
     public static MeshOptions Default { get; } = new();

@@ -115,7 +115,9 @@ public sealed class OnlyOurFilesTests : IDisposable
     {
         var sink = new DirectorySink(Root);
         var sidecar = Sidecar("fallback.envoyfilter");
-        var envoyFilter = FallbackEnvoyFilterRenderer.Render("default", FallbackRoutingOptions.Default);
+        // The per-workload EnvoyFilter carries the name of its workload's Sidecar; a Deployment named like a
+        // kind suffix must still get its own file.
+        var envoyFilter = FallbackEnvoyFilterRenderer.Render("default", "lazymesh-fallback", new Dictionary<string, string> { ["app"] = "fallback" }, FallbackRoutingOptions.Default, "istio-system");
         Assert.Equal("lazymesh-fallback.envoyfilter", sidecar.Metadata.Name);
         Assert.Equal("lazymesh-fallback", envoyFilter.Metadata.Name);
 

@@ -160,8 +160,17 @@ public sealed partial class LazySidecarSink
         var conflicts = index.SidecarsSelecting(workload);
         if (conflicts.Count > 0)
         {
-            return await ConflictAsync(workload, lazy, conflicts[0], cancellationToken).ConfigureAwait(false);
+            return await ConflictAsync(workload, lazy, conflicts[0].ToString(), cancellationToken).ConfigureAwait(false);
         }
+
+        // Pods no label set tells apart share the primary's Sidecar (DesiredStateBuilder.PrimaryOf): the others record why.
+        var primary = DesiredStateBuilder.PrimaryOf(index, workload);
+        if (primary is not null && primary != workload)
+        {
+            return await ConflictAsync(workload, lazy, null, cancellationToken, primary.Key).ConfigureAwait(false);
+        }
+
+        var observeFor = ObservePhase.DurationOf(index, workload);
 
         if (lazy.Spec.Paused == true)
         {
@@ -174,6 +183,7 @@ public sealed partial class LazySidecarSink
             var ttl = GoDuration.TryParse(lazy.Spec.Ttl, out var t) ? t : _options.Ttl;
             LearnedHostsMergeResult? merge = null;
             HostExpiryResult? expiry = null;
+            var observe = ObserveStatus.None;
             var previousHosts = LazySidecarStatuses.Hosts(lazy.Status).Select(static h => h.Host).ToHashSet(StringComparer.Ordinal);
             var updated = await _status.UpdateAsync(
                 lazy,
@@ -187,7 +197,8 @@ public sealed partial class LazySidecarSink
                     var status = merge.Changed || expiry?.Changed == true
                         ? LazySidecarStatuses.WithHosts(current.Status, hosts)
                         : LazySidecarStatuses.Copy(current.Status);
-                    return ReadyStatus(status, current, name, hosts.Count, staticHosts.Count);
+                    observe = ObservePhase.Evaluate(observeFor, hosts.Count == 0 ? null : hosts.Min(static h => h.FirstSeenMs), _time.GetUtcNow());
+                    return ReadyStatus(status, current, name, hosts.Count, staticHosts.Count, observe);
                 },
                 cancellationToken).ConfigureAwait(false);
             if (updated is null)
@@ -222,7 +233,15 @@ public sealed partial class LazySidecarSink
                 await _dependents.HostsRemovingAsync(workload, removed, cancellationToken).ConfigureAwait(false);
             }
 
-            var sidecar = SidecarRenderer.Render(workload, learnedHosts, staticHosts, _options.EffectiveRender);
+            if (observe.Observing)
+            {
+                await DeleteGeneratedSidecarAsync(workload.Namespace, name, cancellationToken).ConfigureAwait(false);
+                return WorkloadOutcome.Observing;
+            }
+
+            var groupHosts = DesiredStateBuilder.Group(index, workload).Where(w => w != workload)
+                .SelectMany(w => _synced.Get(w.Key).Keys).Where(SidecarHosts.IsValid);
+            var sidecar = SidecarRenderer.Render(index, workload, learnedHosts.Concat(groupHosts), staticHosts, _options.EffectiveRender);
             sidecar.Metadata.OwnerReferences =
             [
                 new V1OwnerReference
@@ -371,18 +390,26 @@ public sealed partial class LazySidecarSink
     private IEnumerable<LearnedHostRecord> LocalHosts(string workloadKey) =>
         (_store.Find(workloadKey)?.Snapshot() ?? []).Select(static h => new LearnedHostRecord(h.Host, h.FirstSeenUnixMs, h.LastSeenUnixMs));
 
-    private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics)
+    private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics, ObserveStatus observe)
     {
-        status.SidecarName = sidecarName;
+        status.SidecarName = observe.Observing ? null : sidecarName;
         status.ObservedGeneration = current.Metadata.Generation;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "False", "NoUserSidecar", "no user-written Sidecar selects the workload", current.Metadata.Generation, now);
+        if (observe.Observing)
+        {
+            return LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Ready, "False", LazySidecarCondition.ObservingReason, observe.Describe(), current.Metadata.Generation, now);
+        }
+
         return LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Ready, "True", "SidecarApplied", $"Sidecar {sidecarName} imports {learned} learned and {statics} static hosts", current.Metadata.Generation, now);
     }
 
-    private async Task<WorkloadOutcome> ConflictAsync(Workload workload, LazySidecarResource lazy, SidecarInfo user, CancellationToken cancellationToken)
+    private async Task<WorkloadOutcome> ConflictAsync(Workload workload, LazySidecarResource lazy, string? user, CancellationToken cancellationToken, string? mergedInto = null)
     {
-        var message = $"user-written Sidecar {user} selects workload {workload.Key}; LazyMesh writes no Sidecar for it";
+        var message = mergedInto is not null
+            ? $"no label set selects only the pods of {workload.Key}; its hosts go into the Sidecar of {mergedInto}"
+            : $"user-written Sidecar {user} selects workload {workload.Key}; LazyMesh writes no Sidecar for it";
+        var reason = mergedInto is not null ? "PodsShareLabels" : "UserSidecarSelectsWorkload";
         var wasConflict = LazySidecarStatuses.IsTrue(lazy.Status, LazySidecarCondition.Conflict);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var updated = await _status.UpdateAsync(
@@ -394,7 +421,7 @@ public sealed partial class LazySidecarSink
                 var status = merge.Changed ? LazySidecarStatuses.WithHosts(current.Status, merge.Hosts) : LazySidecarStatuses.Copy(current.Status);
                 status.SidecarName = null;
                 status.ObservedGeneration = current.Metadata.Generation;
-                status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "True", "UserSidecarSelectsWorkload", message, current.Metadata.Generation, now);
+                status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "True", reason, message, current.Metadata.Generation, now);
                 return LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Ready, "False", "Conflict", message, current.Metadata.Generation, now);
             },
             cancellationToken).ConfigureAwait(false);
@@ -408,7 +435,7 @@ public sealed partial class LazySidecarSink
         _synced.Set(workload.Key, LazySidecarStatuses.Hosts(lazy.Status));
         if (!wasConflict)
         {
-            LogConflict(_logger, workload.Key, user.ToString());
+            LogConflict(_logger, workload.Key, user ?? mergedInto ?? string.Empty);
             await DeleteGeneratedSidecarAsync(workload.Namespace, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false);
             await TryEventAsync(EventTarget.Of(lazy), "Warning", KubeEvents.ConflictReason, message, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }

@@ -137,7 +137,7 @@ public sealed class FallbackRoutingSinkTests
         new(
             server,
             options: new KubernetesSinkOptions { CleanupGrace = TimeSpan.Zero, FallbackRouting = Routing },
-            client: new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.BaseAddress.ToString() }, recorder));
+            client: new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.BaseAddress.ToString(), AccessToken = KubeTestServer.AdminToken }, recorder));
 
     private static MeshIndex OptedOut() =>
         MeshIndexBuilder.Build(InventoryLoader.LoadText(SinkHarness.Shop.Replace("labels: {lazymesh.io/enabled: \"true\"}", "labels: {}", StringComparison.Ordinal)));
