@@ -25,7 +25,8 @@ public sealed class ControllerUiTests : IDisposable
     {
         await using var controller = LazyMeshProcess.Start(
             "controller", "--inventory", Path.Combine(_dir, "inventory.yaml"), "--output-dir", Path.Combine(_dir, "out"),
-            "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0");
+            "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
+            "--als-peer-check", "None"); // the test streams from 127.0.0.1 on behalf of the inventory's pods
         var (als, http) = await controller.WaitForControllerReadyAsync();
 
         // productpage -> details from productpage's own sidecar; productpage -> reviews first through the fallback.
