@@ -27,9 +27,16 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<SidecarResource> sidecars = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
+    private readonly List<string> warnings = [];
 
     public void AddDocument(SourceDocument document, string filePath)
     {
+        if (document.Problem is { } problem)
+        {
+            warnings.Add(problem);
+            return;
+        }
+
         switch (document.Root)
         {
             case null:
@@ -37,13 +44,26 @@ internal sealed class InventorySnapshotBuilder
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    AddObject(item, new SourceLocation(filePath, item is null ? document.Line : document.LineOf(item)), null, null);
+                    TryAddObject(item, new SourceLocation(filePath, item is null ? document.Line : document.LineOf(item)), null, null);
                 }
 
                 return;
             default:
-                AddObject(document.Root, new SourceLocation(filePath, document.Line), null, null, document);
+                TryAddObject(document.Root, new SourceLocation(filePath, document.Line), document.DefaultKind, document.DefaultApiVersion, document);
                 return;
+        }
+    }
+
+    /// <summary>A bad object is skipped with a <c>file:line</c> warning (and counted); the rest of the input still loads.</summary>
+    private void TryAddObject(JsonNode? node, SourceLocation at, string? defaultKind, string? defaultApiVersion, SourceDocument? document = null)
+    {
+        try
+        {
+            AddObject(node, at, defaultKind, defaultApiVersion, document);
+        }
+        catch (InventoryException ex)
+        {
+            warnings.Add($"{ex.Message} (object skipped)");
         }
     }
 
@@ -61,6 +81,7 @@ internal sealed class InventorySnapshotBuilder
         ServiceEntries = serviceEntries.ToArray(),
         Sidecars = sidecars.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
+        Warnings = warnings.ToArray(),
     };
 
     private void AddObject(JsonNode? node, SourceLocation at, string? defaultKind, string? defaultApiVersion, SourceDocument? document = null)
@@ -94,7 +115,7 @@ internal sealed class InventorySnapshotBuilder
             foreach (var item in items)
             {
                 var line = item is not null && document is { } doc ? doc.LineOf(item) : at.Line;
-                AddObject(item, at with { Line = line }, itemKind, itemKind is null ? null : apiVersion);
+                TryAddObject(item, at with { Line = line }, itemKind, itemKind is null ? null : apiVersion);
             }
 
             return;
@@ -178,6 +199,7 @@ internal sealed class InventorySnapshotBuilder
             }
         }
 
+        InventoryNames.Check(kind, ns, name, metadata, at);
         var key = $"{kind}/{ns}/{name}";
         var display = namespaced ? $"{kind} {ns}/{name}" : $"{kind} {name}";
         if (seen.TryGetValue(key, out var first))
