@@ -213,7 +213,8 @@ public static class RecommendCommand
         List<string> logWarnings)
     {
         console.MarkupLine($"[bold]inventory[/]: {snapshot.Count} objects, {index.Workloads.Count} workloads, {index.Services.Count} services/hosts" +
-            (snapshot.SkippedKinds.Count > 0 ? $", skipped kinds: {Markup.Escape(string.Join(", ", snapshot.SkippedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} x{k.Value}")))}" : string.Empty));
+            (snapshot.SkippedKinds.Count > 0 ? $", skipped kinds: {Markup.Escape(string.Join(", ", snapshot.SkippedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} x{k.Value}")))}" : string.Empty) +
+            (snapshot.SkippedObjects > 0 ? $", [yellow]{snapshot.SkippedObjects} malformed objects skipped[/]" : string.Empty));
         foreach (var warning in index.Warnings)
         {
             console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");

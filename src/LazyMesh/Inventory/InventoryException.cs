@@ -4,7 +4,7 @@ namespace LazyMesh.Inventory;
 /// An inventory input could not be read or does not describe valid Kubernetes objects. The message starts
 /// with <c>file:line: </c> (or <c>file: </c> when no line applies).
 /// </summary>
-public sealed class InventoryException : Exception
+public class InventoryException : Exception
 {
     public InventoryException(string filePath, int line, string message, Exception? innerException = null)
         : base(Format(filePath, line, message), innerException)

@@ -50,6 +50,15 @@ public sealed record InventorySnapshot
     /// </summary>
     public IReadOnlyDictionary<string, int> SkippedKinds { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// Objects that were skipped because they are malformed (no name, a name or namespace Kubernetes would refuse, a
+    /// duplicate, an unreadable field...), each as <c>file:line: reason</c>.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Number of malformed objects skipped (one warning each).</summary>
+    public int SkippedObjects => Warnings.Count;
+
     /// <summary>Number of objects read (not counting skipped ones).</summary>
     public int Count =>
         Namespaces.Count + Services.Count + Pods.Count + ReplicaSets.Count + Deployments.Count + StatefulSets.Count +

@@ -33,9 +33,16 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<AuthorizationPolicyResource> authorizationPolicies = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
+    private readonly List<string> warnings = [];
 
     public void AddDocument(SourceDocument document, string filePath)
     {
+        if (document.Problem is { } problem)
+        {
+            warnings.Add(problem);
+            return;
+        }
+
         switch (document.Root)
         {
             case null:
@@ -43,13 +50,26 @@ internal sealed class InventorySnapshotBuilder
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    AddObject(item, new SourceLocation(filePath, item is null ? document.Line : document.LineOf(item)), null, null);
+                    TryAddObject(item, new SourceLocation(filePath, item is null ? document.Line : document.LineOf(item)), null, null);
                 }
 
                 return;
             default:
-                AddObject(document.Root, new SourceLocation(filePath, document.Line), null, null, document);
+                TryAddObject(document.Root, new SourceLocation(filePath, document.Line), document.DefaultKind, document.DefaultApiVersion, document);
                 return;
+        }
+    }
+
+    /// <summary>A bad object is skipped with a <c>file:line</c> warning (and counted); the rest of the input still loads.</summary>
+    private void TryAddObject(JsonNode? node, SourceLocation at, string? defaultKind, string? defaultApiVersion, SourceDocument? document = null)
+    {
+        try
+        {
+            AddObject(node, at, defaultKind, defaultApiVersion, document);
+        }
+        catch (InventoryException ex)
+        {
+            warnings.Add($"{ex.Message} (object skipped)");
         }
     }
 
@@ -73,6 +93,7 @@ internal sealed class InventorySnapshotBuilder
         ConfigMaps = configMaps.ToArray(),
         AuthorizationPolicies = authorizationPolicies.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
+        Warnings = warnings.ToArray(),
     };
 
     private void AddObject(JsonNode? node, SourceLocation at, string? defaultKind, string? defaultApiVersion, SourceDocument? document = null)
@@ -106,7 +127,7 @@ internal sealed class InventorySnapshotBuilder
             foreach (var item in items)
             {
                 var line = item is not null && document is { } doc ? doc.LineOf(item) : at.Line;
-                AddObject(item, at with { Line = line }, itemKind, itemKind is null ? null : apiVersion);
+                TryAddObject(item, at with { Line = line }, itemKind, itemKind is null ? null : apiVersion);
             }
 
             return;
@@ -214,6 +235,7 @@ internal sealed class InventorySnapshotBuilder
             }
         }
 
+        InventoryNames.Check(kind, ns, name, metadata, at);
         var key = $"{kind}/{ns}/{name}";
         var display = namespaced ? $"{kind} {ns}/{name}" : $"{kind} {name}";
         if (seen.TryGetValue(key, out var first))

@@ -4,41 +4,54 @@ using System.Text.Json.Nodes;
 namespace LazyMesh.Inventory;
 
 /// <summary>
-/// Reads one or more concatenated JSON values as <see cref="JsonNode"/> trees, keeping the line where the
-/// root and each item of a top-level List start. Comments and trailing commas are tolerated.
+/// Reads one or more concatenated JSON values as <see cref="JsonNode"/> trees, keeping the line where each starts.
+/// Comments and trailing commas are tolerated. A top-level object's <c>items</c> list (a <c>kind: List</c> or a
+/// typed list such as <c>PodList</c>) is streamed: each item is handed over as its own document as soon as it is
+/// read, so that a large inventory never exists as one tree (issue 11: a 200 MB list of skipped kinds peaked at
+/// 1.5 GB). Limits: nesting depth <see cref="InventoryLimits.MaxDepth"/>, one object at most
+/// <see cref="InventoryLimits.MaxObjectBytes"/>.
 /// </summary>
 internal static class JsonDocumentReader
 {
     public static List<SourceDocument> Read(ReadOnlySpan<byte> utf8, string filePath)
+    {
+        var documents = new List<SourceDocument>();
+        Read(utf8, filePath, documents.Add);
+        return documents;
+    }
+
+    /// <summary>Reads <paramref name="utf8"/>, calling <paramref name="onDocument"/> for each value (each list item).</summary>
+    /// <exception cref="InventoryException">Not JSON, too deep, or an object over the size limit.</exception>
+    public static void Read(ReadOnlySpan<byte> utf8, string filePath, Action<SourceDocument> onDocument)
     {
         if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             utf8 = utf8[3..];
         }
 
-        var lineStarts = new List<int> { 0 };
-        for (var i = utf8.IndexOf((byte)'\n'); i >= 0;)
-        {
-            lineStarts.Add(i + 1);
-            var next = utf8[(i + 1)..].IndexOf((byte)'\n');
-            i = next < 0 ? -1 : i + 1 + next;
-        }
-
+        var lines = new LineCounter();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
         {
             AllowMultipleValues = true,
             AllowTrailingCommas = true,
             CommentHandling = JsonCommentHandling.Skip,
+            MaxDepth = InventoryLimits.MaxDepth,
         });
-        var documents = new List<SourceDocument>();
         try
         {
             while (reader.Read())
             {
-                var lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
-                var line = LineOf(lineStarts, reader.TokenStartIndex);
-                var root = ReadValue(ref reader, 0, lines, lineStarts, filePath);
-                documents.Add(new SourceDocument(root, line, lines));
+                var line = lines.LineAt(utf8, reader.TokenStartIndex);
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadRootObject(ref reader, utf8, ref lines, line, filePath, onDocument);
+                }
+                else
+                {
+                    var map = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+                    var root = ReadValue(ref reader, 0, map, utf8, ref lines, filePath);
+                    onDocument(new SourceDocument(root, line, map));
+                }
             }
         }
         catch (JsonException ex)
@@ -52,11 +65,67 @@ internal static class JsonDocumentReader
 
             throw new InventoryException(filePath, (int)(ex.LineNumber ?? 0) + 1, "invalid JSON: " + message, ex);
         }
-
-        return documents;
     }
 
-    private static JsonNode? ReadValue(ref Utf8JsonReader reader, int depth, Dictionary<JsonNode, int> lines, List<int> lineStarts, string filePath)
+    /// <summary>
+    /// A top-level object. Its <c>items</c> array is streamed item by item; the rest of the object is kept (it is small)
+    /// and handed over as a document only when there was no <c>items</c> array.
+    /// </summary>
+    private static void ReadRootObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref LineCounter lines, int line, string filePath, Action<SourceDocument> onDocument)
+    {
+        var map = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+        var root = new JsonObject();
+        map[root] = line;
+        var streamedItems = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString()!;
+            var keyLine = lines.LineAt(utf8, reader.TokenStartIndex);
+            reader.Read();
+            if (name == "items" && reader.TokenType == JsonTokenType.StartArray && !root.ContainsKey("items"))
+            {
+                // A typed list (PodList) names its kind before its items when it comes from the API server; its items
+                // then carry no kind of their own. kubectl's List sorts keys (items before kind), but keeps each item's.
+                var listKind = root["kind"] is JsonValue k && k.TryGetValue<string>(out var kindText) ? kindText : null;
+                var apiVersion = root["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var versionText) ? versionText : null;
+                var itemKind = listKind is { Length: > 4 } && listKind.EndsWith("List", StringComparison.Ordinal) ? listKind[..^4] : null;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var itemLine = lines.LineAt(utf8, reader.TokenStartIndex);
+                    var start = reader.TokenStartIndex;
+                    var itemLines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+                    var item = ReadValue(ref reader, 1, itemLines, utf8, ref lines, filePath);
+                    if (reader.BytesConsumed - start > InventoryLimits.MaxObjectBytes)
+                    {
+                        throw new InventoryException(filePath, itemLine, $"an object of {reader.BytesConsumed - start} bytes is over the limit of {InventoryLimits.MaxObjectBytes}");
+                    }
+
+                    if (item is not null)
+                    {
+                        itemLines[item] = itemLine;
+                    }
+
+                    onDocument(new SourceDocument(item, itemLine, itemLines, itemKind, itemKind is null ? null : apiVersion));
+                }
+
+                streamedItems = true;
+                continue;
+            }
+
+            var value = ReadValue(ref reader, 1, map, utf8, ref lines, filePath);
+            if (!root.TryAdd(name, value))
+            {
+                throw new InventoryException(filePath, keyLine, $"duplicate key '{name}'");
+            }
+        }
+
+        if (!streamedItems)
+        {
+            onDocument(new SourceDocument(root, line, map));
+        }
+    }
+
+    private static JsonNode? ReadValue(ref Utf8JsonReader reader, int depth, Dictionary<JsonNode, int> map, ReadOnlySpan<byte> utf8, ref LineCounter lines, string filePath)
     {
         switch (reader.TokenType)
         {
@@ -64,18 +133,18 @@ internal static class JsonDocumentReader
                 var obj = new JsonObject();
                 if (depth <= 2)
                 {
-                    lines[obj] = LineOf(lineStarts, reader.TokenStartIndex);
+                    map[obj] = lines.LineAt(utf8, reader.TokenStartIndex);
                 }
 
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var name = reader.GetString()!;
-                    var keyLine = LineOf(lineStarts, reader.TokenStartIndex);
+                    var keyStart = reader.TokenStartIndex;
                     reader.Read();
-                    var value = ReadValue(ref reader, depth + 1, lines, lineStarts, filePath);
+                    var value = ReadValue(ref reader, depth + 1, map, utf8, ref lines, filePath);
                     if (!obj.TryAdd(name, value))
                     {
-                        throw new InventoryException(filePath, keyLine, $"duplicate key '{name}'");
+                        throw new InventoryException(filePath, lines.LineAt(utf8, keyStart), $"duplicate key '{name}'");
                     }
                 }
 
@@ -84,7 +153,7 @@ internal static class JsonDocumentReader
                 var array = new JsonArray();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    array.Add(ReadValue(ref reader, depth + 1, lines, lineStarts, filePath));
+                    array.Add(ReadValue(ref reader, depth + 1, map, utf8, ref lines, filePath));
                 }
 
                 return array;
@@ -101,9 +170,26 @@ internal static class JsonDocumentReader
         }
     }
 
-    private static int LineOf(List<int> lineStarts, long offset)
+    /// <summary>
+    /// 1-based line of an offset, counting newlines incrementally: offsets mostly move forward, so each byte is
+    /// counted about once (a table of every line start was 4 bytes a line for the whole file).
+    /// </summary>
+    private struct LineCounter
     {
-        var index = lineStarts.BinarySearch((int)offset);
-        return (index >= 0 ? index : ~index - 1) + 1;
+        private long _offset;
+        private int _line;
+
+        public int LineAt(ReadOnlySpan<byte> utf8, long offset)
+        {
+            if (_line == 0 || offset < _offset)
+            {
+                _offset = 0;
+                _line = 1;
+            }
+
+            _line += utf8[(int)_offset..(int)offset].Count((byte)'\n');
+            _offset = offset;
+            return _line;
+        }
     }
 }

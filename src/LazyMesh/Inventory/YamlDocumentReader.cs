@@ -11,6 +11,13 @@ namespace LazyMesh.Inventory;
 /// YAML 1.2 core schema (null, booleans, integers, floats; a leading-zero integer is octal as in go-yaml);
 /// quoted, block and <c>!!str</c>-tagged scalars are strings. Anchors, aliases and <c>&lt;&lt;</c> merge keys
 /// are supported; duplicate mapping keys are an error.
+/// <para>
+/// Bounded (issue 11): nesting deeper than <see cref="InventoryLimits.MaxDepth"/>, aliases that would add more than
+/// <see cref="InventoryLimits.MaxAliasNodes"/> nodes to a document (a 447-byte "billion laughs" grew past 3 GB), and
+/// an object longer than <see cref="InventoryLimits.MaxObjectBytes"/> characters stop the document at once. With
+/// <c>skipOverLimitDocuments</c> that document is then skipped with a <c>file:line</c> problem and the next one read;
+/// otherwise the limit is an <see cref="InventoryException"/>.
+/// </para>
 /// </summary>
 internal sealed partial class YamlDocumentReader
 {
@@ -19,18 +26,21 @@ internal sealed partial class YamlDocumentReader
     private readonly IParser parser;
     private readonly string filePath;
     private readonly Dictionary<string, JsonNode?> anchors = new(StringComparer.Ordinal);
+    private readonly bool skipOverLimitDocuments;
     private Dictionary<JsonNode, int> lines = new(ReferenceEqualityComparer.Instance);
     private bool started;
+    private long aliasNodes;
 
-    private YamlDocumentReader(TextReader reader, string filePath)
+    private YamlDocumentReader(TextReader reader, string filePath, bool skipOverLimitDocuments)
     {
         parser = new Parser(reader);
         this.filePath = filePath;
+        this.skipOverLimitDocuments = skipOverLimitDocuments;
     }
 
-    public static IEnumerable<SourceDocument> Read(TextReader reader, string filePath)
+    public static IEnumerable<SourceDocument> Read(TextReader reader, string filePath, bool skipOverLimitDocuments = false)
     {
-        var state = new YamlDocumentReader(reader, filePath);
+        var state = new YamlDocumentReader(reader, filePath, skipOverLimitDocuments);
         while (state.Next() is { } document)
         {
             yield return document;
@@ -54,9 +64,28 @@ internal sealed partial class YamlDocumentReader
 
             var start = parser.Consume<DocumentStart>();
             anchors.Clear();
+            aliasNodes = 0;
             lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
             var line = parser.Current is { } current ? LineOf(current.Start) : LineOf(start.Start);
-            var root = ReadNode(0);
+            JsonNode? root;
+            try
+            {
+                root = ReadNode(0);
+            }
+            catch (LimitExceededException limit) when (skipOverLimitDocuments)
+            {
+                // The rest of the document is parsed (iteratively: YamlDotNet keeps its own stack) but not built.
+                anchors.Clear();
+                lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+                while (parser.Current is not DocumentEnd)
+                {
+                    parser.MoveNext();
+                }
+
+                parser.Consume<DocumentEnd>();
+                return new SourceDocument(null, line, lines, Problem: limit.Message + " (document skipped)");
+            }
+
             parser.Consume<DocumentEnd>();
             return new SourceDocument(root, line, lines);
         }
@@ -72,6 +101,11 @@ internal sealed partial class YamlDocumentReader
 
     private JsonNode? ReadNode(int depth)
     {
+        if (depth > InventoryLimits.MaxDepth && parser.Current is { } deep)
+        {
+            throw new LimitExceededException(filePath, LineOf(deep.Start), $"nested deeper than {InventoryLimits.MaxDepth} levels");
+        }
+
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             if (!anchors.TryGetValue(alias.Value.Value, out var target))
@@ -79,6 +113,7 @@ internal sealed partial class YamlDocumentReader
                 throw new InventoryException(filePath, LineOf(alias.Start), $"unknown alias *{alias.Value.Value}");
             }
 
+            ChargeAlias(target, alias.Start);
             return target?.DeepClone();
         }
 
@@ -102,6 +137,58 @@ internal sealed partial class YamlDocumentReader
         }
 
         var mappingStart = parser.Consume<MappingStart>();
+        var result = ReadMapping(mappingStart, depth);
+        if (depth <= 2 && parser.Current is { } after && after.Start.Index - mappingStart.Start.Index > InventoryLimits.MaxObjectBytes)
+        {
+            throw new LimitExceededException(filePath, LineOf(mappingStart.Start), $"an object of {after.Start.Index - mappingStart.Start.Index} characters is over the limit of {InventoryLimits.MaxObjectBytes}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Counts the nodes an alias adds; past the budget the document is refused before anything is copied.</summary>
+    private void ChargeAlias(JsonNode? target, Mark at)
+    {
+        aliasNodes += CountNodes(target, InventoryLimits.MaxAliasNodes - aliasNodes + 1);
+        if (aliasNodes > InventoryLimits.MaxAliasNodes)
+        {
+            throw new LimitExceededException(filePath, LineOf(at), $"aliases expand to more than {InventoryLimits.MaxAliasNodes} nodes (an alias bomb?)");
+        }
+    }
+
+    /// <summary>Nodes in a tree, counting at most <paramref name="limit"/> (then stopping).</summary>
+    private static long CountNodes(JsonNode? node, long limit)
+    {
+        long count = 0;
+        var pending = new Stack<JsonNode?>();
+        pending.Push(node);
+        while (pending.TryPop(out var current) && count < limit)
+        {
+            count++;
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (_, child) in obj)
+                    {
+                        pending.Push(child);
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (var child in array)
+                    {
+                        pending.Push(child);
+                    }
+
+                    break;
+            }
+        }
+
+        return count;
+    }
+
+    private JsonObject ReadMapping(MappingStart mappingStart, int depth)
+    {
         var obj = new JsonObject();
         if (depth <= 2)
         {
@@ -144,6 +231,7 @@ internal sealed partial class YamlDocumentReader
                 {
                     if (!target.ContainsKey(name))
                     {
+                        ChargeAlias(value, key.Start);
                         target[name] = value?.DeepClone();
                         merged.Add(name);
                     }
@@ -220,6 +308,9 @@ internal sealed partial class YamlDocumentReader
     }
 
     private static int LineOf(Mark mark) => (int)mark.Line;
+
+    /// <summary>A document went past one of <see cref="InventoryLimits"/>.</summary>
+    private sealed class LimitExceededException(string filePath, int line, string message) : InventoryException(filePath, line, message);
 
     private static string StripMark(string message)
     {

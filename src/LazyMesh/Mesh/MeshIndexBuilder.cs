@@ -25,7 +25,7 @@ public sealed class MeshIndexBuilder
 
     private readonly InventorySnapshot snapshot;
     private readonly MeshOptions options;
-    private readonly List<string> warnings = [];
+    private readonly List<string> warnings;
     private readonly HashSet<string> warnedOwners = new(StringComparer.Ordinal);
     private readonly Dictionary<PodInfo, V1Pod> sourcePods = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, V1ReplicaSet> replicaSets;
@@ -39,6 +39,7 @@ public sealed class MeshIndexBuilder
     {
         this.snapshot = snapshot;
         this.options = options;
+        warnings = [.. snapshot.Warnings]; // objects the inventory skipped, each with its file:line
         replicaSets = ByKey(snapshot.ReplicaSets);
         deployments = ByKey(snapshot.Deployments);
         statefulSets = ByKey(snapshot.StatefulSets);

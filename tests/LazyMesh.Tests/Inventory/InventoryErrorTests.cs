@@ -46,9 +46,9 @@ public sealed class InventoryErrorTests
     {
         var text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n# a pod\napiVersion: v1\nkind: Pod\nmetadata:\n  namespace: a\n";
 
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText(text, "x.yaml"));
+        var warning = SkippedWarning(InventoryLoader.LoadText(text, "x.yaml"));
 
-        Assert.Equal("x.yaml:6: Pod has no metadata.name", ex.Message);
+        Assert.Equal("x.yaml:6: Pod has no metadata.name (object skipped)", warning);
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class InventoryErrorTests
     {
         var text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: ok}\n- apiVersion: v1\n  metadata: {name: nokind}\n";
 
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText(text, "l.yaml"));
+        var warning = SkippedWarning(InventoryLoader.LoadText(text, "l.yaml"));
 
-        Assert.Equal("l.yaml:7: object has no kind", ex.Message);
+        Assert.Equal("l.yaml:7: object has no kind (object skipped)", warning);
     }
 
     [Fact]
@@ -66,25 +66,25 @@ public sealed class InventoryErrorTests
     {
         var text = "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n  {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}},\n  {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {}}\n]}";
 
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText(text, "l.json"));
+        var warning = SkippedWarning(InventoryLoader.LoadText(text, "l.json"));
 
-        Assert.Equal("l.json:3: Pod has no metadata.name", ex.Message);
+        Assert.Equal("l.json:3: Pod has no metadata.name (object skipped)", warning);
     }
 
     [Fact]
     public void Object_without_api_version_is_an_error()
     {
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText("kind: Pod\nmetadata: {name: a}\n", "p.yaml"));
+        var warning = SkippedWarning(InventoryLoader.LoadText("kind: Pod\nmetadata: {name: a}\n", "p.yaml"));
 
-        Assert.Equal("p.yaml:1: Pod has no apiVersion", ex.Message);
+        Assert.Equal("p.yaml:1: Pod has no apiVersion (object skipped)", warning);
     }
 
     [Fact]
     public void Non_object_document_is_an_error()
     {
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText("just a string\n", "s.yaml"));
+        var warning = SkippedWarning(InventoryLoader.LoadText("just a string\n", "s.yaml"));
 
-        Assert.StartsWith("s.yaml:1: expected a Kubernetes object", ex.Message);
+        Assert.StartsWith("s.yaml:1: expected a Kubernetes object", warning);
     }
 
     [Fact]
@@ -94,11 +94,10 @@ public sealed class InventoryErrorTests
         var first = dir.Write("a.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n");
         var second = dir.Write("b.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\n");
 
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.Load([dir.Path]));
+        var snapshot = InventoryLoader.Load([dir.Path]);
 
-        Assert.Equal(second, ex.FilePath);
-        Assert.Equal(5, ex.Line);
-        Assert.Equal($"{second}:5: duplicate Pod shop/p, first defined at {first}:1", ex.Message);
+        Assert.Single(snapshot.Pods);
+        Assert.Equal($"{second}:5: duplicate Pod shop/p, first defined at {first}:1 (object skipped)", SkippedWarning(snapshot));
     }
 
     [Fact]
@@ -125,16 +124,23 @@ public sealed class InventoryErrorTests
     {
         var text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostNetwork: [1]}\n";
 
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText(text, "t.yaml"));
+        var warning = SkippedWarning(InventoryLoader.LoadText(text, "t.yaml"));
 
-        Assert.StartsWith("t.yaml:5: cannot read Pod default/p at $.spec.hostNetwork", ex.Message);
+        Assert.StartsWith("t.yaml:5: cannot read Pod default/p at $.spec.hostNetwork", warning);
     }
 
     [Fact]
     public void List_without_items_is_an_error()
     {
-        var ex = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText("apiVersion: v1\nkind: List\n", "l.yaml"));
+        var warning = SkippedWarning(InventoryLoader.LoadText("apiVersion: v1\nkind: List\n", "l.yaml"));
 
-        Assert.Equal("l.yaml:1: List has no items", ex.Message);
+        Assert.Equal("l.yaml:1: List has no items (object skipped)", warning);
+    }
+
+    /// <summary>A bad object is skipped with one file:line warning (issue 11), never an exception for the whole input.</summary>
+    private static string SkippedWarning(InventorySnapshot snapshot)
+    {
+        Assert.Equal(1, snapshot.SkippedObjects);
+        return Assert.Single(snapshot.Warnings);
     }
 }
