@@ -10,7 +10,7 @@ namespace LazyMesh.Tests.KubeTesting;
 internal static class KubeTestServerFixture
 {
     /// <summary>Namespaces the KubeTestServer tests write into (writes into a missing namespace get 404).</summary>
-    public static readonly IReadOnlyList<string> Namespaces = ["default", "kube-system", "one", "other", "shop"];
+    public static readonly IReadOnlyList<string> Namespaces = ["default", "kube-system", "one", "two", "other", "shop"];
 
     public static async Task<KubeTestServer> StartAsync(KubeTestServerOptions? options = null)
     {
