@@ -37,10 +37,11 @@ public static class InstallRbac
         Rule(["coordination.k8s.io"], ["leases"], ["get", "list", "watch", "create", "update", "patch"]),
     ];
 
-    /// <summary>The controller, in the fallback's namespace: the fallback's Service, which it keeps to every mesh HTTP port.</summary>
+    /// <summary>The controller, in the fallback's namespace: the fallback's Service (every mesh HTTP port) and its DestinationRule.</summary>
     public static IList<V1PolicyRule> ControllerFallbackServiceRules() =>
     [
         Rule([""], ["services"], ["get", "create", "patch", "update", "delete"]),
+        Rule(["networking.istio.io"], ["destinationrules"], ["get", "create", "patch", "update", "delete"]),
     ];
 
     /// <summary>Read-only, for <c>lazymesh status</c> users (bind it to whom you like).</summary>
