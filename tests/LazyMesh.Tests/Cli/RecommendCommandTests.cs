@@ -34,7 +34,7 @@ public sealed class RecommendCommandTests : IDisposable
     {
         var e = Assert.Throws<UsageException>(() => RecommendCommand.Run(
             [Example("inventory.yaml")], [Example("access.log")], null, "cluster.local", null, 500, strict: false, TextWriter.Null, Stderr(),
-            ["[%START_TIME%] %UPSTREAM_CLUSTER% %RESPONSE_CODE%"]));
+            logFormats: ["[%START_TIME%] %UPSTREAM_CLUSTER% %RESPONSE_CODE%"]));
         Assert.Contains("--log-format", e.Message);
         Assert.Contains("%DOWNSTREAM_REMOTE_ADDRESS%", e.Message);
         Assert.Contains("%REQ(:AUTHORITY)%", e.Message);
