@@ -92,15 +92,28 @@ public sealed class AccessLogReader
             (line, lineNumber) =>
             {
                 var prefix = prefixes.Strip(line, out var rest, out var originPod, out var originNamespace, out bool partial);
-                counters.RecordPrefix(prefix);
                 if (partial)
                 {
                     // A CRI partial line: parsed when the line that completes it arrives.
+                    counters.RecordPrefix(prefix);
                     counters.Record(sourceName, lineNumber, AccessLogLineKind.Empty, null);
                     return;
                 }
 
                 var kind = parser.Parse(rest, out var accessEvent, out string? error);
+                if (kind != AccessLogLineKind.Parsed && prefix != LinePrefixKind.None
+                    && parser.Parse(line, out var whole, out string? wholeError) == AccessLogLineKind.Parsed)
+                {
+                    // What looked like a prefix is the format's own start (a custom format beginning with %START_TIME%).
+                    prefix = LinePrefixKind.None;
+                    originPod = default;
+                    originNamespace = default;
+                    kind = AccessLogLineKind.Parsed;
+                    accessEvent = whole;
+                    error = wholeError;
+                }
+
+                counters.RecordPrefix(prefix);
                 if (kind == AccessLogLineKind.Parsed)
                 {
                     counters.RecordFormat(parser.LastFormat);

@@ -90,4 +90,15 @@ public sealed class LinePrefixTests
         Assert.StartsWith("x.log:1: ", described[0], StringComparison.Ordinal);
         Assert.Equal("and 3 more", described[^1]);
     }
+
+    [Fact]
+    public void A_custom_format_that_starts_with_a_time_is_not_taken_for_a_timestamp_prefix()
+    {
+        const string format = "%START_TIME% %DOWNSTREAM_REMOTE_ADDRESS% -> %DOWNSTREAM_LOCAL_ADDRESS% %UPSTREAM_CLUSTER% %REQ(:AUTHORITY)%";
+        var reader = new AccessLogReader(formats: AccessLogFormatLoader.Load([format]));
+        var line = EnvoyLineRenderer.Text(format, new());
+        var stats = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(line)), "x.log", new RecordingSink());
+        Assert.Equal(1, stats.Parsed);
+        Assert.Empty(stats.Prefixes);
+    }
 }
