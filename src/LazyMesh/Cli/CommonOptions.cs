@@ -2,6 +2,7 @@ using System.CommandLine;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using LazyMesh.Reporting;
 
 namespace LazyMesh.Cli;
 
@@ -94,6 +95,77 @@ public static class CommonOptions
         Description = "Cap on learned hosts per workload",
         DefaultValueFactory = _ => DependencyStore.DefaultMaxHostsPerWorkload,
     };
+
+    /// <summary>
+    /// kubectl's <c>-o</c>: the output format, one of <paramref name="formats"/> (the first is the default).
+    /// <c>--format</c>/<c>-f</c> stay as aliases of the older spelling.
+    /// </summary>
+    public static Option<string> OutputFormat(params string[] formats)
+    {
+        var option = new Option<string>("--output", "-o", "--format", "-f")
+        {
+            Description = $"Output format: {string.Join(", ", formats)}",
+            DefaultValueFactory = _ => formats[0],
+            HelpName = string.Join("|", formats),
+        };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
+
+    public static Option<string?> Prometheus() => new("--prometheus")
+    {
+        Description = "Also learn from Istio's standard metrics (istio_requests_total, istio_tcp_connections_opened_total) in this Prometheus, e.g. http://prometheus.istio-system:9090",
+    };
+
+    public static Option<string> PrometheusWindow(string defaultWindow) => new("--window", "--prometheus-window")
+    {
+        Description = "With --prometheus: the time window the metrics are read over (Prometheus duration: 7d, 12h, 90m)",
+        DefaultValueFactory = _ => defaultWindow,
+    };
+
+    /// <summary>The <c>--prometheus</c> source, validated; null when no URL is given.</summary>
+    public static MetricsSource.MetricsPollingOptions? MetricsPolling(string? url, string window, TimeSpan interval)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        if (!MetricsSource.PrometheusClient.TryParseAddress(url, out var address))
+        {
+            throw new UsageException($"--prometheus: '{url}' is not an http:// or https:// URL");
+        }
+
+        if (!MetricsSource.PrometheusWindow.TryParse(window, out var parsed))
+        {
+            throw new UsageException($"--window: '{window}' is not a Prometheus duration like 7d, 12h or 90m");
+        }
+
+        return new MetricsSource.MetricsPollingOptions(address, parsed, interval);
+    }
+
+    public static Option<string?> CostModel() => new("--cost-model")
+    {
+        Description = "A JSON or YAML file overriding the cost model's figures (docs/cost-model.md)",
+    };
+
+    /// <summary>The default cost model, or the one in <paramref name="path"/>; a bad file is a usage error naming it.</summary>
+    public static EnvoyCostModel LoadCostModel(string? path)
+    {
+        if (path is null)
+        {
+            return EnvoyCostModel.Default;
+        }
+
+        try
+        {
+            return EnvoyCostModelFile.Load(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException($"--cost-model: {ex.Message}");
+        }
+    }
 
     /// <summary>Every path must exist (or be <c>-</c>); a missing one is an unusable argument.</summary>
     public static void RequireExisting(string option, IEnumerable<string> paths)

@@ -50,9 +50,12 @@ public static class ControllerCommand
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
+        var prometheus = CommonOptions.Prometheus();
+        var prometheusWindow = CommonOptions.PrometheusWindow("1h");
+        var prometheusInterval = new Option<string>("--prometheus-interval") { Description = "How often --prometheus is queried (Go duration)", DefaultValueFactory = _ => "60s" };
         var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar up to date, on files (--inventory, --output-dir) or on Kubernetes (--kubeconfig, KUBECONFIG or in-cluster)")
         {
-            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, maxStreamsPerConnection, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts,
+            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, maxStreamsPerConnection, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts, prometheus, prometheusWindow, prometheusInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +73,7 @@ public static class ControllerCommand
                 Fallback = new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) },
             };
             var meshOptions = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) };
+            var metrics = CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(prometheusWindow), Duration("--prometheus-interval", parse.GetRequiredValue(prometheusInterval)));
             if (inventoryPaths.Length == 0)
             {
                 if (output is not null)
@@ -84,6 +88,7 @@ public static class ControllerCommand
                     HttpEndPoint = EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
                     Als = alsOptions,
                     Mesh = meshOptions,
+                    Prometheus = metrics,
                     Controller = new KubernetesControllerOptions
                     {
                         Sink = new KubernetesSinkOptions
@@ -122,6 +127,7 @@ public static class ControllerCommand
                     : null,
                 MaxHostsPerWorkload = Positive("--max-hosts", parse.GetValue(maxHosts)),
                 MinWriteInterval = TimeSpan.FromMilliseconds(Positive("--write-interval-ms", parse.GetValue(writeInterval))),
+                Prometheus = metrics,
             };
             using var loggerFactory = Logging.Create(parse.GetRequiredValue(logFormat), parse.GetValue(logLevel));
             return await RunAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);

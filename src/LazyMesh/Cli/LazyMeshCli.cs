@@ -20,6 +20,8 @@ public static class LazyMeshCli
         StatusCommand.Create(),
         InstallCommand.Create(),
         UninstallCommand.Create(),
+        UiCommand.Create(),
+        VersionCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -46,7 +48,7 @@ public static class LazyMeshCli
             await Console.Error.WriteLineAsync($"lazymesh: {ex.Message}");
             return CliExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is Grpc.Core.RpcException or System.Net.Http.HttpRequestException or InventoryException or StrictModeException or IOException or InvalidDataException or UnauthorizedAccessException or AlsDecodeException)
+        catch (Exception ex) when (ex is Grpc.Core.RpcException or System.Net.Http.HttpRequestException or InventoryException or StrictModeException or IOException or InvalidDataException or UnauthorizedAccessException or AlsDecodeException or MetricsSource.PrometheusQueryException)
         {
             await Console.Error.WriteLineAsync($"lazymesh: {ex.Message}");
             return CliExitCodes.Failed;

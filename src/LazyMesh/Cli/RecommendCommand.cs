@@ -20,7 +20,9 @@ public static class RecommendCommand
     public static Command Create()
     {
         var inventory = CommonOptions.Inventory();
-        var accessLogs = CommonOptions.AccessLogs();
+        var accessLogs = CommonOptions.AccessLogs(required: false);
+        var prometheus = CommonOptions.Prometheus();
+        var window = CommonOptions.PrometheusWindow("7d");
         var outputDir = new Option<string?>("--output-dir", "-o") { Description = "Write DIR/<namespace>/<name>.yaml (atomically; unchanged files untouched) instead of YAML on stdout" };
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
@@ -38,11 +40,11 @@ public static class RecommendCommand
         var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, namespaces, workloads, includeUnseen,
+            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, namespaces, workloads, includeUnseen, prometheus, window,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
-            parse.GetRequiredValue(accessLogs),
+            parse.GetValue(accessLogs) ?? [],
             parse.GetValue(outputDir),
             parse.GetRequiredValue(clusterDomain),
             parse.GetValue(baseline),
@@ -55,7 +57,8 @@ public static class RecommendCommand
                 ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
                 : null,
             parse.GetValue(logFormat),
-            new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen))));
+            new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen)),
+            CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(window), TimeSpan.Zero)));
         return command;
     }
 
@@ -72,12 +75,18 @@ public static class RecommendCommand
         string? meshConfigPath = null,
         FallbackRoutingOptions? routing = null,
         string[]? logFormats = null,
-        RecommendFilter? filter = null)
+        RecommendFilter? filter = null,
+        MetricsSource.MetricsPollingOptions? prometheus = null)
     {
         var formats = CommonOptions.AccessLogFormats(logFormats);
         filter ??= RecommendFilter.Default;
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         CommonOptions.RequireExisting("--access-log", accessLogPaths);
+        if (accessLogPaths.Length == 0 && prometheus is null)
+        {
+            throw new UsageException("--access-log or --prometheus is required: something to learn dependencies from");
+        }
+
         if (maxHosts < 1)
         {
             throw new UsageException($"--max-hosts must be at least 1, not {maxHosts}");
@@ -109,6 +118,22 @@ public static class RecommendCommand
                 logWarnings.Add($"{path}: no usable access-log entries ({stats.Lines - lines} lines, {stats.Parsed - parsed} entries, none from or to a pod in the inventory); " +
                     "is access logging on (README: \"Access logs\") and is the inventory from the same cluster?");
             }
+        }
+
+        if (prometheus is not null)
+        {
+            var fromMetrics = new MetricsSource.MetricsLearner(new MetricsSource.PrometheusClient(prometheus.Prometheus), prometheus.Window)
+                .LearnAsync(
+                    index,
+                    (s, d, seen) =>
+                    {
+                        evidence.Saw(s.Key);
+                        return store.Learn(s, d, seen, LearnedVia.Metrics);
+                    },
+                    DateTimeOffset.UtcNow,
+                    CancellationToken.None)
+                .GetAwaiter().GetResult();
+            stderr.MarkupLine($"[bold]prometheus[/]: {Markup.Escape(prometheus.Prometheus.ToString())} over {Markup.Escape(prometheus.Window.Text)}: {Markup.Escape(fromMetrics.ToString())}");
         }
 
         var all = DesiredStateBuilder.Build(index, store, renderOptions, enabledByDefault: true);

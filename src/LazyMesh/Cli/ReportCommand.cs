@@ -20,29 +20,32 @@ public static class ReportCommand
         var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var clusterDomain = CommonOptions.ClusterDomain();
+        var costModel = CommonOptions.CostModel();
         var command = new Command("report", "What scoping saves: clusters, endpoints, HTTP virtual hosts and estimated Envoy memory per workload")
         {
-            inventory, sidecars, format, clusterDomain,
+            inventory, sidecars, format, clusterDomain, costModel,
         };
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
             parse.GetValue(sidecars),
             parse.GetRequiredValue(format),
             parse.GetRequiredValue(clusterDomain),
-            Console.Out));
+            Console.Out,
+            parse.GetValue(costModel)));
         return command;
     }
 
-    public static int Run(string[] inventoryPaths, string? sidecarsDir, string format, string clusterDomain, TextWriter stdout)
+    public static int Run(string[] inventoryPaths, string? sidecarsDir, string format, string clusterDomain, TextWriter stdout, string? costModelPath = null)
     {
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
+        var costs = CommonOptions.LoadCostModel(costModelPath);
         if (sidecarsDir is not null && !Directory.Exists(sidecarsDir))
         {
             throw new UsageException($"--sidecars: '{sidecarsDir}' is not a directory");
         }
 
         var index = MeshIndexBuilder.Build(WithSidecars(InventoryLoader.Load(inventoryPaths), sidecarsDir, Console.Error), new MeshOptions { ClusterDomain = clusterDomain });
-        var report = SavingsCalculator.Compute(index);
+        var report = SavingsCalculator.Compute(index, costs: costs);
         if (format == "json")
         {
             stdout.WriteLine(SavingsReportJson.Serialize(report));
@@ -110,7 +113,10 @@ public static class ReportCommand
             $"{Mib(report.TotalFull.EstimatedMemoryBytes)} -> {Mib(report.TotalScoped.EstimatedMemoryBytes)}",
             $"{report.MemoryReductionPercent:0.0}%");
         console.Write(table);
-        console.WriteLine($"Estimated from {report.Costs.BytesPerCluster} B per cluster and {report.Costs.BytesPerEndpoint} B per endpoint (Envoy's memory tests, envoyproxy/envoy#15231).");
+        foreach (var line in SavingsSummary.Lines(report))
+        {
+            console.WriteLine(line);
+        }
     }
 
     private static string Mib(long bytes) => $"{bytes / 1048576.0:0.00} MiB";

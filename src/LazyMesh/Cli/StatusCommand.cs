@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using k8s;
 using LazyMesh.Kubernetes.State;
 using Spectre.Console;
@@ -12,8 +11,7 @@ public static class StatusCommand
     public static Command Create()
     {
         var ns = new Option<string?>("--namespace", "-n") { Description = "Only this namespace (default: all)" };
-        var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = CommonOptions.OutputFormat("table", "json", "yaml");
         var kubeconfig = KubeClientFactory.KubeconfigOption();
         var context = KubeClientFactory.ContextOption();
         var command = new Command("status", "Lazy workloads: learned host count, last learned dependency, phase (observing until when, narrowed), conditions") { ns, format, kubeconfig, context };
@@ -27,15 +25,19 @@ public static class StatusCommand
 
     public static async Task<int> RunAsync(IKubernetes client, string? @namespace, string format, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var rows = (await new ApiLazySidecarSource(client).ListAsync(@namespace, cancellationToken))
+        var lazySidecars = await new ApiLazySidecarSource(client).ListAsync(@namespace, cancellationToken);
+        if (format is "json" or "yaml")
+        {
+            // The same document the controller serves at /api/v1/graph (docs/graph-api.md), built by the same builder.
+            var json = Ui.GraphJson.Serialize(Ui.GraphBuilder.FromLazySidecars(lazySidecars, DateTimeOffset.UtcNow));
+            await stdout.WriteLineAsync(format == "json" ? json : Rendering.ResourceYaml.SerializeNode(System.Text.Json.Nodes.JsonNode.Parse(json)!));
+            return CliExitCodes.Success;
+        }
+
+        var rows = lazySidecars
             .Select(Row)
             .OrderBy(static r => r.Namespace, StringComparer.Ordinal).ThenBy(static r => r.Workload, StringComparer.Ordinal)
             .ToList();
-        if (format == "json")
-        {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(rows, StatusJsonContext.Default.ListStatusRow));
-            return CliExitCodes.Success;
-        }
 
         var console = PlainConsole.Create(stdout, 200);
         var table = new Table().Border(TableBorder.Simple)

@@ -57,6 +57,9 @@ public sealed class TrafficEvidence(MeshIndex index, IAccessEventSink inner) : I
         }
     }
 
+    /// <summary>Evidence from another source (Istio metrics): the workload was seen calling.</summary>
+    public void Saw(string workloadKey) => Count(workloadKey);
+
     private void Count(string workloadKey)
     {
         Usable++;

@@ -30,6 +30,12 @@ public sealed class CoalescingWriteScheduler
 
     private long _failedFlushes;
 
+    /// <summary>Workloads marked and not yet flushed (read lock-free; a point-in-time count).</summary>
+    public int QueueDepth => _dirty.Count;
+
+    /// <summary>True while a change of <paramref name="key"/> waits for its write.</summary>
+    public bool IsPending(string key) => _dirty.ContainsKey(key);
+
     /// <summary>Marks a workload as changed. Thread-safe and cheap; never blocks.</summary>
     public void MarkDirty(string key)
     {

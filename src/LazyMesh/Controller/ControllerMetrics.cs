@@ -22,6 +22,11 @@ public sealed class ControllerMetrics
         var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");
         var edgesLearned = factory.CreateCounter("lazymesh_edges_learned_total", "New dependencies learned");
         var edges = factory.CreateGauge("lazymesh_edges", "Dependencies currently held");
+        var fallbackByCaller = factory.CreateCounter(
+            "lazymesh_fallback_entries_by_caller_total",
+            "Fallback entries per calling workload: an unlearned dependency in use (one entry per caller and destination per fallback batch)",
+            "namespace",
+            "workload");
         var cappedHosts = factory.CreateCounter("lazymesh_hosts_capped_total", "New hosts rejected by the per-workload cap");
         // On files: what the directory sink did. On Kubernetes the API writes have their own metrics.
         var sidecarWrites = writes is null ? null : factory.CreateCounter("lazymesh_sidecar_writes_total", "Sidecar sink operations by result", "result");
@@ -61,6 +66,21 @@ public sealed class ControllerMetrics
 
             edgesLearned.IncTo(attribution.LearnedCount(LearnResult.New, AccessProtocol.Http) + attribution.LearnedCount(LearnResult.New, AccessProtocol.Tcp));
             edges.Set(store.EdgeCount);
+            foreach (var workload in store.Snapshot())
+            {
+                long calls = 0;
+                foreach (var host in workload.Snapshot())
+                {
+                    calls += host.FallbackCalls;
+                }
+
+                if (calls > 0)
+                {
+                    var parts = workload.WorkloadKey.Split('/');
+                    fallbackByCaller.WithLabels(parts[0], parts.Length > 2 ? $"{parts[1]}/{parts[2]}" : workload.WorkloadKey).IncTo(calls);
+                }
+            }
+
             cappedHosts.IncTo(store.CappedCount);
             if (sidecarWrites is not null && writes is not null)
             {
@@ -95,6 +115,13 @@ public sealed class ControllerMetrics
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>Adds <c>lazymesh_write_queue_depth</c>: workloads with a change waiting for its write.</summary>
+    public void TrackWriteQueue(CoalescingWriteScheduler scheduler)
+    {
+        var depth = Metrics.WithCustomRegistry(Registry).CreateGauge("lazymesh_write_queue_depth", "Workloads with a learned change waiting for its write");
+        Registry.AddBeforeCollectCallback(() => depth.Set(scheduler.QueueDepth));
+    }
 
     public void ObserveLearnLatency(TimeSpan latency) => _learnLatency.Observe(latency.TotalSeconds);
 }

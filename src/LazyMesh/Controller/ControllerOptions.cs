@@ -38,6 +38,9 @@ public sealed record ControllerOptions
     /// <summary>The render options actually used: <see cref="Render"/>, plus the fallback's host when routing is on.</summary>
     public RenderOptions EffectiveRender => FallbackRouting is null ? Render : FallbackSidecarHosts.WithFallback(Render, FallbackRouting);
 
+    /// <summary>When set, edges are also learned from Istio's metrics in this Prometheus (docs/prometheus.md).</summary>
+    public MetricsSource.MetricsPollingOptions? Prometheus { get; init; }
+
     public int MaxHostsPerWorkload { get; init; } = DependencyStore.DefaultMaxHostsPerWorkload;
 
     /// <summary>At most one write per workload per this interval; the first change is written at once.</summary>

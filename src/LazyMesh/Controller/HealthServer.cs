@@ -14,13 +14,15 @@ public sealed class HealthServer : IAsyncDisposable
     private readonly IPEndPoint _endpoint;
     private readonly Func<bool> _ready;
     private readonly CollectorRegistry _registry;
+    private readonly Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? _routes;
     private WebApplication? _app;
 
-    public HealthServer(IPEndPoint endpoint, Func<bool> ready, CollectorRegistry registry)
+    public HealthServer(IPEndPoint endpoint, Func<bool> ready, CollectorRegistry registry, Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? routes = null)
     {
         _endpoint = endpoint;
         _ready = ready;
         _registry = registry;
+        _routes = routes;
     }
 
     public IPEndPoint BoundEndPoint { get; private set; } = new(IPAddress.None, 0);
@@ -43,6 +45,7 @@ public sealed class HealthServer : IAsyncDisposable
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await _registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
         });
+        _routes?.Invoke(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         BoundEndPoint = new IPEndPoint(_endpoint.Address, new Uri(app.Urls.First()).Port);

@@ -47,6 +47,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private HealthServer? _health;
     private Task? _schedulerLoop;
     private Task? _compactionLoop;
+    private Task? _metricsLoop;
     private volatile bool _ready;
 
     public LazyMeshController(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -74,6 +75,19 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     public IPEndPoint AlsEndPoint => _als?.BoundEndPoint ?? throw new InvalidOperationException("not started");
 
     public IPEndPoint HttpEndPoint => _health?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The current mesh index (empty before start).</summary>
+    public MeshIndex Index => _inventory?.Holder.Current ?? MeshIndex.Empty;
+
+    /// <summary>The write queue; null before start.</summary>
+    public CoalescingWriteScheduler? WriteQueue => _scheduler;
+
+    /// <summary>The learned dependency graph now (what <c>/api/v1/graph</c> returns).</summary>
+    public Ui.GraphDocument Graph() => Ui.GraphBuilder.FromMesh(
+        Index,
+        _store,
+        new Ui.GraphOptions { Source = "controller (files)", Render = _options.EffectiveRender, IsPendingWrite = key => _scheduler?.IsPending(key) == true },
+        _time.GetUtcNow());
 
     /// <summary>Inventory loaded and the ALS port listening.</summary>
     public bool IsReady => _ready;
@@ -106,11 +120,17 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         await FlushAsync([ReconcileAllKey], cancellationToken).ConfigureAwait(false);
         _schedulerLoop = Task.Run(() => _scheduler.RunAsync(_stopping.Token), CancellationToken.None);
         _compactionLoop = Task.Run(CompactPeriodicallyAsync, CancellationToken.None);
+        if (_options.Prometheus is { } prometheus)
+        {
+            MetricsPoller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, LoggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
+            _metricsLoop = Task.Run(() => MetricsPoller.RunAsync(_stopping.Token), CancellationToken.None);
+        }
 
         _options.Als.Mesh ??= () => _inventory.Holder.Current;
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
         Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory, Journal);
-        _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry);
+        Metrics.TrackWriteQueue(_scheduler);
+        _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
         _ready = true;
@@ -126,7 +146,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var loop in new[] { _schedulerLoop, _compactionLoop })
+        foreach (var loop in new[] { _schedulerLoop, _compactionLoop, _metricsLoop })
         {
             if (loop is not null)
             {
@@ -180,6 +200,21 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _stopping.Dispose();
+    }
+
+    /// <summary>The <c>--prometheus</c> source, when configured.</summary>
+    public MetricsSource.MetricsPoller? MetricsPoller { get; private set; }
+
+    /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store, journal and writes.</summary>
+    public LearnResult LearnEdge(Workload source, MeshService destination, long seenUnixMs)
+    {
+        var result = _store.Learn(source, destination, seenUnixMs, LearnedVia.Metrics);
+        if (result == LearnResult.New)
+        {
+            OnNewEdge(source, destination, seenUnixMs);
+        }
+
+        return result;
     }
 
     /// <summary>Hot path (called on ALS threads for each new edge): enqueue and mark; nothing else.</summary>

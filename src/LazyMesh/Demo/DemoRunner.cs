@@ -223,7 +223,7 @@ public sealed class DemoRunner
         var index = MeshIndexBuilder.Build(Cli.ReportCommand.WithSidecars(InventoryLoader.Load([inventoryPath]), output, TextWriter.Null));
         var report = SavingsCalculator.Compute(index, static w => w.Namespace == DemoTopology.Namespace);
         _console.WriteLine();
-        var table = new Table().Border(TableBorder.Simple).Title($"What the Bookinfo sidecars import, full mesh ({index.Services.Count} services) vs lazy")
+        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"What the Bookinfo sidecars import, full mesh ({index.Services.Count:#,0} services) vs lazy; Envoy memory and xDS bytes computed against {report.Costs.Source}"))
             .AddColumn("Workload").AddColumn(new TableColumn("Clusters").RightAligned()).AddColumn(new TableColumn("Endpoints").RightAligned())
             .AddColumn(new TableColumn("HTTP vhosts").RightAligned()).AddColumn(new TableColumn("Est. Envoy memory").RightAligned());
         foreach (var row in report.Workloads)
@@ -233,6 +233,10 @@ public sealed class DemoRunner
 
         table.AddRow("[bold]total[/]", $"{report.TotalFull.Clusters} -> {report.TotalScoped.Clusters}", $"{report.TotalFull.Endpoints} -> {report.TotalScoped.Endpoints}", $"{report.TotalFull.HttpVirtualHosts} -> {report.TotalScoped.HttpVirtualHosts}", $"{Mib(report.TotalFull.EstimatedMemoryBytes)} -> {Mib(report.TotalScoped.EstimatedMemoryBytes)} (-{report.MemoryReductionPercent:0.0}%)");
         _console.Write(table);
+        foreach (var line in SavingsSummary.Lines(report))
+        {
+            _console.WriteLine(line);
+        }
     }
 
     private static string SidecarPath(MeshIndex index, string output, DemoPod pod)

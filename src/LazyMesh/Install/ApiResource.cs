@@ -19,6 +19,7 @@ public sealed record ApiResource(string Group, string Version, string Plural, bo
         ["apps/v1/Deployment"] = new("apps", "v1", "deployments", true),
         ["policy/v1/PodDisruptionBudget"] = new("policy", "v1", "poddisruptionbudgets", true),
         ["autoscaling/v2/HorizontalPodAutoscaler"] = new("autoscaling", "v2", "horizontalpodautoscalers", true),
+        ["networking.istio.io/v1/DestinationRule"] = new("networking.istio.io", "v1", "destinationrules", true),
         ["telemetry.istio.io/v1/Telemetry"] = new("telemetry.istio.io", "v1", "telemetries", true),
     };
 

@@ -24,6 +24,14 @@ public sealed class ClusterUninstaller(ObjectClient client, IKubernetes kubernet
         await StopControllerAsync(options, ct).ConfigureAwait(false);
         await RevertCommand.RunAsync(kubernetes, null, output, ct, keepLearnedState: keepCrd).ConfigureAwait(false);
         await DeleteEventsAsync(ct).ConfigureAwait(false);
+
+        // The fallback's DestinationRule, which the controller writes next to the fallback's Service (revert leaves it).
+        await DeleteIfOursAsync(new JsonObject
+        {
+            ["apiVersion"] = "networking.istio.io/v1",
+            ["kind"] = "DestinationRule",
+            ["metadata"] = new JsonObject { ["name"] = options.Routing.ServiceName, ["namespace"] = options.FallbackNamespace },
+        }, ct).ConfigureAwait(false);
         await UnwireAsync(options, ct).ConfigureAwait(false);
         foreach (var obj in objects.Reverse())
         {

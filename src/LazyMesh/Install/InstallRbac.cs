@@ -17,7 +17,8 @@ public static class InstallRbac
         Rule([""], ["namespaces", "services", "pods"], Read),
         Rule(["apps"], ["replicasets", "deployments", "statefulsets", "daemonsets"], Read),
         Rule(["batch"], ["jobs", "cronjobs"], Read),
-        Rule(["networking.istio.io"], ["serviceentries", "sidecars"], Read),
+        Rule(["networking.istio.io"], ["serviceentries", "sidecars", "virtualservices", "destinationrules", "gateways"], Read),
+        Rule(["gateway.networking.k8s.io"], ["httproutes", "grpcroutes"], Read),
     ];
 
     /// <summary>The controller, cluster-wide: the inventory, the objects it generates and Events on them.</summary>
@@ -36,10 +37,14 @@ public static class InstallRbac
         Rule(["coordination.k8s.io"], ["leases"], ["get", "list", "watch", "create", "update", "patch"]),
     ];
 
-    /// <summary>The controller, in the fallback's namespace: the fallback's Service, which it keeps to every mesh HTTP port.</summary>
+    /// <summary>
+    /// The controller, in the fallback's namespace: the fallback's Service, which it keeps to every mesh HTTP port,
+    /// and its DestinationRule (useClientProtocol).
+    /// </summary>
     public static IList<V1PolicyRule> ControllerFallbackServiceRules() =>
     [
         Rule([""], ["services"], ["get", "create", "patch", "update", "delete"]),
+        Rule(["networking.istio.io"], ["destinationrules"], ["get", "create", "patch", "update", "delete"]),
     ];
 
     /// <summary>Read-only, for <c>lazymesh status</c> users (bind it to whom you like).</summary>

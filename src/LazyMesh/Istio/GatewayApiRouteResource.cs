@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace LazyMesh.Istio;
 
@@ -8,23 +6,11 @@ namespace LazyMesh.Istio;
 /// A Kubernetes Gateway API <c>HTTPRoute</c> or <c>GRPCRoute</c> (<c>gateway.networking.k8s.io</c>): the parent
 /// references (a <c>Service</c> parent makes it a mesh route, GAMMA) and the backends of its rules.
 /// </summary>
-public sealed class GatewayApiRouteResource : IKubernetesObject<V1ObjectMeta>
+public sealed class GatewayApiRouteResource() : IstioObject<GatewayApiRouteSpec>(Group + "/v1", HttpRouteKind)
 {
     public const string Group = "gateway.networking.k8s.io";
     public const string HttpRouteKind = "HTTPRoute";
     public const string GrpcRouteKind = "GRPCRoute";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = Group + "/v1";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = HttpRouteKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public GatewayApiRouteSpec Spec { get; set; } = new();
 }
 
 public sealed class GatewayApiRouteSpec

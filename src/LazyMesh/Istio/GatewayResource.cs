@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace LazyMesh.Istio;
 
@@ -8,22 +6,10 @@ namespace LazyMesh.Istio;
 /// Istio Gateway (<c>networking.istio.io/v1</c>): read so that a VirtualService's <c>gateways</c> can be told apart
 /// from the reserved <c>mesh</c> (sidecars); LazyMesh never narrows gateways.
 /// </summary>
-public sealed class GatewayResource : IKubernetesObject<V1ObjectMeta>
+public sealed class GatewayResource() : IstioObject<GatewaySpec>(SidecarResource.Group + "/v1", ResourceKind)
 {
     public const string ResourceKind = "Gateway";
     public const string Plural = "gateways";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = SidecarResource.Group + "/v1";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = ResourceKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public GatewaySpec Spec { get; set; } = new();
 }
 
 public sealed class GatewaySpec

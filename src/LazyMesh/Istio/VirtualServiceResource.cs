@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace LazyMesh.Istio;
 
@@ -9,22 +7,10 @@ namespace LazyMesh.Istio;
 /// sidecars select it (<c>hosts</c>, <c>gateways</c>, <c>exportTo</c>) and where it sends traffic (route, mirror,
 /// mirrors and delegate destinations of <c>http</c>, <c>tcp</c> and <c>tls</c> routes).
 /// </summary>
-public sealed class VirtualServiceResource : IKubernetesObject<V1ObjectMeta>
+public sealed class VirtualServiceResource() : IstioObject<VirtualServiceSpec>(SidecarResource.Group + "/v1", ResourceKind)
 {
     public const string ResourceKind = "VirtualService";
     public const string Plural = "virtualservices";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = SidecarResource.Group + "/v1";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = ResourceKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public VirtualServiceSpec Spec { get; set; } = new();
 }
 
 public sealed class VirtualServiceSpec

@@ -47,17 +47,17 @@ public sealed class DependencyStore
 
     public int WorkloadCount => _workloads.Count;
 
-    public LearnResult Learn(Workload source, MeshService destination, long seenUnixMs) =>
-        Learn(source.Key, destination.SidecarHost, seenUnixMs);
+    public LearnResult Learn(Workload source, MeshService destination, long seenUnixMs, LearnedVia via = LearnedVia.SidecarLog) =>
+        Learn(source.Key, destination.SidecarHost, seenUnixMs, via);
 
-    public LearnResult Learn(string workloadKey, string host, long seenUnixMs)
+    public LearnResult Learn(string workloadKey, string host, long seenUnixMs, LearnedVia via = LearnedVia.SidecarLog)
     {
         if (!_workloads.TryGetValue(workloadKey, out var deps))
         {
             deps = _workloads.GetOrAdd(workloadKey, static key => new WorkloadDependencies(key));
         }
 
-        var result = deps.Learn(host, seenUnixMs, MaxHostsPerWorkload, recorded: !RecordBeforeShowing);
+        var result = deps.Learn(host, seenUnixMs, MaxHostsPerWorkload, recorded: !RecordBeforeShowing, via);
         switch (result)
         {
             case LearnResult.New:

@@ -54,16 +54,17 @@ public sealed class EdgeLearner : IAccessEventSink
             seen = start > 0 && start < now ? start : now;
         }
 
-        Learn(source!, destination!, seen, accessEvent.Protocol);
+        var via = accessEvent.ViaFallback ? LearnedVia.Fallback : LearnedVia.SidecarLog;
+        Learn(source!, destination!, seen, accessEvent.Protocol, via);
         if (AuthorityEvidence.Also(_index.Current, accessEvent, source!, destination!) is { } asked)
         {
-            Learn(source!, asked, seen, accessEvent.Protocol);
+            Learn(source!, asked, seen, accessEvent.Protocol, via);
         }
     }
 
-    private void Learn(Workload source, MeshService destination, long seen, AccessProtocol protocol)
+    private void Learn(Workload source, MeshService destination, long seen, AccessProtocol protocol, LearnedVia via)
     {
-        var result = _store.Learn(source, destination, seen);
+        var result = _store.Learn(source, destination, seen, via);
         Stats.Learned(result, protocol);
         if (result == LearnResult.New)
         {

@@ -7,6 +7,9 @@ namespace LazyMesh.Learning;
 public sealed class LearnedHost
 {
     private long _lastSeenUnixMs;
+    private int _via;
+    private long _fallbackCalls;
+    private long _lastFallbackUnixMs;
     private volatile bool _recorded;
 
     public LearnedHost(string host, long firstSeenUnixMs, long lastSeenUnixMs, bool recorded = true)
@@ -49,6 +52,41 @@ public sealed class LearnedHost
         }
 
         return false;
+    }
+
+    /// <summary>Every way this host has been seen since the process started.</summary>
+    public LearnedVia Via => (LearnedVia)Volatile.Read(ref _via);
+
+    /// <summary>Fallback entries for this edge (the fallback reports one per caller and destination per batch).</summary>
+    public long FallbackCalls => Interlocked.Read(ref _fallbackCalls);
+
+    /// <summary>When the fallback last served this edge (0 = never since start).</summary>
+    public long LastFallbackUnixMs => Volatile.Read(ref _lastFallbackUnixMs);
+
+    /// <summary>Records how the host was seen: a flag set once, and for the fallback a count. Lock-free.</summary>
+    public void Mark(LearnedVia via, long seenUnixMs)
+    {
+        var bits = (int)via;
+        if ((Volatile.Read(ref _via) & bits) != bits)
+        {
+            Interlocked.Or(ref _via, bits);
+        }
+
+        if ((via & LearnedVia.Fallback) != 0)
+        {
+            Interlocked.Increment(ref _fallbackCalls);
+            var current = Volatile.Read(ref _lastFallbackUnixMs);
+            while (seenUnixMs > current)
+            {
+                var observed = Interlocked.CompareExchange(ref _lastFallbackUnixMs, seenUnixMs, current);
+                if (observed == current)
+                {
+                    break;
+                }
+
+                current = observed;
+            }
+        }
     }
 
     public override string ToString() => Host;

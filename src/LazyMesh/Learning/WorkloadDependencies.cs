@@ -23,11 +23,12 @@ public sealed class WorkloadDependencies
     public bool TryGet(ReadOnlySpan<char> host, out LearnedHost learned) => _byName.TryGetValue(host, out learned!);
 
     /// <summary>Adds the host if absent and the cap allows; touches it if present.</summary>
-    public LearnResult Learn(string host, long seenUnixMs, int maxHosts, bool recorded = true)
+    public LearnResult Learn(string host, long seenUnixMs, int maxHosts, bool recorded = true, LearnedVia via = LearnedVia.SidecarLog)
     {
         if (_hosts.TryGetValue(host, out var existing))
         {
             existing.Touch(seenUnixMs);
+            existing.Mark(via, seenUnixMs);
             return LearnResult.Known;
         }
 
@@ -37,13 +38,16 @@ public sealed class WorkloadDependencies
         }
 
         var added = new LearnedHost(host, seenUnixMs, seenUnixMs, recorded);
+        added.Mark(via, seenUnixMs);
         if (_hosts.TryAdd(host, added))
         {
             Interlocked.Increment(ref _count);
             return LearnResult.New;
         }
 
-        _hosts[host].Touch(seenUnixMs);
+        existing = _hosts[host];
+        existing.Touch(seenUnixMs);
+        existing.Mark(via, seenUnixMs);
         return LearnResult.Known;
     }
 

@@ -20,13 +20,46 @@ public static class SavingsCalculator
         var rows = new List<WorkloadSavings>();
         var totalFull = ImportFootprint.Zero;
         var totalScoped = ImportFootprint.Zero;
+        var proxiesFull = ImportFootprint.Zero;
+        var proxiesScoped = ImportFootprint.Zero;
+        long pods = 0;
+
+        // Per service: how many proxies a change of it pushes to, and how many bytes, full mesh and scoped.
+        var pushedFull = new double[services.Count];
+        var pushedScoped = new double[services.Count];
+        var bytesFull = new double[services.Count];
+        var bytesScoped = new double[services.Count];
         foreach (var (workload, sidecarName, egress) in workloads)
         {
             var full = Footprint(services, workload.Namespace, null, costs);
             var scoped = egress is null ? full : Footprint(services, workload.Namespace, egress, costs);
-            rows.Add(new WorkloadSavings(workload.Namespace, workload.Kind.ToString(), workload.Name, sidecarName, full, scoped));
+            var proxies = Proxies(workload);
+            rows.Add(new WorkloadSavings(workload.Namespace, workload.Kind.ToString(), workload.Name, sidecarName, full, scoped, proxies));
             totalFull = totalFull.Add(full);
             totalScoped = totalScoped.Add(scoped);
+            proxiesFull = proxiesFull.Add(full.Times(proxies));
+            proxiesScoped = proxiesScoped.Add(scoped.Times(proxies));
+            pods += proxies;
+            if (proxies == 0)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < services.Count; i++)
+            {
+                if (!IsVisible(services[i], workload.Namespace))
+                {
+                    continue;
+                }
+
+                pushedFull[i] += proxies;
+                bytesFull[i] += (double)proxies * full.PushBytes;
+                if (IsImported(services[i], workload.Namespace, egress))
+                {
+                    pushedScoped[i] += proxies;
+                    bytesScoped[i] += (double)proxies * scoped.PushBytes;
+                }
+            }
         }
 
         rows.Sort(static (a, b) =>
@@ -34,7 +67,31 @@ public static class SavingsCalculator
             var c = string.CompareOrdinal(a.Namespace, b.Namespace);
             return c != 0 ? c : string.CompareOrdinal(a.Kind + "/" + a.Name, b.Kind + "/" + b.Name);
         });
-        return new SavingsReport(SavingsReport.CurrentSchemaVersion, costs, rows, totalFull, totalScoped);
+        var pushes = services.Count == 0
+            ? XdsPushSavings.None
+            : new XdsPushSavings(services.Count, pushedFull.Average(), pushedScoped.Average(), bytesFull.Average(), bytesScoped.Average());
+        return new SavingsReport(SavingsReport.CurrentSchemaVersion, costs, rows, totalFull, totalScoped)
+        {
+            ProxiesFull = proxiesFull,
+            ProxiesScoped = proxiesScoped,
+            Pods = pods,
+            Pushes = pushes,
+        };
+    }
+
+    /// <summary>A workload's proxies: its pods that have not finished (Succeeded or Failed pods run no Envoy).</summary>
+    public static int Proxies(Workload workload)
+    {
+        var count = 0;
+        foreach (var pod in workload.Pods)
+        {
+            if (pod.Phase is not ("Succeeded" or "Failed"))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
@@ -80,7 +137,7 @@ public static class SavingsCalculator
             }
         }
 
-        return new ImportFootprint(count, clusters, endpoints, vhosts, costs.Estimate(clusters, endpoints));
+        return new ImportFootprint(count, clusters, endpoints, vhosts, costs.Estimate(clusters, endpoints), costs.PushBytes(clusters));
     }
 
     /// <summary>ServiceEntry <c>exportTo</c>: empty or <c>*</c> = everywhere, <c>.</c> = own namespace, <c>~</c> = nowhere.</summary>
@@ -102,7 +159,7 @@ public static class SavingsCalculator
         return false;
     }
 
-    private static bool IsImported(MeshService service, string sidecarNamespace, IReadOnlyList<SidecarHostPattern>? egress)
+    public static bool IsImported(MeshService service, string sidecarNamespace, IReadOnlyList<SidecarHostPattern>? egress)
     {
         if (egress is null)
         {

@@ -10,6 +10,16 @@ public sealed record SavingsReport(
 {
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>Sum over workloads of footprint x pods: what every proxy together holds, full mesh.</summary>
+    public ImportFootprint ProxiesFull { get; init; } = ImportFootprint.Zero;
+
+    /// <summary>Sum over workloads of footprint x pods, scoped.</summary>
+    public ImportFootprint ProxiesScoped { get; init; } = ImportFootprint.Zero;
+
+    public long Pods { get; init; }
+
+    public XdsPushSavings Pushes { get; init; } = XdsPushSavings.None;
+
     /// <summary>Reduction of estimated memory in percent (0 when there is nothing to reduce).</summary>
     public double MemoryReductionPercent => Percent(TotalFull.EstimatedMemoryBytes, TotalScoped.EstimatedMemoryBytes);
 

@@ -72,7 +72,7 @@ public sealed class AlsReplayClientTests
         Assert.Equal(6, recorder.Messages.Count);
     }
 
-    private static async Task<WebApplication> StartRecorderAsync(RecordingAccessLogService recorder)
+    internal static async Task<WebApplication> StartRecorderAsync(RecordingAccessLogService recorder)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));

@@ -30,6 +30,33 @@ public sealed class RecommendCommandTests : IDisposable
         RecommendCommand.Run([Example("inventory.yaml")], logs.Length == 0 ? [Example("access.log")] : logs, outputDir, "cluster.local", null, 500, strict: false, stdout, Stderr());
 
     [Fact]
+    public void A_log_format_without_what_lazymesh_needs_is_refused_before_reading()
+    {
+        var e = Assert.Throws<UsageException>(() => RecommendCommand.Run(
+            [Example("inventory.yaml")], [Example("access.log")], null, "cluster.local", null, 500, strict: false, TextWriter.Null, Stderr(),
+            ["[%START_TIME%] %UPSTREAM_CLUSTER% %RESPONSE_CODE%"]));
+        Assert.Contains("--log-format", e.Message);
+        Assert.Contains("%DOWNSTREAM_REMOTE_ADDRESS%", e.Message);
+        Assert.Contains("%REQ(:AUTHORITY)%", e.Message);
+    }
+
+    [Fact]
+    public void Prefixed_logs_give_the_same_sidecars_and_the_summary_names_the_prefix()
+    {
+        Directory.CreateDirectory(_dir);
+        var prefixed = Path.Combine(_dir, "prefixed.log");
+        File.WriteAllLines(prefixed, File.ReadAllLines(Example("access.log")).Select(l => $"2024-05-01T12:00:00.000000000Z stdout F {l}"));
+        var plain = new StringWriter();
+        Assert.Equal(0, Run(null, plain));
+        var fromPrefixed = new StringWriter();
+        Assert.Equal(0, Run(null, fromPrefixed, prefixed));
+
+        Assert.Equal(plain.ToString(), fromPrefixed.ToString());
+        Assert.Contains("line prefixes stripped: CRI (/var/log/pods)", _stderr.ToString());
+        Assert.Contains("formats: Istio 1.9+ TEXT", _stderr.ToString());
+    }
+
+    [Fact]
     public void The_example_gives_one_valid_sidecar_per_workload_with_exactly_the_observed_hosts()
     {
         var stdout = new StringWriter();

@@ -39,7 +39,7 @@ public sealed class ReportCommandTests : IDisposable
     {
         var root = Json(Recommend());
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
-        Assert.Equal(43008, root.GetProperty("costs").GetProperty("bytesPerCluster").GetInt64());
+        Assert.Equal(Reporting.EnvoyCostModel.Default.BytesPerCluster, root.GetProperty("costs").GetProperty("bytesPerCluster").GetInt64());
         var workloads = root.GetProperty("workloads").EnumerateArray().ToList();
         Assert.Equal(6, workloads.Count);
 

@@ -159,16 +159,19 @@ public sealed class InstallOnTestServerTests : IAsyncLifetime
             var admin = IPEndPoint.Parse(listening.Groups[2].Value);
             await fallback.WaitForLineAsync("Kubernetes inventory synced");
 
-            // A Service created after the fallback started is forwarded to as soon as its watch event arrives.
+            // A Service created after the fallback started is resolved as soon as its watch event arrives. Its
+            // ClusterIP here is 127.0.0.1 (the only address a test can serve), which the fallback refuses to forward
+            // to (not a mesh destination), so the refusal naming the new service's address is the proof.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var host = $"late.shop.svc.cluster.local:{upstream.Port}";
+            Assert.Contains("names no mesh service", await FallbackReplyAsync(http, proxy, host, CancellationToken.None), StringComparison.Ordinal);
             await _cluster.Client.CoreV1.CreateNamespacedServiceAsync(new V1Service
             {
                 Metadata = new V1ObjectMeta { Name = "late" },
                 Spec = new V1ServiceSpec { ClusterIP = "127.0.0.1", Ports = [new V1ServicePort { Name = "http", Port = upstream.Port }] },
             }, "shop");
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var status = await ForwardWithinAsync(http, proxy, $"late.shop.svc.cluster.local:{upstream.Port}", TimeSpan.FromSeconds(10));
-            Assert.Equal(HttpStatusCode.OK, status);
-            Assert.Contains(upstream.Requests, r => r.Path == "/hello");
+            var reply = await ResolvedWithinAsync(http, proxy, host, TimeSpan.FromSeconds(10));
+            Assert.Contains("late.shop.svc.cluster.local resolves to 127.0.0.1", reply, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://{admin}/readyz")).StatusCode);
 
             // Everything both did was allowed by the rendered RBAC.
@@ -188,17 +191,23 @@ public sealed class InstallOnTestServerTests : IAsyncLifetime
         Assert.Equal(userObjects["ConfigMap istio-system/istio"], left["ConfigMap istio-system/istio"]);
     }
 
-    private static async Task<HttpStatusCode> ForwardWithinAsync(HttpClient http, IPEndPoint proxy, string host, TimeSpan timeout)
+    private static async Task<string> FallbackReplyAsync(HttpClient http, IPEndPoint proxy, string host, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{proxy}/hello");
+        request.Headers.Host = host;
+        using var response = await http.SendAsync(request, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    private static async Task<string> ResolvedWithinAsync(HttpClient http, IPEndPoint proxy, string host, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{proxy}/hello");
-            request.Headers.Host = host;
-            using var response = await http.SendAsync(request, deadline.Token);
-            if (response.StatusCode != HttpStatusCode.BadGateway && response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            var reply = await FallbackReplyAsync(http, proxy, host, deadline.Token);
+            if (!reply.Contains("names no mesh service", StringComparison.Ordinal))
             {
-                return response.StatusCode;
+                return reply;
             }
 
             // Not in the index yet: the watch event is on its way (bounded by the deadline above).

@@ -23,6 +23,8 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
     private KubernetesSinkController? _controller;
     private AlsServer? _als;
     private HealthServer? _health;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _metricsLoop;
     private volatile bool _ready;
 
     public KubernetesControllerHost(IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory)
@@ -40,6 +42,19 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
     public KubernetesSinkController Controller => _controller ?? throw new InvalidOperationException("not started");
 
     public bool IsReady => _ready;
+
+    /// <summary>The learned dependency graph now (what <c>/api/v1/graph</c> returns).</summary>
+    public Ui.GraphDocument Graph() => Ui.GraphBuilder.FromMesh(
+        _inventory?.Holder.Current ?? Mesh.MeshIndex.Empty,
+        Controller.Store,
+        new Ui.GraphOptions
+        {
+            Source = "controller (kubernetes)",
+            Render = _options.Controller.Sink.EffectiveRender,
+            EnabledByDefault = _options.Controller.Sink.EnabledByDefault,
+            IsPendingWrite = Controller.WriteQueue.IsPending,
+        },
+        DateTimeOffset.UtcNow);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -60,9 +75,18 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _controller.Learner, _loggerFactory);
         var metrics = new ControllerMetrics(_controller.Learner.Stats, _als.Stats, _controller.Store, writes: null, _inventory);
         KubernetesMetrics.Register(metrics.Registry, _controller.Sink.Stats, _controller.Budget, _inventory);
-        _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry);
+        KubernetesMetrics.RegisterLeadership(metrics.Registry, _controller.Leadership);
+        metrics.TrackWriteQueue(_controller.WriteQueue);
+        _health = new HealthServer(_options.HttpEndPoint, () => _ready && _inventory.IsReady, metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_options.Prometheus is { } prometheus)
+        {
+            var inventory = _inventory;
+            var poller = new MetricsSource.MetricsPoller(prometheus, () => inventory.Holder.Current, _controller.LearnEdge, _loggerFactory.CreateLogger("LazyMesh.Prometheus"));
+            _metricsLoop = Task.Run(() => poller.RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
         _ready = true;
         LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _client is k8s.Kubernetes k ? k.BaseUri.ToString() : "kubernetes");
     }
@@ -70,6 +94,18 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _ready = false;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_metricsLoop is not null)
+        {
+            try
+            {
+                await _metricsLoop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         if (_als is not null)
         {
             await _als.DisposeAsync().ConfigureAwait(false);
@@ -89,6 +125,8 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         {
             await _health.DisposeAsync().ConfigureAwait(false);
         }
+
+        _stopping.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "informers synced: {Workloads} workloads, {Services} services, {Pods} pods")]

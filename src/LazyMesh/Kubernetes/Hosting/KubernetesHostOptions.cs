@@ -17,4 +17,7 @@ public sealed record KubernetesHostOptions
     public MeshOptions Mesh { get; init; } = MeshOptions.Default;
 
     public KubernetesControllerOptions Controller { get; init; } = new();
+
+    /// <summary>When set, edges are also learned from Istio's metrics in this Prometheus (docs/prometheus.md).</summary>
+    public MetricsSource.MetricsPollingOptions? Prometheus { get; init; }
 }

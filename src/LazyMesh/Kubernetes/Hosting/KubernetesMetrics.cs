@@ -46,4 +46,21 @@ public static class KubernetesMetrics
             }
         });
     }
+
+    /// <summary><c>lazymesh_leader</c> (1 on the Lease holder) and <c>lazymesh_leader_transitions_total</c>.</summary>
+    public static void RegisterLeadership(CollectorRegistry registry, Leadership.ControllerLeadership? leadership)
+    {
+        var factory = Metrics.WithCustomRegistry(registry);
+        var leader = factory.CreateGauge("lazymesh_leader", "1 while this replica holds the lazymesh-controller Lease (always 1 without leader election)");
+        var transitions = factory.CreateCounter("lazymesh_leader_transitions_total", "Times this replica started or stopped leading");
+        if (leadership is null)
+        {
+            leader.Set(1);
+            return;
+        }
+
+        leadership.StartedLeading += () => transitions.Inc();
+        leadership.StoppedLeading += () => transitions.Inc();
+        registry.AddBeforeCollectCallback(() => leader.Set(leadership.IsLeader ? 1 : 0));
+    }
 }

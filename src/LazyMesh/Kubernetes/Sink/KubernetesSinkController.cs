@@ -65,6 +65,9 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
 
     public bool IsLeader => Leadership?.IsLeader ?? true;
 
+    /// <summary>The write queue (workloads with a change waiting for its write).</summary>
+    public CoalescingWriteScheduler WriteQueue => _scheduler;
+
     /// <summary>Restores learned state from the LazySidecars, reconciles everything once, and starts the loops.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -118,6 +121,18 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
     }
 
     private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs) => _scheduler.MarkDirty(source.Key);
+
+    /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store and writes.</summary>
+    public LearnResult LearnEdge(Workload source, MeshService destination, long seenUnixMs)
+    {
+        var result = Store.Learn(source, destination, seenUnixMs, LearnedVia.Metrics);
+        if (result == LearnResult.New)
+        {
+            OnNewEdge(source, destination, seenUnixMs);
+        }
+
+        return result;
+    }
 
     private async Task FlushAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {

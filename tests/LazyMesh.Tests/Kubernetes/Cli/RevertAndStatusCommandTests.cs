@@ -31,7 +31,7 @@ public sealed class RevertAndStatusCommandTests
         Assert.Contains("shop/cart.shop.svc.cluster.local", status.ToString(), StringComparison.Ordinal);
         var json = new StringWriter();
         await StatusCommand.RunAsync(client, "shop", "json", json, CancellationToken.None);
-        Assert.Contains("\"hosts\": 1", json.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"learnedHosts\": 1", json.ToString(), StringComparison.Ordinal);
 
         var output = new StringWriter();
         Assert.Equal(0, await RevertCommand.RunAsync(client, "shop", output, CancellationToken.None));
