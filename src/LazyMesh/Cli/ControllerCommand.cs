@@ -39,6 +39,7 @@ public static class ControllerCommand
             DefaultValueFactory = _ => AlsPeerVerification.PodAddress,
         };
         var maxStreamsPerPeer = new Option<int>("--max-streams-per-peer") { Description = "Concurrent ALS streams accepted from one peer address", DefaultValueFactory = _ => 64 };
+        var maxStreamsPerConnection = new Option<int>("--max-streams-per-connection") { Description = "Concurrent ALS streams accepted on one HTTP/2 connection", DefaultValueFactory = _ => 16 };
         var allow = new Option<string[]>("--allow-sender") { Description = "Only accept ALS from these CIDRs (repeatable; default: anyone)" };
         var writeInterval = new Option<int>("--write-interval-ms") { Description = "At most one Sidecar write per workload per this many ms (the first is immediate)", DefaultValueFactory = _ => 250 };
         var logFormat = new Option<string>("--log-format") { Description = "text or json", DefaultValueFactory = _ => "text" };
@@ -54,7 +55,7 @@ public static class ControllerCommand
         var prometheusInterval = new Option<string>("--prometheus-interval") { Description = "How often --prometheus is queried (Go duration)", DefaultValueFactory = _ => "60s" };
         var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar up to date, on files (--inventory, --output-dir) or on Kubernetes (--kubeconfig, KUBECONFIG or in-cluster)")
         {
-            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts, prometheus, prometheusWindow, prometheusInterval,
+            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, maxStreamsPerConnection, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts, prometheus, prometheusWindow, prometheusInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,6 +69,7 @@ public static class ControllerCommand
                 AllowedSenders = ParseCidrs(parse.GetValue(allow)),
                 PeerVerification = parse.GetValue(peerCheck),
                 MaxStreamsPerPeer = Positive("--max-streams-per-peer", parse.GetValue(maxStreamsPerPeer)),
+                MaxStreamsPerConnection = Positive("--max-streams-per-connection", parse.GetValue(maxStreamsPerConnection)),
                 Fallback = new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) },
             };
             var meshOptions = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) };

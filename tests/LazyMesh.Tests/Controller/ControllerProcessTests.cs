@@ -215,7 +215,7 @@ public sealed class ControllerProcessTests : IDisposable
     [Fact]
     public async Task A_thousand_concurrent_streams_are_all_served()
     {
-        await using var controller = StartController();
+        await using var controller = StartController("--max-streams-per-connection", "1000", "--max-streams-per-peer", "1000");
         var (als, http) = await controller.WaitForControllerReadyAsync();
         using var channel = GrpcChannel.ForAddress($"http://{als}");
         var client = new AccessLogService.AccessLogServiceClient(channel);
