@@ -19,6 +19,7 @@ public static class InstallRbac
         Rule(["batch"], ["jobs", "cronjobs"], Read),
         Rule(["networking.istio.io"], ["serviceentries", "sidecars", "virtualservices", "destinationrules", "gateways"], Read),
         Rule(["gateway.networking.k8s.io"], ["httproutes", "grpcroutes"], Read),
+        Rule(["security.istio.io"], ["authorizationpolicies"], Read),
     ];
 
     /// <summary>The controller, cluster-wide: the inventory, the objects it generates and Events on them.</summary>
