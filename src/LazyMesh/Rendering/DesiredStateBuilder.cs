@@ -74,6 +74,13 @@ public static class DesiredStateBuilder
             }
         }
 
+        // Nothing LazyMesh itself needs is cut off: MeshConfig extension providers (tracing, ext_authz, access-log
+        // services, the controller's ALS when configured as one) stay imported in every generated Sidecar.
+        if (index.MeshConfig.ExtensionProviderEgressHosts(index) is { Count: > 0 } providers)
+        {
+            options = options with { BaselineHosts = [.. options.BaselineHosts, .. providers.Where(p => !options.BaselineHosts.Contains(p, StringComparer.Ordinal))] };
+        }
+
         var sidecar = SidecarRenderer.Render(workload, learnedHosts, staticHosts, options);
         return new DesiredSidecar(workload, sidecar, learnedHosts.Count, staticHosts.Count);
     }

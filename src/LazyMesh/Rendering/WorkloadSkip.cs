@@ -13,4 +13,10 @@ public enum WorkloadSkip
 
     /// <summary>No labels a workloadSelector could use.</summary>
     NoSelector,
+
+    /// <summary>
+    /// No pod of it reads a Sidecar (gateway, waypoint, ambient, not injected), it is the fallback (its full scope is
+    /// what makes the fallback work), or it lives in Istio's root namespace.
+    /// </summary>
+    NotNarrowable,
 }
