@@ -28,6 +28,8 @@ public sealed class MeshIndexBuilder
     private readonly List<string> warnings;
     private readonly HashSet<string> warnedOwners = new(StringComparer.Ordinal);
     private readonly Dictionary<PodInfo, V1Pod> sourcePods = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, IDictionary<string, string>?> namespaceLabels;
+    private readonly List<V1Service> managedServices;
     private readonly Dictionary<string, V1ReplicaSet> replicaSets;
     private readonly Dictionary<string, V1Deployment> deployments;
     private readonly Dictionary<string, V1StatefulSet> statefulSets;
@@ -40,6 +42,10 @@ public sealed class MeshIndexBuilder
         this.snapshot = snapshot;
         this.options = options;
         warnings = [.. snapshot.Warnings]; // objects the inventory skipped, each with its file:line
+        namespaceLabels = snapshot.Namespaces.Where(static n => n.Metadata?.Name is not null)
+            .GroupBy(static n => n.Metadata.Name, StringComparer.Ordinal)
+            .ToDictionary(static g => g.Key, static IDictionary<string, string>? (g) => g.First().Metadata.Labels, StringComparer.Ordinal);
+        managedServices = [.. snapshot.Services.Where(static s => s.Metadata.Labels?.TryGetValue(LazyMeshMetadata.ManagedByLabel, out var by) == true && by == LazyMeshMetadata.ManagedByValue)];
         replicaSets = ByKey(snapshot.ReplicaSets);
         deployments = ByKey(snapshot.Deployments);
         statefulSets = ByKey(snapshot.StatefulSets);
@@ -415,6 +421,34 @@ public sealed class MeshIndexBuilder
     private static V1OwnerReference? ControllerOf(V1ObjectMeta metadata) =>
         metadata.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
 
+    /// <summary>Selected by a LazyMesh-managed Service in its namespace (the fallback's), or the default fallback's labels in its default namespace.</summary>
+    private bool IsFallbackPod(V1Pod pod)
+    {
+        var labels = pod.Metadata.Labels;
+        if (labels is null)
+        {
+            return false;
+        }
+
+        if (pod.Metadata.NamespaceProperty == Routing.FallbackRoutingOptions.DefaultNamespace
+            && Routing.FallbackRoutingOptions.Default.PodLabels.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value))
+        {
+            return true;
+        }
+
+        foreach (var service in managedServices)
+        {
+            if (service.Metadata.NamespaceProperty == pod.Metadata.NamespaceProperty
+                && service.Spec?.Selector is { Count: > 0 } selector
+                && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private PodInfo ToPodInfo(V1Pod pod, Workload workload)
     {
         var ips = new List<IpKey>();
@@ -446,6 +480,8 @@ public sealed class MeshIndexBuilder
             Ready = readyCondition is null ? phase == "Running" : readyCondition.Status == "True",
             HostNetwork = pod.Spec?.HostNetwork == true,
             ServiceAccount = ServiceAccountOf(pod.Spec),
+            Proxy = IsFallbackPod(pod) ? ProxyKind.Fallback
+                : ProxyKinds.Of(pod, namespaceLabels.GetValueOrDefault(pod.Metadata.NamespaceProperty)),
             Terminating = pod.Metadata.DeletionTimestamp is not null,
             Created = ToOffset(pod.Metadata.CreationTimestamp) ?? DateTimeOffset.MinValue,
             Labels = Labels.Copy(pod.Metadata.Labels),

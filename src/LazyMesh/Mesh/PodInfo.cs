@@ -35,5 +35,8 @@ public sealed class PodInfo
 
     public required Workload Workload { get; init; }
 
+    /// <summary>The pod's data plane: only <see cref="ProxyKind.Sidecar"/> pods are narrowed by a Sidecar.</summary>
+    public ProxyKind Proxy { get; init; }
+
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -122,6 +122,13 @@ public static class DesiredStateBuilder
             warnings.Add($"{primary.Key}: one Sidecar for {string.Join(", ", group.Select(static w => w.Key))}: no label set tells their pods apart");
         }
 
+        // Nothing LazyMesh itself needs is cut off: MeshConfig extension providers (tracing, ext_authz, access-log
+        // services, the controller's ALS when configured as one) stay imported in every generated Sidecar.
+        if (index.MeshConfig.ExtensionProviderEgressHosts(index) is { Count: > 0 } providers)
+        {
+            options = options with { BaselineHosts = [.. options.BaselineHosts, .. providers.Where(p => !options.BaselineHosts.Contains(p, StringComparer.Ordinal))] };
+        }
+
         var sidecar = SidecarRenderer.Render(index, primary, learnedHosts, allStatic, options);
         return new DesiredSidecar(primary, sidecar, learnedHosts.Count, allStatic.Count);
     }

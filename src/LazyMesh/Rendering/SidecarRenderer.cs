@@ -146,6 +146,11 @@ public static class SidecarRenderer
                 $"Cannot render the Sidecar for {workload.Key}: invalid egress host{(errors.Count > 1 ? "s" : "")}: {string.Join("; ", errors)}");
         }
 
+        // A host a baseline wildcard already imports is not repeated (Istio warns on duplicated egress hosts).
+        var wildcards = baselineHosts.Where(static h => h.Contains('*', StringComparison.Ordinal) && SidecarHosts.Validate(h) is null)
+            .Select(static h => SidecarHostPattern.TryParse(h, out var p, out _) ? p : default)
+            .ToList();
+        all.RemoveWhere(host => !wildcards.Any(w => w.ToString() == host) && IsCoveredBy(wildcards, workload.Namespace, host));
         return [.. all];
 
         void Add(IEnumerable<string> hosts, string source)
@@ -162,6 +167,32 @@ public static class SidecarRenderer
                 }
             }
         }
+    }
+
+    /// <summary>True when one of <paramref name="patterns"/> (baseline wildcards) imports <paramref name="host"/> (<c>ns/dnsName</c>).</summary>
+    private static bool IsCoveredBy(List<SidecarHostPattern> patterns, string sidecarNamespace, string host)
+    {
+        if (!SidecarHostPattern.TryParse(host, out var h, out _))
+        {
+            return false;
+        }
+
+        var hostNamespace = h.Namespace == "." ? sidecarNamespace : h.Namespace;
+        foreach (var pattern in patterns)
+        {
+            var patternNamespace = pattern.Namespace == "." ? sidecarNamespace : pattern.Namespace;
+            var namespaceCovered = patternNamespace == "*" || (hostNamespace != "*" && hostNamespace != "~" && patternNamespace == hostNamespace);
+            var dnsCovered = pattern.DnsName == "*"
+                || (h.DnsName.StartsWith("*.", StringComparison.Ordinal)
+                    ? pattern.DnsName.StartsWith("*.", StringComparison.Ordinal) && h.DnsName.EndsWith(pattern.DnsName[1..], StringComparison.OrdinalIgnoreCase)
+                    : h.DnsName != "*" && SidecarHostPattern.DnsMatches(pattern.DnsName, h.DnsName));
+            if (namespaceCovered && dnsCovered)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static SortedDictionary<string, string> BuildLabels(Workload workload, RenderOptions options)

@@ -20,6 +20,12 @@ public static class WorkloadAdmission
     {
         staticHosts = [];
         var ns = index.FindNamespace(workload.Namespace);
+        if (NotNarrowable(index, workload, ns) is { } reason)
+        {
+            warnings.Add($"{workload.Key}: skipped, {reason}");
+            return WorkloadSkip.NotNarrowable;
+        }
+
         var policy = EnablementPolicy.Evaluate(workload.Annotations, ns?.Annotations, ns?.Labels, enabledByDefault);
         if (!policy.Enabled)
         {
@@ -47,5 +53,36 @@ public static class WorkloadAdmission
 
         staticHosts = valid;
         return WorkloadSkip.None;
+    }
+
+    /// <summary>Why no Sidecar may narrow <paramref name="workload"/> (see <see cref="ProxyKinds"/>), or null.</summary>
+    public static string? NotNarrowable(MeshIndex index, Workload workload, NamespaceInfo? ns)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(workload);
+        if (workload.Namespace == index.MeshConfig.RootNamespace)
+        {
+            return $"it is in Istio's root namespace {workload.Namespace}";
+        }
+
+        var kind = workload.Pods.Select(static p => p.Proxy).FirstOrDefault(static k => k != ProxyKind.Sidecar);
+        if (workload.Pods.Count > 0 && kind != ProxyKind.Sidecar)
+        {
+            return kind switch
+            {
+                ProxyKind.Gateway => "it is a gateway (Istio ignores Sidecars there)",
+                ProxyKind.Waypoint => "it is a waypoint",
+                ProxyKind.Fallback => "it is LazyMesh's fallback (it needs the full mesh configuration)",
+                ProxyKind.Ambient => "it runs in ambient mode (no sidecar)",
+                _ => "it has no istio-proxy sidecar",
+            };
+        }
+
+        if (workload.Pods.Count == 0 && ProxyKinds.IsAmbientNamespace(ns))
+        {
+            return "its namespace runs in ambient mode";
+        }
+
+        return null;
     }
 }

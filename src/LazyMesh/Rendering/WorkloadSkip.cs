@@ -16,4 +16,10 @@ public enum WorkloadSkip
 
     /// <summary>In its observe phase (<c>lazymesh.io/observe-for</c>): keeps its full scope for now.</summary>
     Observing,
+
+    /// <summary>
+    /// No pod of it reads a Sidecar (gateway, waypoint, ambient, not injected), it is the fallback (its full scope is
+    /// what makes the fallback work), or it lives in Istio's root namespace.
+    /// </summary>
+    NotNarrowable,
 }

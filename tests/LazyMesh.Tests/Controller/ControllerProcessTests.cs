@@ -253,6 +253,8 @@ public sealed class ControllerProcessTests : IDisposable
               containers:
               - name: main
                 image: busybox
+              - name: istio-proxy
+                image: proxyv2
             status:
               phase: Running
               podIP: 10.244.1.99

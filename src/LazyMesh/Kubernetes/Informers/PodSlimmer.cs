@@ -1,4 +1,5 @@
 using k8s.Models;
+using LazyMesh.Mesh;
 
 namespace LazyMesh.Kubernetes.Informers;
 
@@ -14,14 +15,17 @@ public static class PodSlimmer
     public static V1Pod Slim(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
+        // Named ports, and the istio-proxy container with its "router" argument (a gateway: Mesh/ProxyKinds).
         var containers = pod.Spec?.Containers?
-            .Where(static c => c.Ports is { Count: > 0 })
+            .Where(static c => c.Ports is { Count: > 0 } || c.Name == ProxyKinds.ProxyContainer)
             .Select(static c => new V1Container
             {
                 Name = c.Name,
-                Ports = c.Ports.Select(static p => new V1ContainerPort { Name = p.Name, ContainerPort = p.ContainerPort, Protocol = p.Protocol }).ToList(),
+                Ports = c.Ports?.Select(static p => new V1ContainerPort { Name = p.Name, ContainerPort = p.ContainerPort, Protocol = p.Protocol }).ToList(),
+                Args = c.Name == ProxyKinds.ProxyContainer && c.Args?.Contains("router") == true ? ["router"] : null,
             })
             .ToList();
+        var nativeProxy = pod.Spec?.InitContainers?.Any(static c => c.Name == ProxyKinds.ProxyContainer) == true;
         var ready = pod.Status?.Conditions?.FirstOrDefault(static c => c.Type == "Ready");
         return new V1Pod
         {
@@ -33,6 +37,7 @@ public static class PodSlimmer
                 HostNetwork = pod.Spec?.HostNetwork,
                 ServiceAccountName = pod.Spec?.ServiceAccountName ?? pod.Spec?.ServiceAccount,
                 Containers = containers is { Count: > 0 } ? containers : null,
+                InitContainers = nativeProxy ? [new V1Container { Name = ProxyKinds.ProxyContainer }] : null,
             },
             Status = pod.Status is null ? null : new V1PodStatus
             {

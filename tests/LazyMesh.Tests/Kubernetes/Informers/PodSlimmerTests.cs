@@ -29,7 +29,12 @@ public sealed class PodSlimmerTests
         Assert.Equal(pod.Metadata.DeletionTimestamp, slim.Metadata.DeletionTimestamp);
         Assert.True(slim.Spec.HostNetwork);
         Assert.Equal("web", slim.Spec.ServiceAccountName);
-        var container = Assert.Single(slim.Spec.Containers);
+        // The app's named ports, and the istio-proxy container (name only: no "router" argument, so a sidecar, not a gateway).
+        Assert.Equal(["app", "istio-proxy"], slim.Spec.Containers.Select(static c => c.Name));
+        Assert.Null(slim.Spec.Containers[1].Args);
+        Assert.Null(slim.Spec.Containers[1].Image);
+        Assert.Equal(LazyMesh.Mesh.ProxyKind.Sidecar, LazyMesh.Mesh.ProxyKinds.Of(slim));
+        var container = slim.Spec.Containers[0];
         Assert.Equal(("http", 8080), (container.Ports[0].Name, container.Ports[0].ContainerPort));
         Assert.Null(container.Image);
         Assert.Null(container.Env);
