@@ -19,8 +19,11 @@ internal static class MeshYaml
         bool terminating = false,
         string? ips = null,
         string ports = "[]",
-        string? serviceAccount = null)
+        string? serviceAccount = null,
+        bool injected = true)
     {
+        // An injected pod lists Istio's istio-proxy container, as `kubectl get pods -o yaml` shows it (ProxyKinds).
+        var proxy = injected ? ", {name: istio-proxy, image: proxyv2}" : string.Empty;
         var ownerRefs = owner is null ? string.Empty : $", ownerReferences: [{{apiVersion: v1, kind: {owner.Split('/')[0]}, name: {owner.Split('/')[1]}, uid: u, controller: true}}]";
         var deletion = terminating ? ", deletionTimestamp: \"2025-06-01T00:00:00Z\"" : string.Empty;
         var podIps = ips ?? (ip is null ? "[]" : $"[{{ip: \"{ip}\"}}]");
@@ -29,7 +32,7 @@ internal static class MeshYaml
             apiVersion: v1
             kind: Pod
             metadata: {name: {{name}}, namespace: {{ns}}, labels: {{labels}}, creationTimestamp: "{{created}}"{{ownerRefs}}{{deletion}}}
-            spec: {hostNetwork: {{(hostNetwork ? "true" : "false")}}, {{(serviceAccount is null ? string.Empty : $"serviceAccountName: {serviceAccount}, ")}}containers: [{name: c, image: i, ports: {{ports}}}]}
+            spec: {hostNetwork: {{(hostNetwork ? "true" : "false")}}, {{(serviceAccount is null ? string.Empty : $"serviceAccountName: {serviceAccount}, ")}}containers: [{name: c, image: i, ports: {{ports}}}{{proxy}}]}
             status: {phase: {{phase}}{{podIp}}, podIPs: {{podIps}}, conditions: [{type: Ready, status: "{{(ready ? "True" : "False")}}"}]}
             """;
     }
