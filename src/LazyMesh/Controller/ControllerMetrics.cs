@@ -14,9 +14,9 @@ public sealed class ControllerMetrics
 {
     private readonly Histogram _learnLatency;
 
-    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory)
+    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, CollectorRegistry? registry = null)
     {
-        Registry = Metrics.NewCustomRegistry();
+        Registry = registry ?? Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         var entries = factory.CreateCounter("lazymesh_als_entries_total", "Access-log entries received, by protocol and result (new, known, capped, or the reason they were not attributed)", "protocol", "result");
         var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");
