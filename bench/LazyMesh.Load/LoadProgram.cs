@@ -21,21 +21,57 @@ var maxDuration = Arg("--max-duration", 5);
 var upstream = await StartUpstreamAsync();
 var upstreamPort = new Uri(upstream.Urls.First()).Port;
 
-// The service's ClusterIP is 127.0.0.1, so the fallback's default resolver (ClusterIP:port) reaches the local server.
+// The service's ClusterIP is 127.0.0.1, so the fallback's default resolver (ClusterIP:port) reaches the local server
+// (loopback destinations allowed for that reason only). The caller is pod 10.9.0.5 running as bench/client; the fallback
+// verifies the client certificate its sidecar would forward (XFCC) against that pod and evaluates echo's policies
+// (a mesh-wide DENY on /admin, a namespace DENY for another namespace, and an ALLOW for bench/client on GET) for every call.
 var inventory = $$$"""
     apiVersion: v1
     kind: Service
     metadata: {name: echo, namespace: bench}
     spec: {clusterIP: "127.0.0.1", ports: [{name: http, port: {{{upstreamPort}}}, targetPort: {{{upstreamPort}}}}], selector: {app: echo}}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: echo-1, namespace: bench, labels: {app: echo}}
+    spec: {serviceAccountName: echo}
+    status: {phase: Running, podIP: 10.9.0.9}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: client-1, namespace: bench, labels: {app: client}}
+    spec: {serviceAccountName: client}
+    status: {phase: Running, podIP: 10.9.0.5}
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: deny-admin, namespace: istio-system}
+    spec: {action: DENY, rules: [{to: [{operation: {paths: ["/admin*"]}}]}]}
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: deny-other, namespace: bench}
+    spec: {action: DENY, rules: [{from: [{source: {namespaces: ["other"]}}]}]}
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: echo-allow, namespace: bench}
+    spec:
+      selector: {matchLabels: {app: echo}}
+      rules: [{from: [{source: {principals: ["cluster.local/ns/bench/sa/client"]}}], to: [{operation: {methods: ["GET"], paths: ["/*"]}}]}]
     """;
 var index = MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory), MeshOptions.Default);
 await using var proxy = new FallbackProxy(
     new MeshIndexHolder(index),
-    new FallbackProxyOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), AdminListen = new IPEndPoint(IPAddress.Loopback, 0) });
+    new FallbackProxyOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), AdminListen = new IPEndPoint(IPAddress.Loopback, 0), AllowLoopbackDestinations = true });
 await proxy.StartAsync();
 
 var direct = new Target("direct", $"http://127.0.0.1:{upstreamPort}/", null);
 var viaFallback = new Target("via fallback", $"http://{proxy.BoundEndPoint}/", $"echo.bench:{upstreamPort}");
+viaFallback.Client.DefaultRequestHeaders.TryAddWithoutValidation(
+    "x-forwarded-client-cert",
+    "By=spiffe://cluster.local/ns/lazymesh-system/sa/lazymesh-fallback;Hash=0f;Subject=\"\";URI=spiffe://cluster.local/ns/bench/sa/client");
+viaFallback.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-lazymesh-source-ip", "10.9.0.5");
 Console.WriteLine($"upstream 127.0.0.1:{upstreamPort}, fallback {proxy.BoundEndPoint}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
 // Warm-up: JIT, connection pools.
@@ -61,6 +97,8 @@ foreach (var target in new[] { viaFallback, direct })
     Console.WriteLine($"{target.Name,-14}{count / elapsed.TotalSeconds,10:0} req/s  ({count} ok, {failed} failed)");
 }
 
+Console.WriteLine($"\nfallback counters: forwarded {proxy.Metrics.RequestsForwarded.Value}, denied {proxy.Metrics.RequestsDenied.Value}, " +
+    $"unverified callers {proxy.Metrics.UnverifiedCalls.WithLabels("no_identity").Value + proxy.Metrics.UnverifiedCalls.WithLabels("unknown_source").Value + proxy.Metrics.UnverifiedCalls.WithLabels("source_mismatch").Value}");
 await upstream.StopAsync();
 return 0;
 

@@ -26,6 +26,8 @@ internal sealed class ApiHandler(KubeTestServer server)
                 await Task.Delay(latency, ctx.RequestAborted);
             }
 
+            var identity = server.Authenticate(ctx.Request.Headers.Authorization.ToString())
+                ?? throw new KubeApiException(401, "Unauthorized", "Unauthorized");
             var segments = ctx.Request.Path.Value?.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
             if (await TryDiscoveryAsync(ctx, segments))
             {
@@ -34,6 +36,12 @@ internal sealed class ApiHandler(KubeTestServer server)
 
             var (type, version, info) = Resolve(ctx, segments);
             server.Stats.Record(info);
+            if (!server.Authorizer.Allows(identity, info))
+            {
+                server.Stats.RecordForbidden(identity, info);
+                throw new KubeApiException(403, "Forbidden", RbacAuthorizer.Denial(identity, info));
+            }
+
             var fault = server.Faults.TakeRequestFault(info);
             if (fault is not null)
             {

@@ -21,6 +21,7 @@ public sealed class KubeTestServer : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ApiHandler _handler;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, KubeIdentity> _tokens = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private int _port;
     private bool _outage;
@@ -34,6 +35,7 @@ public sealed class KubeTestServer : IAsyncDisposable
         Registry = new ResourceRegistry();
         Store = new ObjectStore(Options);
         Faults = new FaultInjector(this);
+        Authorizer = new RbacAuthorizer(Store, Registry);
         _handler = new ApiHandler(this);
         _port = Options.Port;
     }
@@ -83,11 +85,63 @@ public sealed class KubeTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>A client for this server.</summary>
-    public Kubernetes CreateClient() => new(new KubernetesClientConfiguration { Host = BaseAddress.ToString() });
+    /// <summary>The administrator's bearer token (RBAC does not apply to it); <see cref="CreateClient"/> and <see cref="WriteKubeconfig"/> use it.</summary>
+    public const string AdminToken = "kube-test-token";
 
-    /// <summary>Writes a kubeconfig whose current context points at this server; returns <paramref name="path"/>.</summary>
-    public string WriteKubeconfig(string path, string defaultNamespace = "default")
+    /// <summary>A client for this server, authenticated with <paramref name="token"/> (default: the administrator's).</summary>
+    public Kubernetes CreateClient(string token = AdminToken) => new(new KubernetesClientConfiguration { Host = BaseAddress.ToString(), AccessToken = token });
+
+    /// <summary>
+    /// A bearer token for the ServiceAccount <paramref name="ns"/>/<paramref name="name"/>, which must exist (as the
+    /// TokenRequest API requires). Requests with it are authorized by the RBAC objects in the store, and stop being
+    /// accepted (401) once the ServiceAccount is deleted.
+    /// </summary>
+    public string MintServiceAccountToken(string ns, string name)
+    {
+        var type = Registry.Find("", "serviceaccounts")!;
+        if (Store.Snapshot(type, ns, name) is null)
+        {
+            throw new InvalidOperationException($"ServiceAccount {ns}/{name} does not exist");
+        }
+
+        var token = $"sa-{ns}-{name}-{Guid.NewGuid():N}";
+        _tokens[token] = KubeIdentity.ServiceAccount(ns, name);
+        return token;
+    }
+
+    internal RbacAuthorizer Authorizer { get; }
+
+    /// <summary>The identity of an <c>Authorization</c> header, or null (401).</summary>
+    internal KubeIdentity? Authenticate(string authorization)
+    {
+        if (string.IsNullOrEmpty(authorization))
+        {
+            return Options.AllowAnonymous ? KubeIdentity.Admin : null;
+        }
+
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = authorization["Bearer ".Length..].Trim();
+        if (token == AdminToken)
+        {
+            return KubeIdentity.Admin;
+        }
+
+        return _tokens.TryGetValue(token, out var identity)
+            && Store.Snapshot(Registry.Find("", "serviceaccounts")!, identity.ServiceAccountNamespace, identity.ServiceAccountName!) is not null
+            ? identity
+            : null;
+    }
+
+    /// <summary>
+    /// Writes a kubeconfig whose current context points at this server; returns <paramref name="path"/>. The user has
+    /// <paramref name="token"/> (default: the administrator's), or no credentials at all (<c>user: {}</c>, as behind
+    /// <c>kubectl proxy</c>) when it is null.
+    /// </summary>
+    public string WriteKubeconfig(string path, string defaultNamespace = "default", string? token = AdminToken)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -104,8 +158,7 @@ public sealed class KubeTestServer : IAsyncDisposable
                 server: {BaseAddress.ToString().TrimEnd('/')}
             users:
             - name: kube-test-user
-              user:
-                token: kube-test-token
+              user: {(token is null ? "{}" : "\n    token: " + token)}
             contexts:
             - name: kube-test-server
               context:
@@ -133,6 +186,9 @@ public sealed class KubeTestServer : IAsyncDisposable
         var type = Registry.Find(group, plural) ?? throw new ArgumentException($"unknown resource {plural}.{group}", nameof(plural));
         return Store.Snapshot(type, ns, name);
     }
+
+    /// <summary>Copies of every stored object of every served resource (for "nothing left behind" assertions).</summary>
+    public IReadOnlyList<JsonObject> AllObjects() => [.. Registry.All.SelectMany(t => Store.Objects(t, null))];
 
     /// <summary>Stops the server and ends open watches.</summary>
     public async ValueTask DisposeAsync()

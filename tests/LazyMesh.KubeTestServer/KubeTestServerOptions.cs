@@ -11,9 +11,15 @@ public sealed class KubeTestServerOptions
 
     /// <summary>
     /// Reject creating a namespaced object whose namespace does not exist (404), as the real NamespaceLifecycle
-    /// admission does. Off by default so tests need not create namespaces first.
+    /// admission does. On by default, as on every real cluster (<see cref="InitialNamespaces"/> exist from the start).
     /// </summary>
-    public bool EnforceNamespaceExistence { get; init; }
+    public bool EnforceNamespaceExistence { get; init; } = true;
+
+    /// <summary>
+    /// Treat requests without credentials as the administrator's, as an API reached through <c>kubectl proxy</c> does.
+    /// Off by default: a request without a bearer token gets 401, one with a ServiceAccount's token is authorized by RBAC.
+    /// </summary>
+    public bool AllowAnonymous { get; init; }
 
     /// <summary>Namespaces that exist when the server starts.</summary>
     public IReadOnlyList<string> InitialNamespaces { get; init; } = ["default", "kube-system"];

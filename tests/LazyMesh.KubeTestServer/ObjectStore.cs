@@ -71,6 +71,15 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>Copies of every stored object of <paramref name="type"/> (in <paramref name="ns"/>, or all).</summary>
+    public IReadOnlyList<JsonObject> Objects(KubeResourceType type, string? ns)
+    {
+        lock (_gate)
+        {
+            return [.. _objects.Values.Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns)).Select(o => (JsonObject)o.Node.DeepClone())];
+        }
+    }
+
     public string Get(KubeResourceType type, string version, string? ns, string name)
     {
         lock (_gate)

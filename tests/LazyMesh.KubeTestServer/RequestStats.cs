@@ -9,6 +9,7 @@ namespace LazyMesh.KubeTesting;
 public sealed class RequestStats
 {
     private readonly ConcurrentDictionary<(string Verb, string Resource), long> _counts = new();
+    private readonly ConcurrentQueue<string> _forbidden = new();
     private long _total;
     private long _writes;
 
@@ -26,6 +27,9 @@ public sealed class RequestStats
     public long WritesTo(string resource) =>
         _counts.Where(kv => kv.Key.Resource == resource && kv.Key.Verb is "create" or "update" or "patch" or "delete" or "deletecollection").Sum(kv => kv.Value);
 
+    /// <summary>Every request RBAC refused (403), as the denial message: a test asserts this is empty to catch a missing verb.</summary>
+    public IReadOnlyList<string> Forbidden => [.. _forbidden];
+
     /// <summary>A copy of all counters.</summary>
     public IReadOnlyDictionary<(string Verb, string Resource), long> Snapshot() => new Dictionary<(string, string), long>(_counts);
 
@@ -33,6 +37,7 @@ public sealed class RequestStats
     public void Reset()
     {
         _counts.Clear();
+        _forbidden.Clear();
         Interlocked.Exchange(ref _total, 0);
         Interlocked.Exchange(ref _writes, 0);
     }
@@ -46,4 +51,6 @@ public sealed class RequestStats
             Interlocked.Increment(ref _writes);
         }
     }
+
+    internal void RecordForbidden(KubeIdentity identity, KubeRequestInfo info) => _forbidden.Enqueue(RbacAuthorizer.Denial(identity, info));
 }

@@ -26,8 +26,21 @@ internal sealed class ResourceRegistry
         Register(new("coordination.k8s.io", ["v1"], "leases", "Lease", Namespaced: true, HasStatusSubresource: false));
         Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "sidecars", "Sidecar", Namespaced: true, HasStatusSubresource: true));
         Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "serviceentries", "ServiceEntry", Namespaced: true, HasStatusSubresource: true));
+        Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "virtualservices", "VirtualService", Namespaced: true, HasStatusSubresource: true));
+        Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "destinationrules", "DestinationRule", Namespaced: true, HasStatusSubresource: true));
+        Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "gateways", "Gateway", Namespaced: true, HasStatusSubresource: true));
+        Register(new("gateway.networking.k8s.io", ["v1"], "httproutes", "HTTPRoute", Namespaced: true, HasStatusSubresource: true));
+        Register(new("gateway.networking.k8s.io", ["v1"], "grpcroutes", "GRPCRoute", Namespaced: true, HasStatusSubresource: true));
         Register(new("networking.istio.io", ["v1alpha3"], "envoyfilters", "EnvoyFilter", Namespaced: true, HasStatusSubresource: true));
+        Register(new("networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "destinationrules", "DestinationRule", Namespaced: true, HasStatusSubresource: true));
         Register(new("lazymesh.io", ["v1alpha1"], "lazysidecars", "LazySidecar", Namespaced: true, HasStatusSubresource: true));
+        Register(new("rbac.authorization.k8s.io", ["v1"], "roles", "Role", Namespaced: true, HasStatusSubresource: false));
+        Register(new("rbac.authorization.k8s.io", ["v1"], "rolebindings", "RoleBinding", Namespaced: true, HasStatusSubresource: false));
+        Register(new("rbac.authorization.k8s.io", ["v1"], "clusterroles", "ClusterRole", Namespaced: false, HasStatusSubresource: false));
+        Register(new("rbac.authorization.k8s.io", ["v1"], "clusterrolebindings", "ClusterRoleBinding", Namespaced: false, HasStatusSubresource: false));
+        Register(new("policy", ["v1"], "poddisruptionbudgets", "PodDisruptionBudget", Namespaced: true, HasStatusSubresource: true));
+        Register(new("autoscaling", ["v2"], "horizontalpodautoscalers", "HorizontalPodAutoscaler", Namespaced: true, HasStatusSubresource: true));
+        Register(new("telemetry.istio.io", ["v1", "v1alpha1"], "telemetries", "Telemetry", Namespaced: true, HasStatusSubresource: true));
         Register(new("apiextensions.k8s.io", ["v1"], "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false, HasStatusSubresource: true));
     }
 

@@ -35,4 +35,25 @@ public ref struct AccessEvent
     /// caller used it, resolved in the caller's namespace.
     /// </summary>
     public bool ViaFallback;
+
+    /// <summary>Envoy's RESPONSE_FLAGS that matter to attribution (NR, NC); others are not kept.</summary>
+    public AccessResponseFlags ResponseFlags;
+
+    /// <summary>ROUTE_NAME, e.g. <c>allow_any</c>, <c>block_all</c>, <c>default</c>; empty if absent.</summary>
+    public ReadOnlySpan<char> RouteName;
+
+    /// <summary>REQUESTED_SERVER_NAME: the TLS SNI the caller sent (TLS passthrough names its host here); empty if absent.</summary>
+    public ReadOnlySpan<char> RequestedServerName;
+
+    /// <summary>
+    /// The entry was written by a gateway's Envoy (ALS node id <c>router~...</c>): it is attributed to the gateway, and
+    /// gateways get no Sidecar.
+    /// </summary>
+    public bool SenderIsGateway;
+
+    /// <summary>The pod that wrote the line, when the log says so (a <c>kubectl logs --prefix</c>, stern or CRI path prefix); else empty.</summary>
+    public ReadOnlySpan<char> OriginPod;
+
+    /// <summary>That pod's namespace, when known; else empty.</summary>
+    public ReadOnlySpan<char> OriginNamespace;
 }

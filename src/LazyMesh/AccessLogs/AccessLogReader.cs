@@ -20,12 +20,14 @@ public sealed class AccessLogReader
     /// <summary>The source name <see cref="ReadFile"/> reports for <c>-</c>.</summary>
     public const string StandardInputName = "<stdin>";
 
-    private readonly AccessLogLineParser _parser = new();
+    private readonly AccessLogLineParser _parser;
+    private readonly LinePrefixStripper _prefixes = new();
     private readonly int _initialBufferBytes;
     private readonly string _tooLongReason;
 
-    public AccessLogReader(int maxLineBytes = DefaultMaxLineBytes, int initialBufferBytes = DefaultInitialBufferBytes)
+    public AccessLogReader(int maxLineBytes = DefaultMaxLineBytes, int initialBufferBytes = DefaultInitialBufferBytes, AccessLogFormatSet? formats = null)
     {
+        _parser = new AccessLogLineParser(formats);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(initialBufferBytes, 16);
         MaxLineBytes = maxLineBytes;
@@ -46,19 +48,73 @@ public sealed class AccessLogReader
         return Read(stream, path == "-" ? StandardInputName : path, sink, stats);
     }
 
+    /// <summary>
+    /// The pod a file belongs to when its path says so: kubelet's <c>/var/log/pods/NAMESPACE_POD_UID/CONTAINER/N.log</c>
+    /// and <c>/var/log/containers/POD_NAMESPACE_CONTAINER-ID.log</c>.
+    /// </summary>
+    public static (string Namespace, string Pod)? OriginOfPath(string path)
+    {
+        var parts = path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i + 2 < parts.Length; i++)
+        {
+            if (parts[i] == "pods" && i > 0 && parts[i - 1] == "log")
+            {
+                var id = parts[i + 1].Split('_');
+                if (id.Length == 3 && id[0].Length > 0 && id[1].Length > 0)
+                {
+                    return (id[0], id[1]);
+                }
+            }
+        }
+
+        if (parts.Length >= 2 && parts[^2] == "containers")
+        {
+            var id = Path.GetFileNameWithoutExtension(parts[^1]).Split('_');
+            if (id.Length == 3 && id[0].Length > 0 && id[1].Length > 0)
+            {
+                return (id[1], id[0]);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reads, parses and forwards every entry of <paramref name="stream"/>; problems are counted in the returned stats.</summary>
     public AccessLogReadStats Read(Stream stream, string sourceName, IAccessEventSink sink, AccessLogReadStats? stats = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         var counters = stats ?? new AccessLogReadStats();
         var parser = _parser;
+        var prefixes = _prefixes;
+        var origin = OriginOfPath(sourceName);
         ForEachLine(
             stream,
             (line, lineNumber) =>
             {
-                var kind = parser.Parse(line, out var accessEvent, out string? error);
+                var prefix = prefixes.Strip(line, out var rest, out var originPod, out var originNamespace, out bool partial);
+                counters.RecordPrefix(prefix);
+                if (partial)
+                {
+                    // A CRI partial line: parsed when the line that completes it arrives.
+                    counters.Record(sourceName, lineNumber, AccessLogLineKind.Empty, null);
+                    return;
+                }
+
+                var kind = parser.Parse(rest, out var accessEvent, out string? error);
                 if (kind == AccessLogLineKind.Parsed)
                 {
+                    counters.RecordFormat(parser.LastFormat);
+                    if (!originPod.IsEmpty)
+                    {
+                        accessEvent.OriginPod = originPod;
+                        accessEvent.OriginNamespace = originNamespace;
+                    }
+                    else if (origin is { } file)
+                    {
+                        accessEvent.OriginPod = file.Pod;
+                        accessEvent.OriginNamespace = file.Namespace;
+                    }
+
                     sink.OnEvent(in accessEvent);
                 }
 

@@ -26,6 +26,55 @@ internal static class AccessLogTime
         return false;
     }
 
+    /// <summary>
+    /// A start time as Unix milliseconds, leniently: ISO 8601 as <see cref="TryParseUnixMs"/>, or Unix seconds (with an
+    /// optional fraction, as <c>%START_TIME(%s.%3f)%</c> prints), or Unix milliseconds (13 digits or more). Anything
+    /// else, or <c>-</c>, gives 0 ("unknown": the reader's clock is used), never a rejected entry: the time only
+    /// orders what was seen, the dependency is there either way.
+    /// </summary>
+    public static long ParseOrZero(ReadOnlySpan<char> s)
+    {
+        if (s.IsEmpty || s is "-")
+        {
+            return 0;
+        }
+
+        if (TryParseUnixMs(s, out long unixMs))
+        {
+            return unixMs;
+        }
+
+        int dot = s.IndexOf('.');
+        var whole = dot < 0 ? s : s[..dot];
+        if (whole.IsEmpty || whole.Length > 16 || !long.TryParse(whole, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+        {
+            return 0;
+        }
+
+        if (whole.Length >= 13)
+        {
+            return number;
+        }
+
+        long millis = 0;
+        if (dot >= 0)
+        {
+            int scale = 100;
+            for (int i = dot + 1; i < s.Length && scale > 0; i++, scale /= 10)
+            {
+                int digit = s[i] - '0';
+                if ((uint)digit > 9)
+                {
+                    return 0;
+                }
+
+                millis += digit * scale;
+            }
+        }
+
+        return (number * 1000) + millis;
+    }
+
     private static bool TryParseFixedUtc(ReadOnlySpan<char> s, out long unixMs)
     {
         unixMs = 0;

@@ -18,12 +18,26 @@ public sealed class IstioJsonLogParser
 {
     private const string NotObjectError = "not a JSON access log line: it does not start with '{'";
     private const string NoIstioKeysError =
-        "not an access log line: JSON object without any of Istio's access log keys (upstream_cluster, downstream_remote_address, ...)";
+        "JSON object without Istio's access-log keys (upstream_cluster, downstream_remote_address, downstream_local_address, authority): "
+        + "a custom JSON format? pass it with --log-format";
 
     private const string TruncatedError = "line ends inside the JSON object (truncated line?)";
 
+    private readonly JsonLogFormat _format;
     private char[] _buffer = new char[512];
     private int _used;
+
+    /// <summary>A parser for <paramref name="format"/> (default: Istio's JSON keys, every version).</summary>
+    public IstioJsonLogParser(JsonLogFormat? format = null)
+    {
+        _format = format ?? JsonLogFormat.Istio;
+    }
+
+    /// <summary>The format this parser reads.</summary>
+    public JsonLogFormat Format => _format;
+
+    /// <summary>For <see cref="JsonLogFormat.Istio"/>: the version family of the last parsed line.</summary>
+    public IstioJsonFamily LastFamily { get; private set; }
 
     /// <summary>
     /// Parses <paramref name="line"/>: <see cref="AccessLogLineKind.Parsed"/>, <see cref="AccessLogLineKind.Empty"/>,
@@ -56,7 +70,10 @@ public sealed class IstioJsonLogParser
 
         ReadOnlySpan<char> startTime = default, method = default, protocol = default, authority = default;
         ReadOnlySpan<char> cluster = default, downstreamLocal = default, downstreamRemote = default;
-        bool istioKeySeen = false;
+        ReadOnlySpan<char> flags = default, sni = default, route = default;
+        uint seen = 0;
+        bool otherLogKey = false;
+        int keyCount = 0;
 
         int pos = SkipWhitespace(line, 1);
         if (pos < line.Length && line[pos] == '}')
@@ -118,36 +135,47 @@ public sealed class IstioJsonLogParser
                     return Fail(pos >= line.Length ? TruncatedError : $"invalid JSON value at column {pos + 1}", out error);
                 }
 
-                switch (key)
+                keyCount++;
+                if (_format.TryGetField(key, out var field))
                 {
-                    case "start_time":
-                        startTime = value;
-                        istioKeySeen = true;
-                        break;
-                    case "method":
-                        method = value;
-                        istioKeySeen = true;
-                        break;
-                    case "protocol":
-                        protocol = value;
-                        istioKeySeen = true;
-                        break;
-                    case "authority":
-                        authority = value;
-                        istioKeySeen = true;
-                        break;
-                    case "upstream_cluster":
-                        cluster = value;
-                        istioKeySeen = true;
-                        break;
-                    case "downstream_local_address":
-                        downstreamLocal = value;
-                        istioKeySeen = true;
-                        break;
-                    case "downstream_remote_address":
-                        downstreamRemote = value;
-                        istioKeySeen = true;
-                        break;
+                    seen |= 1u << (int)field;
+                    switch (field)
+                    {
+                        case AccessLogField.StartTime:
+                            startTime = value;
+                            break;
+                        case AccessLogField.Method:
+                            method = value;
+                            break;
+                        case AccessLogField.Protocol:
+                            protocol = value;
+                            break;
+                        case AccessLogField.Authority:
+                            authority = value;
+                            break;
+                        case AccessLogField.UpstreamCluster:
+                            cluster = value;
+                            break;
+                        case AccessLogField.DownstreamLocalAddress:
+                            downstreamLocal = value;
+                            break;
+                        case AccessLogField.DownstreamRemoteAddress:
+                            downstreamRemote = value;
+                            break;
+                        case AccessLogField.ResponseFlags:
+                            flags = value;
+                            break;
+                        case AccessLogField.RequestedServerName:
+                            sni = value;
+                            break;
+                        case AccessLogField.RouteName:
+                            route = value;
+                            break;
+                    }
+                }
+                else if (key is "level" or "msg" or "message")
+                {
+                    otherLogKey = true;
                 }
 
                 pos = SkipWhitespace(line, pos);
@@ -177,28 +205,42 @@ public sealed class IstioJsonLogParser
             return Fail($"unexpected text after the JSON object at column {pos + 1}", out error);
         }
 
-        if (!istioKeySeen)
+        if (seen == 0)
         {
+            // istio-agent's own JSON log ({"level":..,"msg":..}), an empty object, or, for a custom format, another format's line.
+            bool agentLog = otherLogKey || keyCount == 0 || !_format.IsIstio;
             error = NoIstioKeysError;
-            return AccessLogLineKind.NotAccessLog;
+            return agentLog ? AccessLogLineKind.NotAccessLog : AccessLogLineKind.Malformed;
         }
 
-        long startMs = 0;
-        if (!startTime.IsEmpty && !AccessLogTime.TryParseUnixMs(startTime, out startMs))
+        if (!JsonLogFormat.HasRequired(seen))
         {
-            return Fail("start_time: not an ISO 8601 timestamp", out error);
+            return Fail(_format.MissingKeysError, out error);
         }
+
+        if (_format.IsIstio)
+        {
+            LastFamily = JsonLogFormat.FamilyOf(seen);
+        }
+
+        // A start time Envoy was told to print some other way (%START_TIME(%s)%, a local format) is read when it can be,
+        // and otherwise unknown (0): the entry itself is kept.
+        long startMs = AccessLogTime.ParseOrZero(startTime);
+        bool hasProtocol = (seen & (1u << (int)AccessLogField.Protocol)) != 0;
 
         SocketAddressText.Split(downstreamLocal, out var destinationHost, out int destinationPort);
         SocketAddressText.Split(downstreamRemote, out var sourceHost, out _);
 
-        accessEvent.Protocol = method.IsEmpty && protocol.IsEmpty ? AccessProtocol.Tcp : AccessProtocol.Http;
+        accessEvent.Protocol = (hasProtocol ? protocol.IsEmpty : method.IsEmpty) ? AccessProtocol.Tcp : AccessProtocol.Http;
         accessEvent.UpstreamCluster = cluster;
         accessEvent.Authority = authority;
         accessEvent.SourceAddress = sourceHost;
         accessEvent.OriginalDestinationAddress = destinationHost;
         accessEvent.OriginalDestinationPort = destinationPort;
         accessEvent.StartTimeUnixMs = startMs;
+        accessEvent.ResponseFlags = AccessResponseFlagsText.Parse(flags);
+        accessEvent.RequestedServerName = sni;
+        accessEvent.RouteName = route;
         return AccessLogLineKind.Parsed;
     }
 

@@ -10,4 +10,13 @@ internal ref struct AlsEntryFields
     public AlsAddressFields DownstreamDirectRemote;
     public long StartSeconds;
     public int StartNanos;
+
+    /// <summary><c>AccessLogCommon.response_flags</c>: no_route_found (9) and no_cluster_found (25).</summary>
+    public AccessLogs.AccessResponseFlags ResponseFlags;
+
+    /// <summary><c>AccessLogCommon.route_name</c> (19).</summary>
+    public ReadOnlySpan<byte> RouteName;
+
+    /// <summary><c>AccessLogCommon.tls_properties</c> (4) <c>.tls_sni_hostname</c> (3).</summary>
+    public ReadOnlySpan<byte> TlsSniHostname;
 }

@@ -161,6 +161,25 @@ public sealed class AlsReplayClient : IDisposable
             DownstreamRemoteAddress = BuildAddress(entry.SourceAddress, entry.SourcePort),
             DownstreamLocalAddress = BuildAddress(entry.DestinationAddress, entry.DestinationPort),
         };
+        if (entry.RouteName is not null)
+        {
+            common.RouteName = entry.RouteName;
+        }
+
+        if (entry.RequestedServerName is not null)
+        {
+            common.TlsProperties = new TLSProperties { TlsSniHostname = entry.RequestedServerName };
+        }
+
+        if (entry.ResponseFlags != AccessResponseFlags.None)
+        {
+            common.ResponseFlags = new ResponseFlags
+            {
+                NoRouteFound = (entry.ResponseFlags & AccessResponseFlags.NoRouteFound) != 0,
+                NoClusterFound = (entry.ResponseFlags & AccessResponseFlags.NoClusterFound) != 0,
+            };
+        }
+
         if (entry.StartTimeUnixMs != 0)
         {
             common.StartTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(entry.StartTimeUnixMs));

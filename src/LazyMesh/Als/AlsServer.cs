@@ -64,7 +64,8 @@ public sealed class AlsServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
-            kestrel.Limits.Http2.MaxStreamsPerConnection = Math.Max(100, _options.MaxConcurrentStreams + 1);
+            // One more than the app's own per-connection cap, so a client over it gets an explicit ResourceExhausted.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = _options.MaxStreamsPerConnection + 1;
             kestrel.Listen(_endpoint, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.AddSingleton(_loggerFactory);

@@ -16,6 +16,7 @@ public sealed class AlsServerStats
     private long _idleTimeouts;
     private long _aborted;
     private long _sinkErrors;
+    private long _untrustedEntries;
 
     /// <summary>Streams accepted since start.</summary>
     public long StreamsOpened => Interlocked.Read(ref _streamsOpened);
@@ -48,6 +49,9 @@ public sealed class AlsServerStats
 
     /// <summary>Streams ended because the sink threw.</summary>
     public long SinkErrors => Interlocked.Read(ref _sinkErrors);
+
+    /// <summary>Entries dropped because the stream's peer may not report for the workload they name (<see cref="AlsServerOptions.PeerVerification"/>).</summary>
+    public long UntrustedEntries => Interlocked.Read(ref _untrustedEntries);
 
     public long DecodeErrorsTotal
     {
@@ -111,4 +115,9 @@ public sealed class AlsServerStats
     internal void AddAborted() => Interlocked.Increment(ref _aborted);
 
     internal void AddSinkError() => Interlocked.Increment(ref _sinkErrors);
+
+    internal void AddUntrustedEntry() => Interlocked.Increment(ref _untrustedEntries);
+
+    /// <summary>A stream refused by a per-connection or per-peer cap (counted with the global cap's refusals).</summary>
+    internal void AddRejectedTooManyStreams() => Interlocked.Increment(ref _rejectedTooManyStreams);
 }

@@ -29,6 +29,12 @@ public sealed partial class AlsService
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "ALS stream from {Peer} (node {NodeId}) ended: undecodable message ({Kind}): {Detail}")]
     private partial void LogDecodeFailed(IPAddress? peer, string? nodeId, AlsDecodeError kind, string detail);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "ALS stream from {Peer} refused: {Cap}")]
+    private partial void LogRejectedStreamCap(IPAddress? peer, string cap);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "ALS stream from {Peer}: not a known pod or identity ({Verification}); its entries are counted and dropped")]
+    private partial void LogUnknownPeer(IPAddress? peer, AlsPeerVerification verification);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "ALS stream from {Peer} (node {NodeId}) ended: the access event sink threw")]
     private partial void LogSinkFailed(Exception exception, IPAddress? peer, string? nodeId);
 }

@@ -18,6 +18,9 @@ public sealed partial class AlsService
     private readonly Func<IAccessEventSink> _sinkFactory;
     private readonly ILogger<AlsService> _logger;
     private readonly CancellationToken _stopping;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _streamsByConnection = new(StringComparer.Ordinal);
+    private readonly Dictionary<IPAddress, int> _streamsByPeer = [];
 
     /// <param name="stopping">Ends every open stream with Unavailable when the host stops.</param>
     public AlsService(AlsServerOptions options, Func<IAccessEventSink> sinkFactory, AlsServerStats stats, ILogger<AlsService> logger, CancellationToken stopping)
@@ -26,6 +29,11 @@ public sealed partial class AlsService
         ArgumentNullException.ThrowIfNull(sinkFactory);
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(logger);
+        if (options.PeerVerification != AlsPeerVerification.None && options.Mesh is null)
+        {
+            throw new ArgumentException($"ALS peer verification {options.PeerVerification} needs {nameof(AlsServerOptions)}.{nameof(AlsServerOptions.Mesh)}", nameof(options));
+        }
+
         _options = options;
         _sinkFactory = sinkFactory;
         _logger = logger;
@@ -48,30 +56,100 @@ public sealed partial class AlsService
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"peer {peer} may not stream access logs"));
         }
 
-        if (Stats.TryOpenStream(_options.MaxConcurrentStreams) < 0)
+        var http = context.GetHttpContext();
+        var connection = http.Connection.Id;
+        var peerKey = peer is null ? IPAddress.None : peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
+        if (TryOpenOnConnectionAndPeer(connection, peerKey) is { } cap)
         {
-            LogRejectedTooManyStreams(peer, _options.MaxConcurrentStreams);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"more than {_options.MaxConcurrentStreams} access log streams open"));
+            Stats.AddRejectedTooManyStreams();
+            LogRejectedStreamCap(peer, cap);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"access log streams: {cap}"));
         }
 
-        LogStreamOpened(peer);
         try
         {
-            await ReadStreamAsync(requests, peer, context).ConfigureAwait(false);
-            return EmptyResponse;
+            if (Stats.TryOpenStream(_options.MaxConcurrentStreams) < 0)
+            {
+                LogRejectedTooManyStreams(peer, _options.MaxConcurrentStreams);
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, $"more than {_options.MaxConcurrentStreams} access log streams open"));
+            }
+
+            var sender = _options.PeerVerification == AlsPeerVerification.None
+                ? null
+                : AlsPeer.Classify(_options.Mesh!(), _options.PeerVerification, _options.Fallback, peer, http.Request.Headers[Authorization.ForwardedClientCert.HeaderName].LastOrDefault());
+            if (sender is { Kind: AlsPeerKind.Unknown })
+            {
+                LogUnknownPeer(peer, _options.PeerVerification);
+            }
+
+            LogStreamOpened(peer);
+            try
+            {
+                await ReadStreamAsync(requests, peer, sender, context).ConfigureAwait(false);
+                return EmptyResponse;
+            }
+            finally
+            {
+                Stats.CloseStream();
+                LogStreamClosed(peer);
+                StreamClosed?.Invoke();
+            }
         }
         finally
         {
-            Stats.CloseStream();
-            LogStreamClosed(peer);
-            StreamClosed?.Invoke();
+            CloseOnConnectionAndPeer(connection, peerKey);
         }
     }
 
-    private async Task ReadStreamAsync(IAsyncStreamReader<AlsRawMessage> requests, IPAddress? peer, ServerCallContext context)
+    /// <returns>Null when opened; otherwise which cap refused the stream.</returns>
+    private string? TryOpenOnConnectionAndPeer(string connection, IPAddress peer)
+    {
+        lock (_gate)
+        {
+            var onConnection = _streamsByConnection.GetValueOrDefault(connection);
+            if (onConnection >= _options.MaxStreamsPerConnection)
+            {
+                return $"more than {_options.MaxStreamsPerConnection} streams on one connection";
+            }
+
+            var fromPeer = _streamsByPeer.GetValueOrDefault(peer);
+            if (fromPeer >= _options.MaxStreamsPerPeer)
+            {
+                return $"more than {_options.MaxStreamsPerPeer} streams from {peer}";
+            }
+
+            _streamsByConnection[connection] = onConnection + 1;
+            _streamsByPeer[peer] = fromPeer + 1;
+            return null;
+        }
+    }
+
+    private void CloseOnConnectionAndPeer(string connection, IPAddress peer)
+    {
+        lock (_gate)
+        {
+            Decrement(_streamsByConnection, connection);
+            Decrement(_streamsByPeer, peer);
+        }
+
+        static void Decrement<TKey>(Dictionary<TKey, int> counts, TKey key)
+            where TKey : notnull
+        {
+            if (counts.TryGetValue(key, out var count) && count > 1)
+            {
+                counts[key] = count - 1;
+            }
+            else
+            {
+                counts.Remove(key);
+            }
+        }
+    }
+
+    private async Task ReadStreamAsync(IAsyncStreamReader<AlsRawMessage> requests, IPAddress? peer, AlsPeer? sender, ServerCallContext context)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
-        using var decoder = _options.Mode == AlsHandlerMode.Decode ? new AlsStreamDecoder(_sinkFactory()) : null;
+        using var decoder = _options.Mode == AlsHandlerMode.Decode ? new AlsStreamDecoder(Sink(sender)) : null;
         while (true)
         {
             idle.CancelAfter(_options.IdleStreamTimeout);
@@ -134,6 +212,10 @@ public sealed partial class AlsService
             }
         }
     }
+
+    /// <summary>The stream's sink: with peer verification, only entries the peer may report pass.</summary>
+    private IAccessEventSink Sink(AlsPeer? sender) =>
+        sender is null ? _sinkFactory() : new AlsPeerSink(_sinkFactory(), sender, _options.Mesh!, Stats);
 
     private bool IsAllowed(IPAddress? peer)
     {

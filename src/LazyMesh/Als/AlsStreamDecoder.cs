@@ -47,6 +47,9 @@ public sealed class AlsStreamDecoder : IDisposable
     /// <summary>The sending sidecar's pod IP, parsed from <see cref="NodeId"/>; null for gateways and other senders.</summary>
     public string? SenderPodAddress { get; private set; }
 
+    /// <summary>Whether the sender is a gateway (node id <c>router~...</c>): its entries are the gateway's, never its clients'.</summary>
+    public bool SenderIsGateway { get; private set; }
+
     /// <summary>Whether the stream comes from the LazyMesh fallback (see <see cref="FallbackMarker"/>).</summary>
     public bool ViaFallback { get; private set; }
 
@@ -180,6 +183,7 @@ public sealed class AlsStreamDecoder : IDisposable
         {
             NodeId = DecodeStrict(nodeId, "Node.id");
             SenderPodAddress = IstioNodeId.TryGetSidecarPodAddress(NodeId, out var pod) ? pod.ToString() : null;
+            SenderIsGateway = IstioNodeId.IsGateway(NodeId);
         }
 
         if (hasLogName)
@@ -296,6 +300,20 @@ public sealed class AlsStreamDecoder : IDisposable
                     var local = reader.ReadMessage();
                     ReadAddress(ref local, ref fields.DownstreamLocal);
                     break;
+                case 4:
+                    reader.Expect(wireType, ProtoWireType.LengthDelimited, "AccessLogCommon.tls_properties");
+                    var tls = reader.ReadMessage();
+                    ReadTlsProperties(ref tls, ref fields);
+                    break;
+                case 16:
+                    reader.Expect(wireType, ProtoWireType.LengthDelimited, "AccessLogCommon.response_flags");
+                    var flags = reader.ReadMessage();
+                    ReadResponseFlags(ref flags, ref fields);
+                    break;
+                case 19:
+                    reader.Expect(wireType, ProtoWireType.LengthDelimited, "AccessLogCommon.route_name");
+                    fields.RouteName = reader.ReadLengthDelimited();
+                    break;
                 case 5:
                     reader.Expect(wireType, ProtoWireType.LengthDelimited, "AccessLogCommon.start_time");
                     var timestamp = reader.ReadMessage();
@@ -313,6 +331,52 @@ public sealed class AlsStreamDecoder : IDisposable
                 default:
                     reader.Skip(field, wireType);
                     break;
+            }
+        }
+    }
+
+    /// <summary>TLSProperties (envoy/data/accesslog/v3/accesslog.proto): tls_sni_hostname = 3; embedded messages merge.</summary>
+    private static void ReadTlsProperties(ref ProtoReader reader, ref AlsEntryFields fields)
+    {
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            if (field == 3)
+            {
+                reader.Expect(wireType, ProtoWireType.LengthDelimited, "TLSProperties.tls_sni_hostname");
+                fields.TlsSniHostname = reader.ReadLengthDelimited();
+            }
+            else
+            {
+                reader.Skip(field, wireType);
+            }
+        }
+    }
+
+    /// <summary>ResponseFlags: no_route_found = 9, no_cluster_found = 25 (bools; the last value of a field wins).</summary>
+    private static void ReadResponseFlags(ref ProtoReader reader, ref AlsEntryFields fields)
+    {
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            var flag = field switch
+            {
+                9 => AccessResponseFlags.NoRouteFound,
+                25 => AccessResponseFlags.NoClusterFound,
+                _ => AccessResponseFlags.None,
+            };
+            if (flag == AccessResponseFlags.None)
+            {
+                reader.Skip(field, wireType);
+                continue;
+            }
+
+            reader.Expect(wireType, ProtoWireType.Varint, field == 9 ? "ResponseFlags.no_route_found" : "ResponseFlags.no_cluster_found");
+            if (reader.ReadVarint() != 0)
+            {
+                fields.ResponseFlags |= flag;
+            }
+            else
+            {
+                fields.ResponseFlags &= ~flag;
             }
         }
     }
@@ -415,7 +479,8 @@ public sealed class AlsStreamDecoder : IDisposable
     private void Emit(AccessProtocol protocol, ref AlsEntryFields fields)
     {
         var source = !fields.DownstreamRemote.Address.IsEmpty ? fields.DownstreamRemote.Address : fields.DownstreamDirectRemote.Address;
-        var needed = fields.UpstreamCluster.Length + fields.Authority.Length + source.Length + fields.DownstreamLocal.Address.Length;
+        var needed = fields.UpstreamCluster.Length + fields.Authority.Length + source.Length + fields.DownstreamLocal.Address.Length
+            + fields.RouteName.Length + fields.TlsSniHostname.Length;
         if (needed > _chars.Length && needed <= MaxOwnedCharBufferSize)
         {
             ArrayPool<char>.Shared.Return(_chars);
@@ -438,6 +503,10 @@ public sealed class AlsStreamDecoder : IDisposable
                 StartTimeUnixMs = unchecked((fields.StartSeconds * 1000) + (fields.StartNanos / 1_000_000)),
                 SenderPodAddress = SenderPodAddress.AsSpan(),
                 ViaFallback = ViaFallback,
+                SenderIsGateway = SenderIsGateway,
+                ResponseFlags = fields.ResponseFlags,
+                RouteName = DecodeUtf8(fields.RouteName, buffer, ref used, "AccessLogCommon.route_name"),
+                RequestedServerName = DecodeUtf8(fields.TlsSniHostname, buffer, ref used, "TLSProperties.tls_sni_hostname"),
             };
             _sink.OnEvent(in accessEvent);
         }

@@ -31,4 +31,10 @@ public static class IstioNodeId
         podAddress = ip;
         return true;
     }
+
+    /// <summary>
+    /// A gateway's node id (<c>router~&lt;podIP&gt;~...</c>): Istio names a proxy's type first in its node id, <c>router</c> for
+    /// gateways (istio/istio 1.28.0 pkg/model/proxy.go NodeType: <c>SidecarProxy = "sidecar"</c>, <c>Router = "router"</c>).
+    /// </summary>
+    public static bool IsGateway(ReadOnlySpan<char> nodeId) => nodeId.StartsWith("router~", StringComparison.Ordinal);
 }

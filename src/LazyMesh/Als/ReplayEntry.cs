@@ -28,6 +28,15 @@ public sealed class ReplayEntry
     /// <summary>HTTP response code (ignored for TCP).</summary>
     public int ResponseCode { get; init; }
 
+    /// <summary>AccessLogCommon.route_name.</summary>
+    public string? RouteName { get; init; }
+
+    /// <summary>AccessLogCommon.tls_properties.tls_sni_hostname.</summary>
+    public string? RequestedServerName { get; init; }
+
+    /// <summary>AccessLogCommon.response_flags (NR, NC).</summary>
+    public AccessResponseFlags ResponseFlags { get; init; }
+
     /// <summary>Copies what an <see cref="AccessEvent"/> carries (it has no source port or response code).</summary>
     public static ReplayEntry From(scoped in AccessEvent accessEvent) => new()
     {
@@ -38,6 +47,9 @@ public sealed class ReplayEntry
         DestinationAddress = NullIfEmpty(accessEvent.OriginalDestinationAddress),
         DestinationPort = accessEvent.OriginalDestinationPort,
         StartTimeUnixMs = accessEvent.StartTimeUnixMs,
+        RouteName = NullIfEmpty(accessEvent.RouteName),
+        RequestedServerName = NullIfEmpty(accessEvent.RequestedServerName),
+        ResponseFlags = accessEvent.ResponseFlags,
     };
 
     private static string? NullIfEmpty(ReadOnlySpan<char> value) => value.IsEmpty ? null : value.ToString();

@@ -15,6 +15,15 @@ internal enum ClusterKind
     /// <summary><c>inbound|...</c> or <c>InboundPassthroughCluster*</c>.</summary>
     Inbound,
 
-    /// <summary>BlackHoleCluster, Istio's own clusters, and anything else.</summary>
+    /// <summary><c>BlackHoleCluster</c>: REGISTRY_ONLY refused a destination the sidecar does not know.</summary>
+    BlackHole,
+
+    /// <summary>Istio's own clusters (agent, prometheus_stats, sds-grpc, xds-grpc, zipkin, envoy_accesslog_service, ...).</summary>
     Special,
+
+    /// <summary>
+    /// Any other name: a cluster's alternate stat name (MeshConfig <c>outboundClusterStatName</c>, which Envoy's
+    /// %UPSTREAM_CLUSTER% prints instead of the cluster name): resolved by original destination and authority.
+    /// </summary>
+    Unrecognized,
 }

@@ -11,10 +11,10 @@ public enum SkipReason
     /// <summary>An inbound entry (<c>inbound|...</c> or InboundPassthroughCluster*): the callee's side, not a dependency.</summary>
     Inbound,
 
-    /// <summary>BlackHoleCluster or one of Istio's own clusters (agent, prometheus_stats, sds-grpc, xds-grpc, ...).</summary>
+    /// <summary>One of Istio's own clusters (agent, prometheus_stats, sds-grpc, xds-grpc, ...).</summary>
     SpecialCluster,
 
-    /// <summary>No upstream cluster (<c>-</c>), e.g. a 404 NR with no route.</summary>
+    /// <summary>No upstream cluster (<c>-</c>) and nothing saying a Sidecar cut the call off (no NR/NC flag, no <c>block_all</c> route).</summary>
     NoUpstreamCluster,
 
     /// <summary>The source address is missing or not an IP.</summary>
@@ -28,4 +28,10 @@ public enum SkipReason
 
     /// <summary>The destination host, address or authority is not a known service or ServiceEntry.</summary>
     UnknownDestination,
+
+    /// <summary>
+    /// Written by a gateway (ingress, egress, east-west; ALS node id <c>router~</c>, a gateway pod's log, or a line whose
+    /// downstream local address is a gateway pod): attributed to the gateway, which gets no Sidecar, never to its client.
+    /// </summary>
+    Gateway,
 }

@@ -11,9 +11,9 @@ public static class AccessLogIngest
 {
     private const long ProgressThresholdBytes = 64L << 20;
 
-    public static AccessLogReadStats ReadAll(IReadOnlyList<string> paths, IAccessEventSink sink, AccessLogReadStats stats, IAnsiConsole console)
+    public static AccessLogReadStats ReadAll(IReadOnlyList<string> paths, IAccessEventSink sink, AccessLogReadStats stats, IAnsiConsole console, AccessLogFormatSet? formats = null)
     {
-        var reader = new AccessLogReader();
+        var reader = new AccessLogReader(formats: formats);
         var large = paths.Where(p => p != "-" && !p.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) && new FileInfo(p).Length >= ProgressThresholdBytes).ToList();
         if (large.Count == 0 || !console.Profile.Capabilities.Interactive)
         {
@@ -51,5 +51,28 @@ public static class AccessLogIngest
                 }
             });
         return stats;
+    }
+
+    /// <summary>
+    /// The access-log part of a summary: counts, the formats and prefixes found, and the first problems with
+    /// <c>and N more</c>.
+    /// </summary>
+    public static IEnumerable<string> Describe(AccessLogReadStats reads)
+    {
+        yield return $"{reads.Lines} lines, {reads.Parsed} entries, {reads.NotAccessLog} not access-log lines, {reads.Malformed} malformed, {reads.TooLong} too long";
+        if (reads.Formats.Count > 0)
+        {
+            yield return $"  formats: {reads.DescribeFormats()}";
+        }
+
+        if (reads.Prefixes.Count > 0)
+        {
+            yield return $"  line prefixes stripped: {reads.DescribePrefixes()}";
+        }
+
+        foreach (var problem in reads.DescribeProblems())
+        {
+            yield return $"  {problem}";
+        }
     }
 }

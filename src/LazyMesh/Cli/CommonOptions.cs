@@ -24,11 +24,64 @@ public static class CommonOptions
         Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
     };
 
+    public static Option<string[]> AccessLogFormat() => new("--log-format")
+    {
+        Description = "The access-log format the mesh uses, when customised: an Envoy format string (MeshConfig accessLogFormat, "
+            + "Telemetry provider envoyFileAccessLog.logFormat.text), a JSON object of labels, or a file with the istio ConfigMap, "
+            + "a MeshConfig or Telemetry (repeatable). Istio's default formats (1.1 onwards) are always tried too. Default: istio",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The formats of <c>--log-format</c>; a format LazyMesh cannot use is a usage error naming what is missing.</summary>
+    public static LazyMesh.AccessLogs.AccessLogFormatSet AccessLogFormats(string[]? values)
+    {
+        try
+        {
+            return LazyMesh.AccessLogs.AccessLogFormatLoader.Load(values);
+        }
+        catch (LazyMesh.AccessLogs.AccessLogFormatException e)
+        {
+            throw new UsageException($"--log-format: {e.Message}");
+        }
+    }
+
     public static Option<string> ClusterDomain() => new("--cluster-domain")
     {
         Description = "The cluster's DNS domain",
-        DefaultValueFactory = _ => MeshOptions.DefaultClusterDomain,
+        DefaultValueFactory = _ => Mesh.MeshOptions.DefaultClusterDomain,
     };
+
+    public static Option<string?> MeshConfigFile() => new("--mesh-config")
+    {
+        Description = "Istio MeshConfig YAML (the istio ConfigMap's data.mesh, or the whole ConfigMap); default: the istio ConfigMap in the inventory, else Istio's defaults",
+    };
+
+    public static Option<bool> FallbackRouting(string description) => new("--fallback-routing") { Description = description };
+
+    public static Option<string> FallbackNamespace() => new("--fallback-namespace")
+    {
+        Description = "Namespace of the fallback proxy's Service",
+        DefaultValueFactory = _ => Routing.FallbackRoutingOptions.DefaultNamespace,
+    };
+
+    /// <summary>Mesh options from <c>--cluster-domain</c> and <c>--mesh-config</c> (read now: a bad file is a usage error naming it).</summary>
+    public static Mesh.MeshOptions MeshOptions(string clusterDomain, string? meshConfigPath)
+    {
+        if (meshConfigPath is null)
+        {
+            return new Mesh.MeshOptions { ClusterDomain = clusterDomain };
+        }
+
+        RequireExisting("--mesh-config", [meshConfigPath]);
+        try
+        {
+            return new Mesh.MeshOptions { ClusterDomain = clusterDomain, MeshConfig = MeshConfigParser.Load(meshConfigPath) };
+        }
+        catch (Inventory.InventoryException e)
+        {
+            throw new UsageException($"--mesh-config: {e.Message}");
+        }
+    }
 
     public static Option<string[]> BaselineHosts() => new("--baseline-host")
     {

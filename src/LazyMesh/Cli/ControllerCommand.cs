@@ -31,6 +31,14 @@ public static class ControllerCommand
         var maxMessage = new Option<int>("--max-message-bytes") { Description = "Largest ALS message accepted", DefaultValueFactory = _ => 4 * 1024 * 1024 };
         var maxStreams = new Option<int>("--max-streams") { Description = "Concurrent ALS streams accepted", DefaultValueFactory = _ => 1024 };
         var idle = new Option<int>("--idle-stream-seconds") { Description = "An ALS stream silent this long is ended", DefaultValueFactory = _ => 60 };
+        var peerCheck = new Option<AlsPeerVerification>("--als-peer-check")
+        {
+            Description = "Whose entries an ALS stream may report: PodAddress (the peer must be the pod it reports for, or a fallback pod), " +
+                "ClientCertificate (the controller runs with a sidecar: the peer's verified identity from x-forwarded-client-cert), " +
+                "or None (credit everything: replaying files, trusted networks; see docs/security.md)",
+            DefaultValueFactory = _ => AlsPeerVerification.PodAddress,
+        };
+        var maxStreamsPerPeer = new Option<int>("--max-streams-per-peer") { Description = "Concurrent ALS streams accepted from one peer address", DefaultValueFactory = _ => 64 };
         var allow = new Option<string[]>("--allow-sender") { Description = "Only accept ALS from these CIDRs (repeatable; default: anyone)" };
         var writeInterval = new Option<int>("--write-interval-ms") { Description = "At most one Sidecar write per workload per this many ms (the first is immediate)", DefaultValueFactory = _ => 250 };
         var logFormat = new Option<string>("--log-format") { Description = "text or json", DefaultValueFactory = _ => "text" };
@@ -43,7 +51,7 @@ public static class ControllerCommand
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar up to date, on files (--inventory, --output-dir) or on Kubernetes (--kubeconfig, KUBECONFIG or in-cluster)")
         {
-            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts,
+            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,6 +63,9 @@ public static class ControllerCommand
                 MaxConcurrentStreams = Positive("--max-streams", parse.GetValue(maxStreams)),
                 IdleStreamTimeout = TimeSpan.FromSeconds(Positive("--idle-stream-seconds", parse.GetValue(idle))),
                 AllowedSenders = ParseCidrs(parse.GetValue(allow)),
+                PeerVerification = parse.GetValue(peerCheck),
+                MaxStreamsPerPeer = Positive("--max-streams-per-peer", parse.GetValue(maxStreamsPerPeer)),
+                Fallback = new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) },
             };
             var meshOptions = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) };
             if (inventoryPaths.Length == 0)

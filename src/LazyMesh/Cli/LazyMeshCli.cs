@@ -18,6 +18,8 @@ public static class LazyMeshCli
         FallbackCommand.Create(),
         RevertCommand.Create(),
         StatusCommand.Create(),
+        InstallCommand.Create(),
+        UninstallCommand.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args)

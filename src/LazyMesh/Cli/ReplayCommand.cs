@@ -16,9 +16,10 @@ public static class ReplayCommand
         var rate = new Option<double?>("--rate") { Description = "At most this many entries per second (default: as fast as possible)" };
         var nodeId = new Option<string>("--node-id") { Description = "The Envoy node id sent in the stream's first message", DefaultValueFactory = _ => "lazymesh-replay" };
         var logName = new Option<string>("--log-name") { Description = "The log_name sent in the stream's first message", DefaultValueFactory = _ => "lazymesh-replay" };
+        var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("replay", "Stream Istio access-log files to an ALS endpoint as Envoy does")
         {
-            target, accessLogs, batch, rate, nodeId, logName,
+            target, accessLogs, batch, rate, nodeId, logName, logFormat,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,13 +38,14 @@ public static class ReplayCommand
                 throw new UsageException($"--rate must be positive, not {maxRate}");
             }
 
+            var formats = CommonOptions.AccessLogFormats(parse.GetValue(logFormat));
             var options = new AlsReplayOptions { BatchSize = batchSize, MaxEntriesPerSecond = maxRate, NodeId = parse.GetRequiredValue(nodeId), LogName = parse.GetRequiredValue(logName) };
-            return await RunAsync(endpoint.ToString(), paths, options, Console.Error, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(endpoint.ToString(), paths, options, Console.Error, cancellationToken, formats).ConfigureAwait(false);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(string target, IReadOnlyList<string> paths, AlsReplayOptions options, TextWriter report, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string target, IReadOnlyList<string> paths, AlsReplayOptions options, TextWriter report, CancellationToken cancellationToken, AccessLogFormatSet? formats = null)
     {
         var channel = Channel.CreateBounded<ReplayEntry>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
         var stats = new AccessLogReadStats();
@@ -53,7 +55,7 @@ public static class ReplayCommand
                 try
                 {
                     var sink = new ReplayEntryChannelSink(channel.Writer, cancellationToken);
-                    var reader = new AccessLogReader();
+                    var reader = new AccessLogReader(formats: formats);
                     foreach (var path in paths)
                     {
                         reader.ReadFile(path, sink, stats);
@@ -73,11 +75,10 @@ public static class ReplayCommand
         var result = await client.ReplayAsync(channel.Reader.ReadAllAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         await producer.ConfigureAwait(false);
         await report.WriteLineAsync(
-            $"replayed {result.HttpEntries} HTTP and {result.TcpEntries} TCP entries in {result.Messages} messages to {target}; " +
-            $"{stats.Lines} lines read, {stats.NotAccessLog} not access-log lines, {stats.Malformed} malformed, {stats.TooLong} too long").ConfigureAwait(false);
-        foreach (var example in stats.Examples)
+            $"replayed {result.HttpEntries} HTTP and {result.TcpEntries} TCP entries in {result.Messages} messages to {target}").ConfigureAwait(false);
+        foreach (var line in AccessLogIngest.Describe(stats))
         {
-            await report.WriteLineAsync($"  {example}").ConfigureAwait(false);
+            await report.WriteLineAsync(line).ConfigureAwait(false);
         }
 
         return CliExitCodes.Success;

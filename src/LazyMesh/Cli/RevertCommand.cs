@@ -8,7 +8,7 @@ namespace LazyMesh.Cli;
 
 /// <summary>
 /// <c>lazymesh revert</c>: deletes everything LazyMesh generated — objects labelled
-/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, LazySidecars, then the fallback's Service) —
+/// <c>app.kubernetes.io/managed-by=lazymesh</c> (EnvoyFilters, Sidecars, LazySidecars, the fallback's DestinationRule, then its Service) —
 /// and nothing else.
 /// </summary>
 public static class RevertCommand
@@ -18,6 +18,7 @@ public static class RevertCommand
         ("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter"),
         (SidecarResource.Group, "v1", SidecarResource.Plural, SidecarResource.ResourceKind),
         (LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, LazySidecarResource.ResourceKind),
+        (SidecarResource.Group, FallbackRoutingSink.DestinationRuleVersion, FallbackRoutingSink.DestinationRulePlural, "DestinationRule"),
     ];
 
     public static Command Create()
@@ -41,12 +42,20 @@ public static class RevertCommand
         return command;
     }
 
-    /// <summary>Deletes LazyMesh's objects in <paramref name="namespace"/> (null: all), printing each; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes LazyMesh's objects in <paramref name="namespace"/> (null: all), printing each; returns the exit code.
+    /// <paramref name="keepLearnedState"/> keeps the LazySidecars (what was learned) and removes only the Sidecars and routing.
+    /// </summary>
+    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, TextWriter stdout, CancellationToken cancellationToken, bool keepLearnedState = false)
     {
         var removed = 0;
         foreach (var (group, version, plural, kind) in Kinds)
         {
+            if (keepLearnedState && plural == LazySidecarResource.Plural)
+            {
+                continue;
+            }
+
             foreach (var (ns, name) in await ListManagedAsync(client, group, version, plural, @namespace, cancellationToken))
             {
                 try

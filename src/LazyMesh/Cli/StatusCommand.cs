@@ -16,7 +16,7 @@ public static class StatusCommand
         format.AcceptOnlyFromAmong("table", "json");
         var kubeconfig = KubeClientFactory.KubeconfigOption();
         var context = KubeClientFactory.ContextOption();
-        var command = new Command("status", "Lazy workloads: learned host count, last learned dependency, conditions") { ns, format, kubeconfig, context };
+        var command = new Command("status", "Lazy workloads: learned host count, last learned dependency, phase (observing until when, narrowed), conditions") { ns, format, kubeconfig, context };
         command.SetAction(async (parse, ct) =>
         {
             using var client = (IDisposable)KubeClientFactory.Create(parse.GetValue(kubeconfig), parse.GetValue(context));
@@ -41,7 +41,7 @@ public static class StatusCommand
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("Namespace").AddColumn("Workload").AddColumn("Sidecar")
             .AddColumn(new TableColumn("Hosts").RightAligned())
-            .AddColumn("Last learned").AddColumn("Ready").AddColumn("Conflict");
+            .AddColumn("Last learned").AddColumn("Ready").AddColumn("Phase").AddColumn("Conflict");
         foreach (var row in rows)
         {
             table.AddRow(
@@ -51,6 +51,7 @@ public static class StatusCommand
                 row.Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(row.LastLearnedHost is null ? "-" : $"{row.LastLearnedHost} ({row.LastLearnedTime})"),
                 Markup.Escape(row.Ready ?? "Unknown"),
+                Markup.Escape(row.Phase),
                 Markup.Escape(row.Conflict is "True" ? $"True: {row.ConflictMessage}" : row.Conflict ?? "-"));
         }
 
@@ -69,5 +70,23 @@ public static class StatusCommand
         LazySidecarStatuses.Condition(lazy.Status, LazySidecarCondition.Ready)?.Status,
         LazySidecarStatuses.Condition(lazy.Status, LazySidecarCondition.Conflict)?.Status,
         LazySidecarStatuses.Condition(lazy.Status, LazySidecarCondition.Conflict)?.Message,
-        lazy.Spec.Paused == true);
+        lazy.Spec.Paused == true,
+        Phase(lazy));
+
+    /// <summary>
+    /// <c>observing until T</c> (the message of Ready=False/Observing, lazymesh.io/observe-for), <c>paused</c>,
+    /// <c>conflict</c>, <c>narrowed</c> (a Sidecar is applied), or <c>pending</c>.
+    /// </summary>
+    private static string Phase(LazySidecarResource lazy)
+    {
+        var ready = LazySidecarStatuses.Condition(lazy.Status, LazySidecarCondition.Ready);
+        return ready switch
+        {
+            { Reason: LazySidecarCondition.ObservingReason } => ready.Message,
+            _ when lazy.Spec.Paused == true => "paused",
+            _ when LazySidecarStatuses.IsTrue(lazy.Status, LazySidecarCondition.Conflict) => "conflict",
+            { Status: "True" } => "narrowed",
+            _ => "pending",
+        };
+    }
 }

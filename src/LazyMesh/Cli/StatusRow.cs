@@ -11,4 +11,5 @@ public sealed record StatusRow(
     string? Ready,
     string? Conflict,
     string? ConflictMessage,
-    bool Paused);
+    bool Paused,
+    string Phase);

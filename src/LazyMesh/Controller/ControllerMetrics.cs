@@ -14,7 +14,7 @@ public sealed class ControllerMetrics
 {
     private readonly Histogram _learnLatency;
 
-    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, CollectorRegistry? registry = null)
+    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, JournalStats? journal = null, CollectorRegistry? registry = null)
     {
         Registry = registry ?? Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -31,6 +31,8 @@ public sealed class ControllerMetrics
         var decodeErrors = factory.CreateCounter("lazymesh_als_decode_errors_total", "ALS messages rejected as malformed, by kind", "kind");
         var rejected = factory.CreateCounter("lazymesh_als_streams_rejected_total", "ALS streams refused or ended by a limit", "reason");
         var reloads = factory.CreateCounter("lazymesh_inventory_reloads_total", "Inventory reloads by result", "result");
+        var journalFailures = journal is null ? null : factory.CreateCounter("lazymesh_journal_failures_total", "Learned-state writes that failed (disk full, I/O error) and were retried, by operation", "operation");
+        var unrecorded = journal is null ? null : factory.CreateGauge("lazymesh_journal_unrecorded_edges", "Learned dependencies waiting for their journal record (kept out of Sidecars until then)");
         _learnLatency = factory.CreateHistogram(
             "lazymesh_learn_to_disk_seconds",
             "From a new dependency's arrival to its Sidecar on disk",
@@ -66,6 +68,7 @@ public sealed class ControllerMetrics
                 sidecarWrites.WithLabels("unchanged").IncTo(writes.Unchanged);
                 sidecarWrites.WithLabels("deleted").IncTo(writes.Deleted);
                 sidecarWrites.WithLabels("failed").IncTo(writes.Failed);
+                sidecarWrites.WithLabels("not_ours").IncTo(writes.NotOurs);
             }
             streamsOpen.Set(als.StreamsOpen);
             streamsTotal.IncTo(als.StreamsOpened);
@@ -79,6 +82,13 @@ public sealed class ControllerMetrics
             rejected.WithLabels("sender_not_allowed").IncTo(als.RejectedNotAllowed);
             rejected.WithLabels("message_too_large").IncTo(als.RejectedTooLarge);
             rejected.WithLabels("idle").IncTo(als.IdleTimeouts);
+            if (journal is not null)
+            {
+                journalFailures!.WithLabels("append").IncTo(journal.AppendFailures);
+                journalFailures.WithLabels("compact").IncTo(journal.CompactionFailures);
+                unrecorded!.Set(journal.Unrecorded);
+            }
+
             reloads.WithLabels("ok").IncTo(inventory.Reloads);
             reloads.WithLabels("failed").IncTo(inventory.FailedReloads);
         });

@@ -49,5 +49,8 @@ public sealed record ControllerOptions
     /// <summary>How often the journal is folded into the snapshot (which also persists last-seen times).</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The file system the learned state (journal and snapshot) goes through; tests inject disk failures here.</summary>
+    public Sinks.IDurableFileSystem? StateFileSystem { get; init; }
+
     public string ResolvedStateDirectory => StateDirectory ?? Path.Combine(OutputDirectory, ".lazymesh");
 }

@@ -34,6 +34,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly DependencyStore _store;
     private readonly ConcurrentQueue<PendingEdge> _pending = new();
+
+    /// <summary>Edges whose journal append failed: appended first on the next pass (write loop only).</summary>
+    private List<PendingEdge> _unrecorded = [];
     private readonly Dictionary<string, List<PendingEdge>> _journaledUnwritten = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private InventoryWatcher? _inventory;
@@ -53,7 +56,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
         LoggerFactory = loggerFactory;
         _time = time ?? TimeProvider.System;
-        _store = new DependencyStore(options.MaxHostsPerWorkload);
+        _store = new DependencyStore(options.MaxHostsPerWorkload, recordBeforeShowing: true);
     }
 
     /// <summary>Raised on the write loop after a learned dependency's Sidecar is on disk.</summary>
@@ -64,6 +67,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     public DependencyStore Store => _store;
 
     public SidecarWriteStats Writes { get; } = new();
+
+    public JournalStats Journal { get; } = new();
 
     public ControllerMetrics? Metrics { get; private set; }
 
@@ -84,7 +89,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             LogInventoryWarning(_logger, warning);
         }
 
-        _journal = DependencyJournal.Open(_options.ResolvedStateDirectory, _store, out var loaded);
+        _journal = DependencyJournal.Open(_options.ResolvedStateDirectory, _store, out var loaded, _options.StateFileSystem);
         LogRestored(_logger, loaded.EdgesRestored, _store.WorkloadCount, _options.ResolvedStateDirectory);
         foreach (var problem in loaded.Problems)
         {
@@ -104,8 +109,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _queue.AddAfter(ControllerKey.Compaction, _options.CompactionInterval);
         _queueLoop = _queue.RunAsync(ReconcileAsync, _stopping.Token);
 
+        _options.Als.Mesh ??= () => _inventory.Holder.Current;
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
-        Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory);
+        Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory, Journal);
         _meters = new MeterPrometheusBridge(Metrics.Registry);
         _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry);
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -144,8 +150,33 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _queue?.Dispose();
         _meters?.Dispose();
 
-        _journal?.Compact(_store);
-        _journal?.Dispose();
+        if (_journal is not null)
+        {
+            // Edges the journal refused get one more chance in the snapshot (the disk may have room for it now).
+            foreach (var edge in _unrecorded)
+            {
+                _store.MarkRecorded(edge.WorkloadKey, edge.Host);
+            }
+
+            try
+            {
+                _journal.Compact(_store);
+                _unrecorded.Clear();
+            }
+            catch (IOException ex)
+            {
+                Journal.OnCompactionFailed();
+                LogCompactionFailed(_logger, ex.Message);
+            }
+
+            if (_unrecorded.Count > 0)
+            {
+                LogUnrecordedAtExit(_logger, _unrecorded.Count);
+            }
+
+            _journal.Dispose();
+        }
+
         _inventory?.Dispose();
         if (_health is not null)
         {
@@ -167,22 +198,45 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     {
         if (key.Kind == ControllerKeyKind.Compaction)
         {
-            _journal!.Compact(_store);
+            try
+            {
+                _journal!.Compact(_store);
+            }
+            catch (IOException ex)
+            {
+                // The journal still holds everything; the next interval tries again.
+                Journal.OnCompactionFailed();
+                LogCompactionFailed(_logger, ex.Message);
+            }
+
             return ValueTask.FromResult(ReconcileResult.After(_options.CompactionInterval));
         }
 
-        // 1. Durable first: every new edge is in the fsynced journal before any Sidecar shows it.
-        var drained = new List<PendingEdge>();
+        // 1. Durable first: every new edge is in the fsynced journal before any Sidecar shows it. The store keeps a
+        //    new host out of every Sidecar until MarkRecorded, so an edge learned while this pass runs waits too.
+        var drained = _unrecorded;
+        _unrecorded = [];
         while (_pending.TryDequeue(out var edge))
         {
             drained.Add(edge);
         }
 
-        if (drained.Count > 0)
+        if (drained.Count > 0 && !TryRecord(drained))
         {
-            _journal!.Append([.. drained.Select(e => new PersistedEdge(e.WorkloadKey, e.Host, e.SeenUnixMs, e.SeenUnixMs))]);
+            // Kept queued and retried on a later pass; the Sidecars written now simply do not show these hosts yet.
+            _unrecorded = drained;
+            Journal.SetUnrecorded(drained.Count);
+            foreach (var workloadKey in drained.Select(static e => e.WorkloadKey).Distinct(StringComparer.Ordinal))
+            {
+                _queue?.Add(ControllerKey.Workload(workloadKey));
+            }
+        }
+        else if (drained.Count > 0)
+        {
+            Journal.SetUnrecorded(0);
             foreach (var edge in drained)
             {
+                _store.MarkRecorded(edge.WorkloadKey, edge.Host);
                 LogLearned(_logger, edge.WorkloadKey, edge.Host);
                 if (!_journaledUnwritten.TryGetValue(edge.WorkloadKey, out var list))
                 {
@@ -205,8 +259,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             WriteAll(desired);
             _journaledUnwritten.Remove(workload.Key);
 
-            // Routing after the Sidecars it depends on: a namespace's first lazy workload gets its EnvoyFilter now.
-            WriteRouting(index, [.. desired.Select(static d => d.Workload.Namespace)], serviceToo: false);
+            // Routing after the Sidecars it depends on: each written workload gets (or keeps) its EnvoyFilter now.
+            WriteRouting(index, desired, sharedToo: false);
         }
         else
         {
@@ -217,9 +271,25 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         return ValueTask.FromResult(ReconcileResult.Done);
     }
 
+    /// <summary>Appends the edges to the journal; false (logged and counted) when the disk refused them.</summary>
+    private bool TryRecord(List<PendingEdge> edges)
+    {
+        try
+        {
+            _journal!.Append([.. edges.Select(static e => new PersistedEdge(e.WorkloadKey, e.Host, e.SeenUnixMs, e.SeenUnixMs))]);
+            return true;
+        }
+        catch (IOException ex)
+        {
+            Journal.OnAppendFailed();
+            LogAppendFailed(_logger, edges.Count, ex.Message);
+            return false;
+        }
+    }
+
     private void ReconcileAll(MeshIndex index)
     {
-        var desired = DesiredStateBuilder.Build(index, _store, _options.EffectiveRender, enabledByDefault: true);
+        var desired = DesiredStateBuilder.Build(index, _store, _options.EffectiveRender, enabledByDefault: true, _time.GetUtcNow());
         foreach (var warning in desired.Warnings)
         {
             LogRenderWarning(_logger, warning);
@@ -232,23 +302,22 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         WriteAll(desired.Sidecars);
-        var lazyNamespaces = desired.Sidecars.Select(static d => d.Workload.Namespace).ToHashSet(StringComparer.Ordinal);
-        WriteRouting(index, lazyNamespaces, serviceToo: true);
+        var routed = WriteRouting(index, desired.Sidecars, sharedToo: true);
 
-        // Removal runs the other way: an EnvoyFilter goes before the Sidecars it relied on.
-        if (_options.FallbackRouting is { } routing)
+        // Removal runs the other way: an EnvoyFilter goes before the Sidecar it relied on.
+        if (_options.FallbackRouting is not null)
         {
-            foreach (var ns in index.Namespaces.Select(static n => n.Name).Where(ns => !lazyNamespaces.Contains(ns) && ns != routing.Namespace))
+            foreach (var (ns, name) in _sink!.ReadManaged(EnvoyFilterResource.ResourceKind))
             {
-                if (KubernetesNames.IsDns1123Label(ns) && _sink!.Delete(ns, FallbackEnvoyFilterRenderer.DefaultName, EnvoyFilterResource.ResourceKind))
+                if (!routed.Contains((ns, name)) && KubernetesNames.IsDns1123Label(ns) && _sink.Delete(ns, name, EnvoyFilterResource.ResourceKind))
                 {
                     Writes.OnDeleted();
-                    LogDeleted(_logger, $"EnvoyFilter {ns}/{FallbackEnvoyFilterRenderer.DefaultName}", "its namespace has no lazy workload");
+                    LogDeleted(_logger, $"EnvoyFilter {ns}/{name}", "its workload no longer gets a lazy Sidecar");
                 }
             }
         }
 
-        foreach (var stored in _sink!.ReadAll().Where(static s => s.IsManaged))
+        foreach (var stored in _sink!.ReadAll().Where(_sink.IsAtItsOwnPath))
         {
             var ns = stored.Sidecar.Metadata.NamespaceProperty;
             var name = stored.Sidecar.Metadata.Name;
@@ -264,42 +333,58 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     }
 
     /// <summary>
-    /// The fallback routing objects: an EnvoyFilter per lazy namespace, and (on a full reconcile) the fallback's
-    /// Service carrying every HTTP port of the mesh. Called only after the Sidecars they depend on are written.
+    /// The fallback routing objects: an EnvoyFilter per written lazy Sidecar, and (on a full reconcile) the fallback's
+    /// Service carrying every HTTP port of the mesh and its DestinationRule. Called only after the Sidecars they depend
+    /// on are written. Returns the EnvoyFilters that should exist (namespace, name).
     /// </summary>
-    private void WriteRouting(MeshIndex index, IReadOnlyCollection<string> lazyNamespaces, bool serviceToo)
+    private HashSet<(string, string)> WriteRouting(MeshIndex index, IReadOnlyCollection<DesiredSidecar> sidecars, bool sharedToo)
     {
+        var expected = new HashSet<(string, string)>();
         if (_options.FallbackRouting is not { } routing)
         {
-            return;
+            return expected;
         }
 
         var objects = new List<IKubernetesObject<V1ObjectMeta>>();
-        if (serviceToo)
+        if (sharedToo)
         {
-            objects.Add(FallbackServiceRenderer.Render(index, routing));
+            objects.AddRange(FallbackRoutingObjects.Shared(index, routing));
         }
 
-        objects.AddRange(lazyNamespaces.Where(ns => ns != routing.Namespace).Order(StringComparer.Ordinal).Select(ns => FallbackEnvoyFilterRenderer.Render(ns, routing)));
+        foreach (var filter in FallbackRoutingObjects.EnvoyFilters(index, sidecars.Select(static d => d.Sidecar), routing))
+        {
+            expected.Add((filter.Metadata.NamespaceProperty, filter.Metadata.Name));
+            objects.Add(filter);
+        }
+
         foreach (var resource in objects)
         {
-            if (_sink!.Write(resource) == WriteResult.Written)
+            var result = _sink!.Write(resource);
+            if (result == WriteResult.Written)
             {
                 Writes.OnWritten();
                 LogRoutingWritten(_logger, resource.Kind, $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}");
+            }
+            else if (result == WriteResult.NotOurs)
+            {
+                Writes.OnNotOurs();
+                LogNotOurs(_logger, resource.Kind, _sink.PathFor(resource.Metadata.NamespaceProperty, resource.Metadata.Name, resource.Kind));
             }
             else
             {
                 Writes.OnUnchanged();
             }
         }
+
+        return expected;
     }
 
     /// <summary>Renders one workload; deletes its Sidecar when it no longer gets one. Null when there is nothing to write.</summary>
     private DesiredSidecar? BuildWorkload(MeshIndex index, Workload workload)
     {
         var warnings = new List<string>();
-        var desired = DesiredStateBuilder.BuildOne(index, workload, _store.Find(workload.Key), _options.EffectiveRender, enabledByDefault: true, warnings, out var skip);
+        var desired = DesiredStateBuilder.BuildOne(
+            index, workload, _store.Find(workload.Key), _options.EffectiveRender, enabledByDefault: true, warnings, out var skip, _store.Find, _time.GetUtcNow());
         foreach (var warning in warnings)
         {
             LogRenderWarning(_logger, warning);
@@ -307,7 +392,14 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         if (desired is null)
         {
-            if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
+            if (skip is not WorkloadSkip.None && _options.FallbackRouting is not null && KubernetesNames.IsDns1123Label(workload.Namespace)
+                && _sink!.Delete(workload.Namespace, SidecarNames.For(workload), EnvoyFilterResource.ResourceKind))
+            {
+                // The EnvoyFilter goes before the Sidecar that imports the fallback host.
+                Writes.OnDeleted();
+            }
+
+            if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict or WorkloadSkip.Observing && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
             {
                 Writes.OnDeleted();
             }
@@ -353,6 +445,12 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             {
                 Writes.OnWritten();
                 LogWritten(_logger, $"{d.Sidecar.Metadata.NamespaceProperty}/{d.Sidecar.Metadata.Name}", d.LearnedHosts, d.StaticHosts);
+            }
+            else if (results[i] == WriteResult.NotOurs)
+            {
+                Writes.OnNotOurs();
+                LogNotOurs(_logger, SidecarResource.ResourceKind, _sink!.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name));
+                continue;
             }
             else
             {
@@ -418,6 +516,18 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "removed {Resource}: {Reason}")]
     private static partial void LogDeleted(ILogger logger, string resource, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "recording {Count} learned dependencies in the journal failed; they stay queued, out of every Sidecar, and are retried: {Reason}")]
+    private static partial void LogAppendFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "writing the learned-state snapshot failed (the journal still holds everything; will retry): {Reason}")]
+    private static partial void LogCompactionFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Count} learned dependencies could not be recorded before exit (the disk refused the journal and the snapshot); they will be learned again from traffic")]
+    private static partial void LogUnrecordedAtExit(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "not writing {Kind} to {Path}: the file there is not LazyMesh's (no managed-by label, or another object); move it away to let LazyMesh write")]
+    private static partial void LogNotOurs(ILogger logger, string kind, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "writing the Sidecar of {Workload} failed (will retry): {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, string workload, string reason);

@@ -7,6 +7,7 @@ public sealed class SidecarWriteStats
     private long _unchanged;
     private long _deleted;
     private long _failed;
+    private long _notOurs;
 
     public long Written => Interlocked.Read(ref _written);
 
@@ -16,6 +17,9 @@ public sealed class SidecarWriteStats
 
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Writes refused because a file LazyMesh does not manage holds the path.</summary>
+    public long NotOurs => Interlocked.Read(ref _notOurs);
+
     internal void OnWritten() => Interlocked.Increment(ref _written);
 
     internal void OnUnchanged() => Interlocked.Increment(ref _unchanged);
@@ -23,4 +27,6 @@ public sealed class SidecarWriteStats
     internal void OnDeleted() => Interlocked.Increment(ref _deleted);
 
     internal void OnFailed() => Interlocked.Increment(ref _failed);
+
+    internal void OnNotOurs() => Interlocked.Increment(ref _notOurs);
 }

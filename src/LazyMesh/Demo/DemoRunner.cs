@@ -86,7 +86,15 @@ public sealed class DemoRunner
         reporter.Start();
         await using var fallback = new FallbackProxy(
             index,
-            new FallbackProxyOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), AdminListen = new IPEndPoint(IPAddress.Loopback, 0) },
+            new FallbackProxyOptions
+            {
+                Listen = new IPEndPoint(IPAddress.Loopback, 0),
+                AdminListen = new IPEndPoint(IPAddress.Loopback, 0),
+
+                // The demo has no mTLS and its "cluster" lives on 127.0.0.x: believe the simulated sidecars' source header.
+                CallerIdentity = FallbackCallerIdentity.SourceHeader,
+                AllowLoopbackDestinations = true,
+            },
             new DemoUpstreamResolver(topology),
             reporter);
         await fallback.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -61,9 +61,14 @@ public static class FallbackDestinationResolver
             return FallbackResolution.Loop($"the destination {service.Host} is the fallback itself");
         }
 
-        if (service.Kind == MeshServiceKind.Service && !byAddress && service.Ports.Count > 0 && !service.Ports.Any(p => p.Port == port))
+        // Only declared ports, for every kind (issue 11 item 4): a ServiceEntry, headless or ExternalName name with an
+        // undeclared port is not a mesh destination (Host: localhost:<any port> on a ServiceEntry "localhost" must not
+        // reach the pod's own ports). By address, FindByAddress already matched a declared port (or target port).
+        if (!byAddress && !DeclaresPort(service, port))
         {
-            return FallbackResolution.Unresolved($"service {service.Host} has no port {port}");
+            return FallbackResolution.Unresolved(service.Ports.Count == 0
+                ? $"{KindName(service.Kind)} {service.Host} declares no ports"
+                : $"{KindName(service.Kind)} {service.Host} has no port {port}");
         }
 
         var portText = port.ToString(CultureInfo.InvariantCulture);
@@ -93,6 +98,53 @@ public static class FallbackDestinationResolver
 
         FallbackResolution Found(MeshService s, int p, string upstreamHost, string hostHeader, string clusterHost) =>
             FallbackResolution.Found(new FallbackDestination(s, p, upstreamHost, p, hostHeader, $"outbound|{portText}||{clusterHost}"));
+    }
+
+    private static bool DeclaresPort(MeshService service, int port)
+    {
+        foreach (var declared in service.Ports)
+        {
+            if (declared.Port == port)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string KindName(MeshServiceKind kind) => kind switch
+    {
+        MeshServiceKind.ServiceEntry => "ServiceEntry host",
+        MeshServiceKind.HeadlessService => "headless service",
+        MeshServiceKind.ExternalNameService => "ExternalName service",
+        _ => "service",
+    };
+
+    /// <summary>
+    /// True for a destination that is the fallback's own host rather than a mesh destination: the name
+    /// <c>localhost</c> (and <c>*.localhost</c>, RFC 6761 6.3), a loopback or unspecified IP address.
+    /// </summary>
+    public static bool IsLocalHost(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var name = host.AsSpan().TrimEnd('.');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!IPAddress.TryParse(name, out var ip))
+        {
+            return false;
+        }
+
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        return IPAddress.IsLoopback(ip) || ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any);
     }
 
     /// <summary>The caller's namespace: the header, else the pod with the source IP, else the pod at the remote address.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Text;
+using LazyMesh.Authorization;
 using LazyMesh.Hosting;
 using LazyMesh.Mesh;
 using LazyMesh.Routing;
@@ -26,6 +27,8 @@ public sealed partial class FallbackProxy : IAsyncDisposable
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
+    private static readonly byte[] DeniedBody = Encoding.ASCII.GetBytes(AuthorizationDecision.DeniedBody);
+
     private readonly MeshIndexHolder _index;
     private readonly FallbackProxyOptions _options;
     private readonly IUpstreamResolver _upstream;
@@ -40,6 +43,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
     private IPEndPoint? _bound;
     private IPEndPoint? _adminBound;
     private HashSet<IPAddress> _ownAddresses = [];
+    private AuthorizationIndex? _authorization;
 
     public FallbackProxy(
         MeshIndexHolder index,
@@ -109,6 +113,9 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.RequestHeadersTimeout = _options.FirstReadTimeout;
+            kestrel.Limits.MaxConcurrentConnections = _options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = _options.MaxConnections;
 
             // Cleartext Http1AndHttp2 alone would be HTTP/1.1 only; the detection middleware adds h2c prior knowledge.
             kestrel.AllowAlternateSchemes = true;
@@ -116,7 +123,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             {
                 proxyListen = listen;
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.Use(H2cPriorKnowledgeDetection.Middleware);
+                listen.Use(H2cPriorKnowledgeDetection.Middleware(_options.FirstReadTimeout, () => Metrics.FirstReadTimeouts.Inc()));
             });
             kestrel.Listen(_options.AdminListen, listen =>
             {
@@ -182,14 +189,19 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             return;
         }
 
-        var request = new FallbackRequest(
+        var remote = context.Connection.RemoteIpAddress;
+        var claimed = new FallbackRequest(
             context.Request.Host.HasValue ? context.Request.Host.Value : null,
             Header(headers, FallbackHeaderNames.OriginalDestination),
             Header(headers, FallbackHeaderNames.SourceAddress),
             Header(headers, FallbackHeaderNames.SourceNamespace),
-            context.Connection.RemoteIpAddress);
+            remote);
+        var index = _index.Current;
+        var caller = FallbackCaller.Resolve(index, claimed, Header(headers, ForwardedClientCert.HeaderName), _options.CallerIdentity);
 
-        var resolution = FallbackDestinationResolver.Resolve(_index.Current, request, _options.Routing);
+        // A verified identity names the caller's namespace; the header only stands in without one.
+        var request = caller.Identity is { } identity ? claimed with { SourceNamespace = identity.Namespace } : claimed;
+        var resolution = FallbackDestinationResolver.Resolve(index, request, _options.Routing);
         if (resolution.Destination is not { } destination)
         {
             if (resolution.StatusCode == StatusCodes.Status508LoopDetected)
@@ -207,6 +219,15 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             return;
         }
 
+        if (!_options.AllowLoopbackDestinations && FallbackDestinationResolver.IsLocalHost(destination.UpstreamHost))
+        {
+            Metrics.RequestsNotMeshDestination.Inc();
+            var reason = $"{destination.Service.Host} resolves to {destination.UpstreamHost}, the fallback's own host, not a mesh destination";
+            LogUnresolved(request.Authority, request.OriginalDestination, reason);
+            await RefuseAsync(context, StatusCodes.Status502BadGateway, "lazymesh-fallback: " + reason).ConfigureAwait(false);
+            return;
+        }
+
         var (host, port) = _upstream.Resolve(destination);
         if (IsSelf(host, port))
         {
@@ -218,10 +239,33 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         }
 
         StripLazyMeshHeaders(headers);
-        var caller = _reporter is null ? null : FallbackDestinationResolver.CallerAddress(request);
+        if (!caller.Learnable)
+        {
+            Metrics.UnverifiedCalls.WithLabels(TrustLabel(caller.Trust)).Inc();
+            LogUnverified(caller.Trust, request.SourceAddress, caller.PeerUri, destination.Service.Host);
+        }
+
+        var report = caller.ReportAddress is { } reportAddress && _reporter is not null ? reportAddress : null;
+        if (_options.EnforceAuthorization && !Authorize(context, index, destination, caller, request.Authority))
+        {
+            // Denied by the destination's policies as Istio would deny it: still a dependency of the caller's.
+            if (report is not null)
+            {
+                _reporter!.Report(report, destination, request.Authority, request.OriginalDestination, StatusCodes.Status403Forbidden);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.ContentType = "text/plain";
+            context.Response.ContentLength = DeniedBody.Length;
+            await context.Response.Body.WriteAsync(DeniedBody).ConfigureAwait(false);
+            Metrics.ForwardDuration.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            return;
+        }
+
+        HopByHopHeaders.RemoveNominated(headers);
         var transformer = new FallbackTransformer(
             destination.HostHeader,
-            caller is null ? null : status => _reporter!.Report(caller, destination, request.Authority, request.OriginalDestination, status));
+            report is null ? null : status => _reporter!.Report(report, destination, request.Authority, request.OriginalDestination, status));
         var config = HttpProtocol.IsHttp2(context.Request.Protocol) ? _http2Config : _http1Config;
         var error = await _forwarder!.SendAsync(
             context,
@@ -242,11 +286,74 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         }
 
         // No upstream response (connect failure, timeout): still a dependency, reported with the 502/504 sent.
-        if (caller is not null && !transformer.Responded)
+        if (report is not null && !transformer.Responded)
         {
-            _reporter!.Report(caller, destination, request.Authority, request.OriginalDestination, context.Response.StatusCode);
+            _reporter!.Report(report, destination, request.Authority, request.OriginalDestination, context.Response.StatusCode);
         }
     }
+
+    /// <summary>
+    /// Checks the call against the destination's AuthorizationPolicies for the real caller; false where Envoy's RBAC
+    /// filter would deny it (the caller then answers 403 <c>RBAC: access denied</c>, as Envoy does).
+    /// </summary>
+    private bool Authorize(HttpContext context, MeshIndex index, FallbackDestination destination, in FallbackCaller caller, string? authority)
+    {
+        var authorization = Volatile.Read(ref _authorization);
+        if (authorization is null || !ReferenceEquals(authorization.Mesh, index))
+        {
+            authorization = AuthorizationIndex.Build(index, _options.RootNamespace);
+            Volatile.Write(ref _authorization, authorization);
+            foreach (var problem in authorization.Problems)
+            {
+                LogPolicyProblem(problem);
+            }
+        }
+
+        var targetPort = destination.Port;
+        foreach (var declared in destination.Service.Ports)
+        {
+            if (declared.Port == destination.Port && declared.TargetPort is { } target)
+            {
+                targetPort = target;
+                break;
+            }
+        }
+
+        var decision = authorization.Check(destination.Service, new AuthorizationRequest(
+            caller.PeerUri,
+            caller.SourceIp,
+            authority ?? string.Empty,
+            context.Request.Method,
+            context.Request.PathBase.Add(context.Request.Path).Value ?? "/",
+            targetPort,
+            context.Request.Headers));
+        if (decision.AuditMatched)
+        {
+            Metrics.AuthorizationAudited.Inc();
+        }
+
+        if (decision.CustomUnsupported)
+        {
+            Metrics.AuthorizationCustomUnsupported.Inc();
+        }
+
+        if (decision.Allowed)
+        {
+            return true;
+        }
+
+        Metrics.RequestsDenied.Inc();
+        LogDenied(caller.PeerUri, destination.Service.Host, context.Request.Method, context.Request.Path.Value, decision.Policy ?? "no ALLOW policy matched");
+        return false;
+    }
+
+    private static string TrustLabel(FallbackCallerTrust trust) => trust switch
+    {
+        FallbackCallerTrust.NoIdentity => "no_identity",
+        FallbackCallerTrust.UnknownSource => "unknown_source",
+        FallbackCallerTrust.SourceMismatch => "source_mismatch",
+        _ => "other",
+    };
 
     private async Task HandleAdminAsync(HttpContext context)
     {

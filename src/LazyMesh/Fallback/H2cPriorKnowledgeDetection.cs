@@ -18,23 +18,49 @@ internal static class H2cPriorKnowledgeDetection
     /// <summary>The HTTP/2 client connection preface (RFC 9113 §3.4).</summary>
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    public static ConnectionDelegate Middleware(ConnectionDelegate next) => async connection =>
-    {
-        if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+    /// <summary>
+    /// The middleware, closing a connection whose first bytes do not decide the protocol within
+    /// <paramref name="firstReadTimeout"/> (a silent connection, or a preface sent in part): without it such a
+    /// connection would wait here forever, before Kestrel's own request-header timeout starts.
+    /// </summary>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(TimeSpan firstReadTimeout, Action? onTimeout = null) =>
+        next => async connection =>
         {
-            connection.Features.Set<ITlsConnectionFeature>(H2cPriorKnowledgeFeature.Instance);
-            connection.Features.Set<ITlsApplicationProtocolFeature>(H2cPriorKnowledgeFeature.Instance);
-        }
+            bool isPreface;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+            {
+                timeout.CancelAfter(firstReadTimeout);
+                try
+                {
+                    isPreface = await StartsWithPrefaceAsync(connection, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
+                {
+                    onTimeout?.Invoke();
+                    connection.Abort(new ConnectionAbortedException($"no HTTP request or h2c preface within {firstReadTimeout.TotalSeconds:0.###} s"));
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
 
-        await next(connection).ConfigureAwait(false);
-    };
+            if (isPreface)
+            {
+                connection.Features.Set<ITlsConnectionFeature>(H2cPriorKnowledgeFeature.Instance);
+                connection.Features.Set<ITlsApplicationProtocolFeature>(H2cPriorKnowledgeFeature.Instance);
+            }
 
-    private static async ValueTask<bool> StartsWithPrefaceAsync(ConnectionContext connection)
+            await next(connection).ConfigureAwait(false);
+        };
+
+    private static async ValueTask<bool> StartsWithPrefaceAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
         var input = connection.Transport.Input;
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var verdict = Match(buffer);
             if (verdict is not null || result.IsCompleted || result.IsCanceled)

@@ -25,6 +25,12 @@ internal sealed class InventorySnapshotBuilder
     private readonly List<V1CronJob> cronJobs = [];
     private readonly List<ServiceEntryResource> serviceEntries = [];
     private readonly List<SidecarResource> sidecars = [];
+    private readonly List<VirtualServiceResource> virtualServices = [];
+    private readonly List<DestinationRuleResource> destinationRules = [];
+    private readonly List<GatewayResource> gateways = [];
+    private readonly List<GatewayApiRouteResource> gatewayApiRoutes = [];
+    private readonly List<V1ConfigMap> configMaps = [];
+    private readonly List<AuthorizationPolicyResource> authorizationPolicies = [];
     private readonly Dictionary<string, int> skipped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> seen = new(StringComparer.Ordinal);
 
@@ -60,6 +66,12 @@ internal sealed class InventorySnapshotBuilder
         CronJobs = cronJobs.ToArray(),
         ServiceEntries = serviceEntries.ToArray(),
         Sidecars = sidecars.ToArray(),
+        VirtualServices = virtualServices.ToArray(),
+        DestinationRules = destinationRules.ToArray(),
+        Gateways = gateways.ToArray(),
+        GatewayApiRoutes = gatewayApiRoutes.ToArray(),
+        ConfigMaps = configMaps.ToArray(),
+        AuthorizationPolicies = authorizationPolicies.ToArray(),
         SkippedKinds = new Dictionary<string, int>(skipped, StringComparer.Ordinal),
     };
 
@@ -140,8 +152,27 @@ internal sealed class InventorySnapshotBuilder
             case SidecarResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
                 Add(sidecars, obj, at, kind, namespaced: true);
                 break;
+            case VirtualServiceResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(virtualServices, obj, at, kind, namespaced: true);
+                break;
+            case DestinationRuleResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(destinationRules, obj, at, kind, namespaced: true);
+                break;
+            case GatewayResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+                Add(gateways, obj, at, kind, namespaced: true);
+                break;
+            case GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind when group == GatewayApiRouteResource.Group:
+                Add(gatewayApiRoutes, obj, at, kind, namespaced: true);
+                break;
+            case "ConfigMap" when group.Length == 0 && IsMeshConfigMap(obj):
+                Add(configMaps, obj, at, kind, namespaced: true);
+                break;
+            case AuthorizationPolicyResource.ResourceKind when group == AuthorizationPolicyResource.Group && version is "v1" or "v1beta1":
+                Add(authorizationPolicies, obj, at, kind, namespaced: true);
+                break;
             case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
-                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind:
+                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
+                or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind or AuthorizationPolicyResource.ResourceKind:
                 Skip($"{kind} ({apiVersion})");
                 break;
             default:
@@ -149,6 +180,11 @@ internal sealed class InventorySnapshotBuilder
                 break;
         }
     }
+
+    /// <summary>Only Istio's MeshConfig ConfigMaps are kept (<c>istio</c>, <c>istio-&lt;revision&gt;</c>): nothing else in a ConfigMap is for LazyMesh.</summary>
+    private static bool IsMeshConfigMap(JsonObject obj) =>
+        obj["metadata"] is JsonObject metadata && metadata["name"] is JsonValue name && name.TryGetValue<string>(out var n) &&
+        (n == Mesh.MeshConfigParser.ConfigMapName || n.StartsWith(Mesh.MeshConfigParser.ConfigMapName + "-", StringComparison.Ordinal));
 
     private static bool IsIstioVersion(string version) => version is "v1" or "v1beta1" or "v1alpha3";
 

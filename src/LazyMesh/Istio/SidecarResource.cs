@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -34,6 +35,10 @@ public sealed class SidecarSpec
 
     [JsonPropertyName("outboundTrafficPolicy")]
     public OutboundTrafficPolicy? OutboundTrafficPolicy { get; set; }
+
+    /// <summary>Every other field (ingress, port, bind, captureMode, egressProxy, ...), kept as it was read.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 public sealed class WorkloadSelector
@@ -46,10 +51,18 @@ public sealed class IstioEgressListener
 {
     [JsonPropertyName("hosts")]
     public IList<string> Hosts { get; set; } = [];
+
+    /// <summary>Every other field (ingress, port, bind, captureMode, egressProxy, ...), kept as it was read.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 public sealed class OutboundTrafficPolicy
 {
     [JsonPropertyName("mode")]
     public string? Mode { get; set; }
+
+    /// <summary>Every other field (ingress, port, bind, captureMode, egressProxy, ...), kept as it was read.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }

@@ -22,13 +22,22 @@ public sealed class DependencyStore
     private long _edges;
     private long _capped;
 
-    public DependencyStore(int maxHostsPerWorkload = DefaultMaxHostsPerWorkload)
+    /// <param name="maxHostsPerWorkload">Cap on learned hosts per workload.</param>
+    /// <param name="recordBeforeShowing">
+    /// A newly learned host stays out of <see cref="WorkloadDependencies.Snapshot"/> (so out of every Sidecar) until
+    /// <see cref="MarkRecorded"/> says its journal record is on disk: the controller's "nothing written ahead of its
+    /// record". Off for stores whose durable record is the output itself (recommend, Kubernetes).
+    /// </param>
+    public DependencyStore(int maxHostsPerWorkload = DefaultMaxHostsPerWorkload, bool recordBeforeShowing = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxHostsPerWorkload, 1);
         MaxHostsPerWorkload = maxHostsPerWorkload;
+        RecordBeforeShowing = recordBeforeShowing;
     }
 
     public int MaxHostsPerWorkload { get; }
+
+    public bool RecordBeforeShowing { get; }
 
     /// <summary>Distinct edges currently held.</summary>
     public long EdgeCount => Interlocked.Read(ref _edges);
@@ -48,7 +57,7 @@ public sealed class DependencyStore
             deps = _workloads.GetOrAdd(workloadKey, static key => new WorkloadDependencies(key));
         }
 
-        var result = deps.Learn(host, seenUnixMs, MaxHostsPerWorkload);
+        var result = deps.Learn(host, seenUnixMs, MaxHostsPerWorkload, recorded: !RecordBeforeShowing);
         switch (result)
         {
             case LearnResult.New:
@@ -72,6 +81,15 @@ public sealed class DependencyStore
         if (deps.Count > before)
         {
             Interlocked.Increment(ref _edges);
+        }
+    }
+
+    /// <summary>The host's journal record is on disk: from now on it shows in snapshots (and Sidecars).</summary>
+    public void MarkRecorded(string workloadKey, string host)
+    {
+        if (_workloads.TryGetValue(workloadKey, out var deps) && deps.TryGet(host, out var learned))
+        {
+            learned.MarkRecorded();
         }
     }
 

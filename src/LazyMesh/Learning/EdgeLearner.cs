@@ -54,11 +54,20 @@ public sealed class EdgeLearner : IAccessEventSink
             seen = start > 0 && start < now ? start : now;
         }
 
-        var result = _store.Learn(source!, destination!, seen);
-        Stats.Learned(result, accessEvent.Protocol);
+        Learn(source!, destination!, seen, accessEvent.Protocol);
+        if (AuthorityEvidence.Also(_index.Current, accessEvent, source!, destination!) is { } asked)
+        {
+            Learn(source!, asked, seen, accessEvent.Protocol);
+        }
+    }
+
+    private void Learn(Workload source, MeshService destination, long seen, AccessProtocol protocol)
+    {
+        var result = _store.Learn(source, destination, seen);
+        Stats.Learned(result, protocol);
         if (result == LearnResult.New)
         {
-            _onNewEdge?.Invoke(source!, destination!, seen);
+            _onNewEdge?.Invoke(source, destination, seen);
         }
     }
 }

@@ -7,13 +7,24 @@ namespace LazyMesh.Learning;
 public sealed class LearnedHost
 {
     private long _lastSeenUnixMs;
+    private volatile bool _recorded;
 
-    public LearnedHost(string host, long firstSeenUnixMs, long lastSeenUnixMs)
+    public LearnedHost(string host, long firstSeenUnixMs, long lastSeenUnixMs, bool recorded = true)
     {
         Host = host;
         FirstSeenUnixMs = firstSeenUnixMs;
         _lastSeenUnixMs = lastSeenUnixMs;
+        _recorded = recorded;
     }
+
+    /// <summary>
+    /// False while a store that records before it shows (<see cref="DependencyStore.RecordBeforeShowing"/>) waits
+    /// for this host's journal record; such a host is left out of <see cref="WorkloadDependencies.Snapshot"/>, so
+    /// no Sidecar shows it ahead of its record.
+    /// </summary>
+    public bool IsRecorded => _recorded;
+
+    internal void MarkRecorded() => _recorded = true;
 
     /// <summary><c>namespace/host</c> as it appears in a Sidecar's egress hosts.</summary>
     public string Host { get; }

@@ -23,7 +23,7 @@ public sealed class WorkloadDependencies
     public bool TryGet(ReadOnlySpan<char> host, out LearnedHost learned) => _byName.TryGetValue(host, out learned!);
 
     /// <summary>Adds the host if absent and the cap allows; touches it if present.</summary>
-    public LearnResult Learn(string host, long seenUnixMs, int maxHosts)
+    public LearnResult Learn(string host, long seenUnixMs, int maxHosts, bool recorded = true)
     {
         if (_hosts.TryGetValue(host, out var existing))
         {
@@ -36,7 +36,7 @@ public sealed class WorkloadDependencies
             return LearnResult.Capped;
         }
 
-        var added = new LearnedHost(host, seenUnixMs, seenUnixMs);
+        var added = new LearnedHost(host, seenUnixMs, seenUnixMs, recorded);
         if (_hosts.TryAdd(host, added))
         {
             Interlocked.Increment(ref _count);
@@ -56,7 +56,9 @@ public sealed class WorkloadDependencies
         }
         else
         {
-            _hosts[host].Touch(lastSeenUnixMs);
+            var existing = _hosts[host];
+            existing.Touch(lastSeenUnixMs);
+            existing.MarkRecorded();
         }
     }
 
@@ -71,10 +73,10 @@ public sealed class WorkloadDependencies
         return false;
     }
 
-    /// <summary>A point-in-time copy, sorted by host (ordinal).</summary>
+    /// <summary>A point-in-time copy of the recorded hosts (<see cref="LearnedHost.IsRecorded"/>), sorted by host (ordinal).</summary>
     public IReadOnlyList<LearnedHost> Snapshot()
     {
-        var list = _hosts.Values.ToList();
+        var list = _hosts.Values.Where(static h => h.IsRecorded).ToList();
         list.Sort(static (a, b) => string.CompareOrdinal(a.Host, b.Host));
         return list;
     }

@@ -34,7 +34,9 @@ public sealed class MeshIndex
         List<PodInfo> pods,
         List<NamespaceInfo> namespaces,
         List<SidecarInfo> sidecars,
-        List<string> warnings)
+        List<string> warnings,
+        List<MeshVirtualService>? virtualServices = null,
+        List<MeshDestinationRule>? destinationRules = null)
     {
         Options = options;
         this.podsByIp = podsByIp.ToFrozenDictionary();
@@ -57,11 +59,16 @@ public sealed class MeshIndex
         Namespaces = [.. namespaces];
         Sidecars = [.. sidecars];
         Warnings = [.. warnings];
+        VirtualServices = [.. virtualServices ?? []];
+        DestinationRules = [.. destinationRules ?? []];
     }
 
     public static MeshIndex Empty { get; } = new(MeshOptions.Default, [], [], [], [], [], [], [], [], [], [], [], []);
 
     public MeshOptions Options { get; }
+
+    /// <summary>The mesh's MeshConfig (root namespace, outbound policy, export defaults, extension providers).</summary>
+    public MeshConfig MeshConfig { get; init; } = MeshConfig.Default;
 
     /// <summary>Every workload, ordered by key.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
@@ -76,8 +83,16 @@ public sealed class MeshIndex
     /// <summary>Every Sidecar in the inventory, LazyMesh-managed or not.</summary>
     public IReadOnlyList<SidecarInfo> Sidecars { get; }
 
+    /// <summary>VirtualServices bound to sidecars (gateway <c>mesh</c>), delegates merged, Gateway API mesh routes converted.</summary>
+    public IReadOnlyList<MeshVirtualService> VirtualServices { get; }
+
+    public IReadOnlyList<MeshDestinationRule> DestinationRules { get; }
+
     /// <summary>What the builder noticed and worked around (IP conflicts, missing owners, inexact selectors, ...).</summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The inventory's Istio AuthorizationPolicies, as read (the fallback compiles and evaluates them).</summary>
+    public IReadOnlyList<Istio.AuthorizationPolicyResource> AuthorizationPolicies { get; init; } = [];
 
     /// <summary>
     /// The pod that owns <paramref name="ip"/> (when pods share an IP: a running one over a finished or
@@ -238,8 +253,10 @@ public sealed class MeshIndex
     public NamespaceInfo? FindNamespace(string name) => namespacesByName.GetValueOrDefault(name);
 
     /// <summary>
-    /// User-written (not LazyMesh-managed) Sidecars that apply to the workload: those whose selector matches
-    /// any of its pods' labels, then the namespace default, in istiod's order (selector first, then oldest).
+    /// User-written (not LazyMesh-managed) Sidecars with a workload selector that matches any of the workload's pods,
+    /// in istiod's order (oldest first). A generated Sidecar would compete with them (push_context.go
+    /// <c>doGetSidecarScope</c> picks the first match), so they are conflicts. Namespace and root-namespace defaults
+    /// are not: a selecting Sidecar replaces them (see <see cref="DefaultSidecar"/>).
     /// </summary>
     public IReadOnlyList<SidecarInfo> SidecarsSelecting(Workload workload)
     {
@@ -251,9 +268,46 @@ public sealed class MeshIndex
         List<SidecarInfo>? result = null;
         foreach (var sidecar in candidates)
         {
-            if (!sidecar.ManagedByLazyMesh && Selects(sidecar, workload))
+            if (!sidecar.ManagedByLazyMesh && !sidecar.IsNamespaceDefault && Selects(sidecar, workload))
             {
                 (result ??= []).Add(sidecar);
+            }
+        }
+
+        return result is null ? [] : result;
+    }
+
+    /// <summary>
+    /// The user's selector-less Sidecar that applies to the workload when no selecting one does (push_context.go
+    /// <c>doGetSidecarScope</c>): its namespace's default (oldest when several), else the root namespace's
+    /// (<see cref="MeshMeshConfig.RootNamespace"/>). It is the baseline of the Sidecar LazyMesh generates there.
+    /// </summary>
+    public SidecarInfo? DefaultSidecar(Workload workload)
+    {
+        if (sidecarsByNamespace.TryGetValue(workload.Namespace, out var candidates)
+            && candidates.FirstOrDefault(static s => s.IsNamespaceDefault && !s.ManagedByLazyMesh) is { } own)
+        {
+            return own;
+        }
+
+        return workload.Namespace != MeshConfig.RootNamespace && sidecarsByNamespace.TryGetValue(MeshConfig.RootNamespace, out var root)
+            ? root.FirstOrDefault(static s => s.IsNamespaceDefault && !s.ManagedByLazyMesh)
+            : null;
+    }
+
+    /// <summary>
+    /// The VirtualServices a sidecar in <paramref name="callerNamespace"/> selects when it imports <paramref name="host"/>
+    /// from the VirtualService's own namespace (virtualservice.go <c>SelectVirtualServices</c>): visible to the
+    /// caller by exportTo, with a host that matches.
+    /// </summary>
+    public IReadOnlyList<MeshVirtualService> VirtualServicesFor(string host, string callerNamespace)
+    {
+        List<MeshVirtualService>? result = null;
+        foreach (var vs in VirtualServices)
+        {
+            if (vs.MatchesHost(host) && ExportTo.IsVisible(vs.ExportTo, MeshConfig.DefaultVirtualServiceExportTo, vs.Namespace, callerNamespace))
+            {
+                (result ??= []).Add(vs);
             }
         }
 

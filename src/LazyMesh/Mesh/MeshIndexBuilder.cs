@@ -20,6 +20,9 @@ public sealed class MeshIndexBuilder
         "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index", "pod-template-generation",
     ];
 
+    /// <summary>A Kubernetes Service's exportTo (kube/controller conversion.go <c>ConvertService</c>).</summary>
+    private const string ServiceExportToAnnotation = "networking.istio.io/exportTo";
+
     private readonly InventorySnapshot snapshot;
     private readonly MeshOptions options;
     private readonly List<string> warnings = [];
@@ -73,8 +76,38 @@ public sealed class MeshIndexBuilder
             .OrderBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         var sidecars = snapshot.Sidecars.Select(ToSidecarInfo).ToList();
+        var serviceEntryHosts = snapshot.ServiceEntries.ToDictionary(
+            e => $"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}", e => e.Spec?.Hosts?.ToArray() ?? [], StringComparer.Ordinal);
+        var meshConfig = options.MeshConfig ?? MeshConfigFromInventory();
+        var virtualServices = MeshVirtualServiceBuilder.Build(snapshot.VirtualServices, snapshot.GatewayApiRoutes, options, meshConfig, serviceEntryHosts, warnings);
+        var destinationRules = snapshot.DestinationRules
+            .Where(d => !string.IsNullOrEmpty(d.Spec?.Host))
+            .Select(d => new MeshDestinationRule(
+                d.Metadata.NamespaceProperty,
+                d.Metadata.Name,
+                MeshVirtualServiceBuilder.Fqdn(d.Spec.Host!, d.Metadata.NamespaceProperty, options),
+                [.. (d.Spec.Subsets ?? []).Select(s => s.Name).OfType<string>()],
+                d.Spec.ExportTo?.ToArray() ?? []))
+            .ToList();
 
-        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings);
+        return new MeshIndex(options, podsByIp, hostNetworkIps, byAddress, cidrs, hosts, wildcards, workloads, services, pods, namespaces, sidecars, warnings, virtualServices, destinationRules)
+        {
+            MeshConfig = meshConfig,
+            AuthorizationPolicies = snapshot.AuthorizationPolicies,
+        };
+    }
+
+    private MeshConfig MeshConfigFromInventory()
+    {
+        try
+        {
+            return MeshConfigParser.FromConfigMaps(snapshot.ConfigMaps) ?? MeshConfig.Default;
+        }
+        catch (InventoryException ex)
+        {
+            warnings.Add($"MeshConfig ignored, Istio's defaults apply: {ex.Message}");
+            return MeshConfig.Default;
+        }
     }
 
     // ---- workloads ----
@@ -95,41 +128,44 @@ public sealed class MeshIndexBuilder
         }
 
         // Scaled-to-zero controllers keep a workload (and so their Sidecar) when their selector is plain labels.
-        AddIdle(groups, deployments.Values, WorkloadKind.Deployment, d => d.Spec?.Selector);
-        AddIdle(groups, statefulSets.Values, WorkloadKind.StatefulSet, s => s.Spec?.Selector);
-        AddIdle(groups, daemonSets.Values, WorkloadKind.DaemonSet, d => d.Spec?.Selector);
+        AddIdle(groups, deployments.Values, WorkloadKind.Deployment, d => d.Spec?.Selector, d => d.Spec?.Template?.Metadata?.Labels);
+        AddIdle(groups, statefulSets.Values, WorkloadKind.StatefulSet, s => s.Spec?.Selector, s => s.Spec?.Template?.Metadata?.Labels);
+        AddIdle(groups, daemonSets.Values, WorkloadKind.DaemonSet, d => d.Spec?.Selector, d => d.Spec?.Template?.Metadata?.Labels);
 
         var podsByNamespace = snapshot.Pods.ToLookup(
             p => p.Metadata.NamespaceProperty,
             p => (Pod: p, Labels: Labels.Copy(p.Metadata.Labels)),
             StringComparer.Ordinal);
+        var ownerOfPod = new Dictionary<V1Pod, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (key, group) in groups)
+        {
+            foreach (var pod in group.Pods)
+            {
+                ownerOfPod[pod] = key;
+            }
+        }
+
         var workloads = new List<Workload>();
         var pods = new List<PodInfo>();
         foreach (var (key, (owner, ownedPods)) in groups)
         {
             var ns = key[..key.IndexOf('/')];
             var (selector, note) = ChooseSelector(owner, ownedPods);
+            IReadOnlyList<string> sharesPodsWith = [];
             if (selector.Count == 0)
             {
                 warnings.Add($"workload {key} has no labels that select it; a Sidecar cannot target it");
             }
             else
             {
-                var owned = new HashSet<V1Pod>(ownedPods, ReferenceEqualityComparer.Instance);
-                var others = podsByNamespace[ns]
-                    .Where(p => !owned.Contains(p.Pod) && Labels.Matches(selector, p.Labels))
-                    .Select(p => p.Pod.Metadata.Name)
-                    .ToList();
-                if (others.Count > 0)
-                {
-                    warnings.Add($"workload {key}: selector {Format(selector)} also selects pods {string.Join(", ", others.Take(5))}");
-                }
+                (selector, note, sharesPodsWith) = NarrowSelector(key, owner, ownedPods, selector, note, podsByNamespace[ns], ownerOfPod);
             }
 
             var workload = new Workload(ns, owner.Kind, owner.Name)
             {
                 SelectorLabels = selector,
                 SelectorNote = note,
+                SharesPodsWith = sharesPodsWith,
                 Annotations = Labels.Copy(owner.Metadata?.Annotations),
             };
             var infos = new PodInfo[ownedPods.Count];
@@ -147,7 +183,12 @@ public sealed class MeshIndexBuilder
         return (workloads, pods);
     }
 
-    private void AddIdle<T>(SortedDictionary<string, (WorkloadOwner Owner, List<V1Pod> Pods)> groups, IEnumerable<T> objects, WorkloadKind kind, Func<T, V1LabelSelector?> selectorOf)
+    private void AddIdle<T>(
+        SortedDictionary<string, (WorkloadOwner Owner, List<V1Pod> Pods)> groups,
+        IEnumerable<T> objects,
+        WorkloadKind kind,
+        Func<T, V1LabelSelector?> selectorOf,
+        Func<T, IDictionary<string, string>?> templateLabelsOf)
         where T : IKubernetesObject<V1ObjectMeta>
     {
         foreach (var obj in objects)
@@ -156,7 +197,7 @@ public sealed class MeshIndexBuilder
             var selector = selectorOf(obj);
             if (!groups.ContainsKey(key) && selector?.MatchLabels is { Count: > 0 } && selector.MatchExpressions is not { Count: > 0 })
             {
-                groups[key] = (new WorkloadOwner(kind, obj.Metadata.Name, obj.Metadata, selector, null), []);
+                groups[key] = (new WorkloadOwner(kind, obj.Metadata.Name, obj.Metadata, selector, null) { TemplateLabels = templateLabelsOf(obj) }, []);
             }
         }
     }
@@ -183,7 +224,10 @@ public sealed class MeshIndexBuilder
                 {
                     if (deployments.TryGetValue($"{ns}/{rsOwner.Name}", out var deployment))
                     {
-                        return new WorkloadOwner(WorkloadKind.Deployment, deployment.Metadata.Name, deployment.Metadata, deployment.Spec?.Selector, null);
+                        return new WorkloadOwner(WorkloadKind.Deployment, deployment.Metadata.Name, deployment.Metadata, deployment.Spec?.Selector, null)
+                        {
+                            TemplateLabels = deployment.Spec?.Template?.Metadata?.Labels ?? rs.Spec?.Template?.Metadata?.Labels,
+                        };
                     }
 
                     // A Deployment's selector is its ReplicaSets' selector without pod-template-hash.
@@ -200,17 +244,17 @@ public sealed class MeshIndexBuilder
                         warnings.Add($"{ns}: {reason}");
                     }
 
-                    return new WorkloadOwner(WorkloadKind.Deployment, rsOwner.Name, null, inferred, reason);
+                    return new WorkloadOwner(WorkloadKind.Deployment, rsOwner.Name, null, inferred, reason) { TemplateLabels = rs.Spec?.Template?.Metadata?.Labels };
                 }
 
-                return new WorkloadOwner(WorkloadKind.ReplicaSet, rs.Metadata.Name, rs.Metadata, rs.Spec?.Selector, null);
+                return new WorkloadOwner(WorkloadKind.ReplicaSet, rs.Metadata.Name, rs.Metadata, rs.Spec?.Selector, null) { TemplateLabels = rs.Spec?.Template?.Metadata?.Labels };
             case "StatefulSet":
                 return statefulSets.TryGetValue($"{ns}/{reference.Name}", out var sts)
-                    ? new WorkloadOwner(WorkloadKind.StatefulSet, sts.Metadata.Name, sts.Metadata, sts.Spec?.Selector, null)
+                    ? new WorkloadOwner(WorkloadKind.StatefulSet, sts.Metadata.Name, sts.Metadata, sts.Spec?.Selector, null) { TemplateLabels = sts.Spec?.Template?.Metadata?.Labels }
                     : Missing(WorkloadKind.StatefulSet, reference.Name, pod);
             case "DaemonSet":
                 return daemonSets.TryGetValue($"{ns}/{reference.Name}", out var ds)
-                    ? new WorkloadOwner(WorkloadKind.DaemonSet, ds.Metadata.Name, ds.Metadata, ds.Spec?.Selector, null)
+                    ? new WorkloadOwner(WorkloadKind.DaemonSet, ds.Metadata.Name, ds.Metadata, ds.Spec?.Selector, null) { TemplateLabels = ds.Spec?.Template?.Metadata?.Labels }
                     : Missing(WorkloadKind.DaemonSet, reference.Name, pod);
             case "Job":
                 if (!jobs.TryGetValue($"{ns}/{reference.Name}", out var job))
@@ -227,7 +271,7 @@ public sealed class MeshIndexBuilder
                         : Missing(WorkloadKind.CronJob, jobOwner.Name, pod);
                 }
 
-                return new WorkloadOwner(WorkloadKind.Job, job.Metadata.Name, job.Metadata, job.Spec?.Selector, null);
+                return new WorkloadOwner(WorkloadKind.Job, job.Metadata.Name, job.Metadata, job.Spec?.Selector, null) { TemplateLabels = job.Spec?.Template?.Metadata?.Labels };
             default:
                 warnings.Add($"pod {ns}/{pod.Metadata.Name}: owner kind {reference.Kind} is not supported; treated as a bare pod");
                 return new WorkloadOwner(WorkloadKind.Pod, pod.Metadata.Name, pod.Metadata, null, null);
@@ -242,6 +286,83 @@ public sealed class MeshIndexBuilder
         }
 
         return new WorkloadOwner(kind, name, null, null, $"{kind} {name} is not in the inventory");
+    }
+
+    /// <summary>
+    /// Istio applies the oldest Sidecar whose selector matches a pod (push_context.go <c>doGetSidecarScope</c>), so a
+    /// generated selector must match this workload's pods only. When the owner's selector also matches other
+    /// workloads' pods (<c>web</c> {app: web} and <c>web-canary</c> {app: web, track: canary}), it is extended with the
+    /// pod template labels (minus per-revision ones); when even those match another workload's pods, no label set
+    /// can tell them apart: warned, and the other workloads are returned so their hosts can share one Sidecar.
+    /// </summary>
+    private (SortedDictionary<string, string> Selector, string? Note, IReadOnlyList<string> SharesPodsWith) NarrowSelector(
+        string key,
+        WorkloadOwner owner,
+        List<V1Pod> ownedPods,
+        SortedDictionary<string, string> selector,
+        string? note,
+        IEnumerable<(V1Pod Pod, IReadOnlyDictionary<string, string> Labels)> namespacePods,
+        Dictionary<V1Pod, string> ownerOfPod)
+    {
+        var owned = new HashSet<V1Pod>(ownedPods, ReferenceEqualityComparer.Instance);
+        var candidates = namespacePods.Where(p => !owned.Contains(p.Pod)).ToList();
+        var others = candidates.Where(p => Labels.Matches(selector, p.Labels)).ToList();
+        if (others.Count == 0)
+        {
+            return (selector, note, []);
+        }
+
+        var exact = new SortedDictionary<string, string>(selector, StringComparer.Ordinal);
+        foreach (var (label, value) in TemplateLabels(owner, ownedPods))
+        {
+            exact.TryAdd(label, value);
+        }
+
+        var stillOthers = candidates.Where(p => Labels.Matches(exact, p.Labels)).ToList();
+        if (stillOthers.Count == 0)
+        {
+            var excluded = others.Select(p => ownerOfPod.GetValueOrDefault(p.Pod) ?? p.Pod.Metadata.Name).Distinct(StringComparer.Ordinal).ToList();
+            var why = $"selector {Format(selector)} also selects pods of {string.Join(", ", excluded)}; extended with pod template labels to {Format(exact)}";
+            return (exact, note is null ? why : $"{note}; {why}", []);
+        }
+
+        var shared = stillOthers.Select(p => ownerOfPod.GetValueOrDefault(p.Pod) ?? $"{p.Pod.Metadata.NamespaceProperty}/Pod/{p.Pod.Metadata.Name}")
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        warnings.Add($"workload {key}: no label set selects only its pods (selector {Format(exact)} also selects pods of {string.Join(", ", shared)}); their hosts share one Sidecar");
+        return (exact, note, shared);
+    }
+
+    /// <summary>The owner's pod template labels, else the labels all its pods share; per-revision labels left out.</summary>
+    private static SortedDictionary<string, string> TemplateLabels(WorkloadOwner owner, List<V1Pod> pods)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (owner.TemplateLabels is { Count: > 0 } template)
+        {
+            foreach (var (key, value) in template)
+            {
+                if (!IsVarying(key))
+                {
+                    result[key] = value;
+                }
+            }
+
+            return result;
+        }
+
+        if (pods.Count == 0)
+        {
+            return result;
+        }
+
+        foreach (var (key, value) in pods[0].Metadata.Labels ?? new Dictionary<string, string>())
+        {
+            if (!IsVarying(key) && pods.All(p => p.Metadata.Labels?.TryGetValue(key, out var v) == true && v == value))
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
     }
 
     private static (SortedDictionary<string, string> Selector, string? Note) ChooseSelector(WorkloadOwner owner, List<V1Pod> pods)
@@ -323,12 +444,19 @@ public sealed class MeshIndexBuilder
             Phase = phase,
             Ready = readyCondition is null ? phase == "Running" : readyCondition.Status == "True",
             HostNetwork = pod.Spec?.HostNetwork == true,
+            ServiceAccount = ServiceAccountOf(pod.Spec),
             Terminating = pod.Metadata.DeletionTimestamp is not null,
             Created = ToOffset(pod.Metadata.CreationTimestamp) ?? DateTimeOffset.MinValue,
             Labels = Labels.Copy(pod.Metadata.Labels),
             Workload = workload,
         };
     }
+
+    /// <summary><c>spec.serviceAccountName</c>, else the deprecated <c>spec.serviceAccount</c>, else <c>default</c>.</summary>
+    private static string ServiceAccountOf(V1PodSpec? spec) =>
+        !string.IsNullOrEmpty(spec?.ServiceAccountName) ? spec.ServiceAccountName
+        : !string.IsNullOrEmpty(spec?.ServiceAccount) ? spec.ServiceAccount
+        : PodInfo.DefaultServiceAccount;
 
     // ---- pod IPs ----
 
@@ -407,13 +535,17 @@ public sealed class MeshIndexBuilder
         }
 
         var ports = (spec.Ports ?? [])
-            .Select(p => new MeshServicePort(p.Port, p.Name, PortProtocols.FromServicePort(p), ready.Count))
+            .Select(p => new MeshServicePort(p.Port, p.Name, PortProtocols.FromServicePort(p), ready.Count) { TargetPort = NumericTargetPort(p) })
             .ToArray();
         var meshService = new MeshService(ns, name, $"{name}.{ns}.svc.{options.ClusterDomain}", kind)
         {
             Ports = ports,
             Addresses = addresses,
             ExternalName = spec.ExternalName,
+            Selector = spec.Selector is { Count: > 0 } podSelector ? Labels.Copy(podSelector) : null,
+            ExportTo = service.Metadata.Annotations?.TryGetValue(ServiceExportToAnnotation, out var exportTo) == true
+                ? [.. exportTo.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]
+                : [],
         };
         services.Add(meshService);
         AddHost(hosts, meshService.Host, meshService);
@@ -446,6 +578,10 @@ public sealed class MeshIndexBuilder
             }
         }
     }
+
+    /// <summary>The port the workload listens on when the Service names it by number (a named one differs per pod).</summary>
+    private static int? NumericTargetPort(V1ServicePort port) =>
+        string.IsNullOrEmpty(port.TargetPort) ? port.Port : int.TryParse(port.TargetPort, out var number) ? number : null;
 
     private int? TargetPort(V1ServicePort port, PodInfo pod)
     {
@@ -518,6 +654,9 @@ public sealed class MeshIndexBuilder
                 Ports = ports,
                 Addresses = addresses,
                 ExportTo = spec.ExportTo?.ToArray() ?? [],
+                Location = spec.Location,
+                Resolution = resolution,
+                HasDeclaredAddresses = (spec.Addresses?.Count ?? 0) > 0,
             };
             services.Add(meshService);
             first ??= meshService;

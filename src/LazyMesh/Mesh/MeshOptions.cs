@@ -1,6 +1,6 @@
 namespace LazyMesh.Mesh;
 
-/// <summary>How the mesh index interprets names.</summary>
+/// <summary>How the mesh index interprets names, and the mesh-wide defaults of Istio's MeshConfig it applies.</summary>
 public sealed record MeshOptions
 {
     public static MeshOptions Default { get; } = new();
@@ -9,4 +9,7 @@ public sealed record MeshOptions
     public const string DefaultClusterDomain = "cluster.local";
 
     public string ClusterDomain { get; init; } = DefaultClusterDomain;
+
+    /// <summary>A MeshConfig given explicitly (<c>--mesh-config FILE</c>); null = the inventory's <c>istio</c> ConfigMap, else Istio's defaults.</summary>
+    public MeshConfig? MeshConfig { get; init; }
 }

@@ -36,8 +36,20 @@ public sealed class MeshService
     /// <summary>For ExternalName services, the external name.</summary>
     public string? ExternalName { get; init; }
 
-    /// <summary>A ServiceEntry's <c>exportTo</c> (empty = everywhere).</summary>
+    /// <summary>A ServiceEntry's <c>exportTo</c>, or a Service's <c>networking.istio.io/exportTo</c> annotation (empty = the mesh default).</summary>
     public IReadOnlyList<string> ExportTo { get; init; } = [];
+
+    /// <summary>A Kubernetes Service's <c>spec.selector</c> (null when it selects no pods: ServiceEntry, ExternalName, manual endpoints).</summary>
+    public IReadOnlyDictionary<string, string>? Selector { get; init; }
+
+    /// <summary>A ServiceEntry's <c>location</c> (<c>MESH_EXTERNAL</c>, <c>MESH_INTERNAL</c>), null when unset.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>A ServiceEntry's <c>resolution</c>, upper case (<c>NONE</c> when unset).</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>True when a ServiceEntry declares <c>addresses</c>: IPs that only Istio knows for its hosts.</summary>
+    public bool HasDeclaredAddresses { get; init; }
 
     public override string ToString() => SidecarHost;
 }

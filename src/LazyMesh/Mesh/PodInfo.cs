@@ -17,6 +17,15 @@ public sealed class PodInfo
 
     public bool HostNetwork { get; init; }
 
+    /// <summary>
+    /// <c>spec.serviceAccountName</c> (Kubernetes fills in <c>default</c> when a pod names none): the pod's mesh
+    /// identity is <c>spiffe://&lt;trust domain&gt;/ns/&lt;namespace&gt;/sa/&lt;service account&gt;</c>.
+    /// </summary>
+    public string ServiceAccount { get; init; } = DefaultServiceAccount;
+
+    /// <summary>The service account Kubernetes' admission assigns to a pod that names none.</summary>
+    public const string DefaultServiceAccount = "default";
+
     /// <summary>metadata.deletionTimestamp is set.</summary>
     public bool Terminating { get; init; }
 

@@ -29,6 +29,12 @@ public sealed class Workload
     /// <summary>Set when the owner's selector could not be used as is (matchExpressions, none): says what was chosen instead.</summary>
     public string? SelectorNote { get; init; }
 
+    /// <summary>
+    /// Keys of other workloads whose pods this workload's selector also matches and no label set excludes: Istio
+    /// would apply whichever matching Sidecar is oldest, so their hosts go into one Sidecar.
+    /// </summary>
+    public IReadOnlyList<string> SharesPodsWith { get; init; } = [];
+
     /// <summary>The owner object's own annotations (the pod's for a bare pod).</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
 

@@ -25,4 +25,10 @@ public static class LazyMeshMetadata
 
     /// <summary>Copied from <see cref="Mesh.Workload.SelectorNote"/> when set.</summary>
     public const string SelectorNoteAnnotation = "lazymesh.io/selector-note";
+
+    /// <summary>
+    /// A Go duration (<c>24h</c>) on a namespace or workload (annotation; the workload's wins): the workload keeps its
+    /// full scope (no generated Sidecar) for that long after LazyMesh first learned one of its calls, then narrows.
+    /// </summary>
+    public const string ObserveForAnnotation = "lazymesh.io/observe-for";
 }

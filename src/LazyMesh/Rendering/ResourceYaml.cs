@@ -168,7 +168,10 @@ public static class ResourceYaml
 
     private static void EmitString(IEmitter emitter, string text)
     {
-        var style = NeedsQuotes(text) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
+        // Multi-line text (e.g. a MeshConfig inside a ConfigMap) as a literal block, readable and exact.
+        var style = NeedsQuotes(text) ? ScalarStyle.DoubleQuoted
+            : text.Contains('\n', StringComparison.Ordinal) && !text.Contains(" \n", StringComparison.Ordinal) && !text.Contains('\t', StringComparison.Ordinal) ? ScalarStyle.Literal
+            : ScalarStyle.Any;
         emitter.Emit(new Scalar(null, null, text, style, isPlainImplicit: true, isQuotedImplicit: true));
     }
 

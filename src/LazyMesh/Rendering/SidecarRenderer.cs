@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using LazyMesh.Istio;
 using LazyMesh.Mesh;
@@ -24,7 +25,42 @@ public static class SidecarRenderer
         Workload workload,
         IEnumerable<string> learnedHosts,
         IEnumerable<string> staticHosts,
+        RenderOptions options) => Render(workload, learnedHosts, staticHosts, options, baseline: null);
+
+    /// <summary>
+    /// The Sidecar for <paramref name="workload"/> in <paramref name="index"/>: its learned and static hosts expanded by
+    /// <see cref="ScopeImports.Expand"/>, the ServiceEntry hosts it needs from the start
+    /// (<see cref="ScopeImports.FromStart"/>), on top of the user's default Sidecar that applied to it
+    /// (<see cref="MeshIndex.DefaultSidecar"/>).
+    /// </summary>
+    public static SidecarResource Render(
+        MeshIndex index,
+        Workload workload,
+        IEnumerable<string> learnedHosts,
+        IEnumerable<string> staticHosts,
         RenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var known = learnedHosts.Concat(staticHosts).ToList();
+        var expanded = ScopeImports.Expand(index, workload.Namespace, known.Concat(ScopeImports.FromStart(index, workload.Namespace)));
+        var hosts = expanded.Where(h => known.Contains(h, StringComparer.Ordinal) || SidecarHosts.IsValid(h));
+        return Render(workload, hosts, [], options, index.DefaultSidecar(workload)?.Resource);
+    }
+
+    /// <summary>
+    /// As <see cref="Render(Workload, IEnumerable{string}, IEnumerable{string}, RenderOptions)"/>, on top of
+    /// <paramref name="baseline"/>: the user's namespace or root-namespace default Sidecar, which a workload-selected
+    /// Sidecar replaces completely (push_context.go <c>doGetSidecarScope</c>). Every field it sets is carried over;
+    /// its port-specific egress listeners stay as they are, and the hosts of its catch-all listener (no port) join
+    /// the generated hosts. A baseline without egress contributes no hosts (its implicit <c>*/*</c> is what
+    /// LazyMesh narrows); a baseline's <c>outboundTrafficPolicy</c> wins over <see cref="RenderOptions.OutboundTrafficPolicyMode"/>.
+    /// </summary>
+    public static SidecarResource Render(
+        Workload workload,
+        IEnumerable<string> learnedHosts,
+        IEnumerable<string> staticHosts,
+        RenderOptions options,
+        SidecarResource? baseline)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(learnedHosts);
@@ -46,6 +82,30 @@ public static class SidecarRenderer
         }
 
         var hosts = ComposeHosts(workload, options.BaselineHosts, learnedHosts, staticHosts);
+        var spec = baseline is null ? new SidecarSpec() : CopySpec(baseline.Spec);
+        var listeners = spec.Egress?.ToList() ?? [];
+        var catchAll = listeners.FindLastIndex(static l => l.Extra?.ContainsKey("port") != true);
+        if (catchAll >= 0)
+        {
+            var merged = new SortedSet<string>(listeners[catchAll].Hosts, StringComparer.Ordinal);
+            merged.UnionWith(hosts);
+            listeners[catchAll].Hosts = [.. merged];
+        }
+        else
+        {
+            listeners.Add(new IstioEgressListener { Hosts = hosts });
+        }
+
+        spec.WorkloadSelector = new WorkloadSelector
+        {
+            Labels = new SortedDictionary<string, string>(
+                workload.SelectorLabels.ToDictionary(StringComparer.Ordinal), StringComparer.Ordinal),
+        };
+        spec.Egress = listeners;
+        if (spec.OutboundTrafficPolicy is null && options.OutboundTrafficPolicyMode is { } m)
+        {
+            spec.OutboundTrafficPolicy = new OutboundTrafficPolicy { Mode = m };
+        }
 
         return new SidecarResource
         {
@@ -58,18 +118,13 @@ public static class SidecarRenderer
                 Labels = BuildLabels(workload, options),
                 Annotations = BuildAnnotations(workload, options),
             },
-            Spec = new SidecarSpec
-            {
-                WorkloadSelector = new WorkloadSelector
-                {
-                    Labels = new SortedDictionary<string, string>(
-                        workload.SelectorLabels.ToDictionary(StringComparer.Ordinal), StringComparer.Ordinal),
-                },
-                Egress = [new IstioEgressListener { Hosts = hosts }],
-                OutboundTrafficPolicy = options.OutboundTrafficPolicyMode is { } m ? new OutboundTrafficPolicy { Mode = m } : null,
-            },
+            Spec = spec,
         };
     }
+
+    /// <summary>A deep copy through the resource's own JSON form, so that fields LazyMesh does not model survive.</summary>
+    private static SidecarSpec CopySpec(SidecarSpec spec) =>
+        KubernetesJson.Deserialize<SidecarSpec>(KubernetesJson.Serialize(spec)) ?? new SidecarSpec();
 
     /// <summary>Baseline + learned + static hosts, validated, de-duplicated and sorted ordinally.</summary>
     /// <exception cref="ArgumentException">Some host is invalid; the message names each one.</exception>

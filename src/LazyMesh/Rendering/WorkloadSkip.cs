@@ -13,4 +13,7 @@ public enum WorkloadSkip
 
     /// <summary>No labels a workloadSelector could use.</summary>
     NoSelector,
+
+    /// <summary>In its observe phase (<c>lazymesh.io/observe-for</c>): keeps its full scope for now.</summary>
+    Observing,
 }

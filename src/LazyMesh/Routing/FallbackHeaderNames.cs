@@ -9,7 +9,7 @@ public static class FallbackHeaderNames
     /// <summary>The original destination IP:port (<c>%DOWNSTREAM_LOCAL_ADDRESS%</c> on the caller's sidecar).</summary>
     public const string OriginalDestination = "x-lazymesh-original-dst";
 
-    /// <summary>The calling application's IP (<c>%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%</c>).</summary>
+    /// <summary>The calling application's IP, the direct peer (<c>%DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT%</c>).</summary>
     public const string SourceAddress = "x-lazymesh-source-ip";
 
     /// <summary>The caller's namespace (static in the per-namespace EnvoyFilter).</summary>

@@ -5,23 +5,42 @@ using LazyMesh.Rendering;
 namespace LazyMesh.Routing;
 
 /// <summary>
-/// Renders the fallback's Service: one port per HTTP port used anywhere in the mesh (plus the route port), each
-/// with targetPort = the fallback's listen port. Pure.
+/// Renders the fallback's Service: one explicit-HTTP port per port number on which the mesh has HTTP (explicit or
+/// auto-detected), plus the route port, each with targetPort = the fallback's listen port, exported to every
+/// namespace. Pure.
 /// </summary>
 /// <remarks>
-/// A lazy sidecar has an outbound route configuration <c>"&lt;port&gt;"</c> (and so an <c>allow_any</c> virtual
-/// host to patch) only when some service in its scope has an HTTP port with that number; this Service, imported by
-/// every generated Sidecar, provides them all. Ports are named <c>lazymesh-&lt;port&gt;</c>, which carries no
-/// protocol: Istio sniffs them, so they still get HTTP route configurations, and a sidecar's clusters for a sniffed
-/// port use the downstream's protocol (<c>use_downstream_protocol_config</c>) both on the caller's outbound and the
-/// fallback's inbound side. HTTP/1.1 stays HTTP/1.1 (upgrades work) and h2c/gRPC stays HTTP/2 end to end; an
-/// <c>http-</c> name would force HTTP/1.1 to the fallback and break gRPC.
+/// <para>
+/// Ports are named <c>http-&lt;port&gt;</c> with <c>appProtocol: http</c>, so Istio's protocol is HTTP
+/// (istio/istio <c>pkg/config/kube/conversion.go ConvertProtocol</c>). An explicit-HTTP port gets a listener on
+/// <c>0.0.0.0:&lt;port&gt;</c> with route configuration <c>"&lt;port&gt;"</c>
+/// (<c>pilot/pkg/networking/core/listener.go buildSidecarOutboundListener</c>, <c>buildSidecarOutboundHTTPListenerOpts</c>),
+/// and that route configuration ends with the catch-all virtual host <c>allow_any</c> / <c>block_all</c>
+/// (<c>httproute.go buildSidecarOutboundHTTPRouteConfig</c>: <c>if !useSniffing</c>, <c>buildCatchAllVirtualHost</c>).
+/// An auto-detected port (a name without protocol) would instead be bound to this Service's own ClusterIP with route
+/// configuration <c>fqdn:port</c> and no catch-all, which a call to another, unimported service never reaches.
+/// </para>
+/// <para>
+/// gRPC/h2c survives the explicit HTTP port through the DestinationRule (<see cref="FallbackDestinationRuleRenderer"/>,
+/// <c>useClientProtocol</c>). <c>networking.istio.io/exportTo: "*"</c> keeps the Service visible in every lazy
+/// namespace when MeshConfig sets <c>defaultServiceExportTo: ["."]</c>.
+/// </para>
 /// </remarks>
 public static class FallbackServiceRenderer
 {
-    public const string PortNamePrefix = "lazymesh-";
+    public const string PortNamePrefix = "http-";
 
-    /// <summary>Every distinct port number, across the mesh's services, for which Istio builds HTTP routes.</summary>
+    /// <summary>The Service's <c>appProtocol</c>: Istio reads it before the name (<c>ConvertProtocol</c>).</summary>
+    public const string AppProtocol = "http";
+
+    /// <summary>Istio's per-Service visibility annotation (istio/api <c>annotation.NetworkingExportTo</c>).</summary>
+    public const string ExportToAnnotation = "networking.istio.io/exportTo";
+
+    /// <summary>
+    /// Every distinct port number, across the mesh's services, on which Istio builds HTTP routes (HTTP, HTTP2, gRPC,
+    /// gRPC-Web, or auto-detected). Ports Istio treats as TCP (TLS, HTTPS, TCP, Mongo, MySQL, Redis, the well-known
+    /// 25/53/3306/27017 without a protocol) and UDP are left out: an HTTP listener there would only add a filter chain.
+    /// </summary>
     public static SortedSet<int> HttpPorts(MeshIndex index)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -67,6 +86,10 @@ public static class FallbackServiceRenderer
                 {
                     [LazyMeshMetadata.ManagedByLabel] = LazyMeshMetadata.ManagedByValue,
                 },
+                Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [ExportToAnnotation] = "*",
+                },
             },
             Spec = new V1ServiceSpec
             {
@@ -77,6 +100,7 @@ public static class FallbackServiceRenderer
                     Name = PortNamePrefix + p.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Port = p,
                     Protocol = "TCP",
+                    AppProtocol = AppProtocol,
                     TargetPort = options.TargetPort,
                 })],
             },

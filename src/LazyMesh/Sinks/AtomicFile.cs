@@ -13,6 +13,12 @@ public static class AtomicFile
     /// <summary>Marker between the file name and the random suffix of a temporary file.</summary>
     public const string TemporaryMarker = ".tmp-";
 
+    private const int Eperm = 1;
+    private const int Eacces = 13;
+    private const int Einval = 22;
+    private const int Enotsup = 95;
+    private const int Eopnotsupp = 45;
+
     /// <summary>
     /// Atomically replaces (or creates) <paramref name="path"/> with <paramref name="bytes"/>; creates the directory.
     /// Readers see the old bytes or the new, never a mix. With <paramref name="durable"/> the file and the rename
@@ -46,7 +52,7 @@ public static class AtomicFile
 
         if (durable)
         {
-            _ = SyncDirectory(directory);
+            SyncDirectoryOrThrow(directory);
         }
     }
 
@@ -62,7 +68,11 @@ public static class AtomicFile
     public static bool IsTemporaryFileName(string fileName) =>
         fileName.StartsWith('.') && fileName.Contains(TemporaryMarker, StringComparison.Ordinal);
 
-    /// <summary>Deletes temporary files a crash left in <paramref name="directory"/> (and below it); returns how many.</summary>
+    /// <summary>
+    /// Deletes temporary files a crash left in <paramref name="directory"/> (and below it); returns how many. Never
+    /// follows a symbolic link: a linked directory is not entered (it may lead outside <paramref name="directory"/>),
+    /// and a link named like a temporary file is not ours either, so it is left alone.
+    /// </summary>
     public static int DeleteTemporaryFiles(string directory, bool recursive)
     {
         if (!Directory.Exists(directory))
@@ -71,8 +81,14 @@ public static class AtomicFile
         }
 
         var deleted = 0;
-        var option = recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
-        foreach (var file in Directory.EnumerateFiles(directory, "." + "*" + TemporaryMarker + "*", option))
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = recursive,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+            IgnoreInaccessible = true,
+            MatchType = MatchType.Simple,
+        };
+        foreach (var file in Directory.EnumerateFiles(directory, "." + "*" + TemporaryMarker + "*", options))
         {
             if (IsTemporaryFileName(Path.GetFileName(file)) && TryDelete(file))
             {
@@ -101,11 +117,28 @@ public static class AtomicFile
     }
 
     /// <summary>fsync(2) on the directory so a completed rename is durable. Best effort; Unix only; true when synced.</summary>
-    internal static bool SyncDirectory(string directory)
+    internal static bool SyncDirectory(string directory) => SyncDirectoryErrno(directory) == 0;
+
+    /// <summary>
+    /// fsync(2) on the directory; throws <see cref="IOException"/> when the disk reports an error (EIO, ENOSPC...), so
+    /// that a rename that may not survive a crash is not reported as durable. A file system or platform that cannot
+    /// sync directories at all (EINVAL, ENOTSUP, not Unix) is accepted, as every database does.
+    /// </summary>
+    internal static void SyncDirectoryOrThrow(string directory)
+    {
+        var errno = SyncDirectoryErrno(directory);
+        if (errno is > 0 and not (Einval or Enotsup or Eopnotsupp or Eacces or Eperm))
+        {
+            throw new IOException($"fsync of directory {directory} failed (errno {errno})", errno);
+        }
+    }
+
+    /// <summary>0 when synced, the errno when the sync failed, -1 when the platform cannot sync directories.</summary>
+    private static int SyncDirectoryErrno(string directory)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
         {
-            return false;
+            return -1;
         }
 
         try
@@ -113,16 +146,16 @@ public static class AtomicFile
             var fd = Open(directory, 0 /* O_RDONLY */);
             if (fd < 0)
             {
-                return false;
+                return Marshal.GetLastPInvokeError();
             }
 
-            var synced = Fsync(fd) == 0;
+            var result = Fsync(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
             _ = Close(fd);
-            return synced;
+            return result;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false;
+            return -1;
         }
     }
 

@@ -41,8 +41,11 @@ public sealed class DirectorySink
     public bool Durable { get; }
 
     /// <summary>
-    /// The file an object lives in: <c>ns/name.yaml</c> for a Sidecar, <c>ns/name.kind.yaml</c> (kind in lower
-    /// case) for any other kind, so that a Sidecar and, say, an EnvoyFilter of the same name never share a file.
+    /// The file an object lives in: <c>ns/name.yaml</c> for a Sidecar whose name has no dot, <c>ns/name.kind.yaml</c>
+    /// (kind in lower case) for any other object, dotted Sidecars included. The mapping is one-to-one: a file name
+    /// without a dot before <c>.yaml</c> is a Sidecar, otherwise its last dotted part is the kind. (Without the rule
+    /// for dotted Sidecars, the Sidecar of a Deployment named <c>fallback.envoyfilter</c> and the namespace's
+    /// EnvoyFilter <c>lazymesh-fallback</c> shared <c>lazymesh-fallback.envoyfilter.yaml</c>.)
     /// </summary>
     /// <exception cref="ArgumentException">The namespace is not a DNS-1123 label or the name not a DNS-1123 subdomain.</exception>
     public string PathFor(string @namespace, string name, string kind = SidecarResource.ResourceKind)
@@ -57,11 +60,17 @@ public sealed class DirectorySink
             throw new ArgumentException($"Name \"{name}\" is not a DNS-1123 subdomain.", nameof(name));
         }
 
-        var suffix = kind == SidecarResource.ResourceKind ? Extension : "." + kind.ToLowerInvariant() + Extension;
+        var suffix = kind == SidecarResource.ResourceKind && !name.Contains('.', StringComparison.Ordinal)
+            ? Extension
+            : "." + kind.ToLowerInvariant() + Extension;
         return Path.Combine(Root, @namespace, name + suffix);
     }
 
-    /// <summary>Writes the object's YAML unless the file already holds exactly those bytes.</summary>
+    /// <summary>
+    /// Writes the object's YAML unless the file already holds exactly those bytes. An existing file is replaced only
+    /// when it holds this very object (kind, namespace, name) with LazyMesh's managed-by label; anything else at the
+    /// path is a user's file and is left alone (<see cref="WriteResult.NotOurs"/>).
+    /// </summary>
     public WriteResult Write(IKubernetesObject<V1ObjectMeta> resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -74,18 +83,26 @@ public sealed class DirectorySink
                 return WriteResult.Unchanged;
             }
 
+            if (Path.Exists(path) && !HoldsManaged(path, resource.Kind, resource.Metadata.NamespaceProperty, resource.Metadata.Name))
+            {
+                return WriteResult.NotOurs;
+            }
+
             AtomicFile.WriteAllBytes(path, bytes, Durable);
             return WriteResult.Written;
         }
     }
 
-    /// <summary>Deletes the object's file; false when there was none.</summary>
+    /// <summary>
+    /// Deletes the object's file; false when there was none, or when the file at the object's path is not this
+    /// object with LazyMesh's managed-by label (a user's file is never deleted, whatever another file claims).
+    /// </summary>
     public bool Delete(string @namespace, string name, string kind = SidecarResource.ResourceKind)
     {
         var path = PathFor(@namespace, name, kind);
         lock (LockFor(path))
         {
-            if (!File.Exists(path))
+            if (!File.Exists(path) || !HoldsManaged(path, kind, @namespace, name))
             {
                 return false;
             }
@@ -93,6 +110,52 @@ public sealed class DirectorySink
             File.Delete(path);
             return true;
         }
+    }
+
+    /// <summary>
+    /// True when a managed Sidecar read back by <see cref="ReadAll()"/> sits at the path this sink would write it
+    /// (so it may be pruned there); false for a copy elsewhere that merely claims the identity in its metadata.
+    /// </summary>
+    public bool IsAtItsOwnPath(StoredSidecar stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var ns = stored.Sidecar.Metadata?.NamespaceProperty;
+        var name = stored.Sidecar.Metadata?.Name;
+        return stored.IsManaged
+            && ns is not null && KubernetesNames.IsDns1123Label(ns)
+            && name is not null && KubernetesNames.IsDns1123Subdomain(name)
+            && string.Equals(Path.GetFullPath(stored.Path), PathFor(ns, name), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is a regular file (not a link) holding exactly one object, of this kind,
+    /// namespace and name, labelled <c>app.kubernetes.io/managed-by: lazymesh</c>.
+    /// </summary>
+    private static bool HoldsManaged(string path, string kind, string @namespace, string name)
+    {
+        try
+        {
+            if (new FileInfo(path).LinkTarget is not null)
+            {
+                return false;
+            }
+
+            var documents = YamlJson.ParseAll(File.ReadAllText(path, Encoding.UTF8), path).Where(static d => d is not null).ToList();
+            return documents is [System.Text.Json.Nodes.JsonObject obj]
+                && Text(obj["kind"]) == kind
+                && obj["metadata"] is System.Text.Json.Nodes.JsonObject metadata
+                && Text(metadata["name"]) == name
+                && Text(metadata["namespace"]) == @namespace
+                && metadata["labels"] is System.Text.Json.Nodes.JsonObject labels
+                && Text(labels[LazyMeshMetadata.ManagedByLabel]) == LazyMeshMetadata.ManagedByValue;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InventoryException or FormatException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        static string? Text(System.Text.Json.Nodes.JsonNode? node) =>
+            node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
     }
 
     /// <summary>Every Sidecar under the root, managed or not, in path order. Unreadable files are skipped.</summary>
@@ -110,7 +173,9 @@ public sealed class DirectorySink
     {
         var result = new List<StoredSidecar>();
         var issues = new List<string>();
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+        // Links are not followed: a linked directory may lead outside the root.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        var files = Directory.EnumerateFiles(root, "*", options)
             .Where(IsYamlFile)
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
@@ -159,6 +224,50 @@ public sealed class DirectorySink
                 problems.Add($"{file} (document {i + 1}): {e.Message}");
             }
         }
+    }
+
+    /// <summary>
+    /// Namespace and name of every LazyMesh-managed object of <paramref name="kind"/> (not Sidecar: see
+    /// <see cref="ReadAll()"/>) stored under the root, from its <c>ns/name.kind.yaml</c> file. Unreadable files are skipped.
+    /// </summary>
+    public IReadOnlyList<(string Namespace, string Name)> ReadManaged(string kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        var suffix = "." + kind.ToLowerInvariant() + Extension;
+        var result = new List<(string, string)>();
+        if (!Directory.Exists(Root))
+        {
+            return result;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Root, "*" + suffix, SearchOption.AllDirectories).Where(IsYamlFile).Order(StringComparer.Ordinal))
+        {
+            IReadOnlyList<System.Text.Json.Nodes.JsonNode?> documents;
+            try
+            {
+                documents = YamlJson.ParseAll(File.ReadAllText(file, Encoding.UTF8), file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InventoryException or FormatException)
+            {
+                continue;
+            }
+
+            foreach (var document in documents)
+            {
+                if (document is System.Text.Json.Nodes.JsonObject obj
+                    && obj["kind"] is System.Text.Json.Nodes.JsonValue k && k.TryGetValue<string>(out var docKind) && docKind == kind
+                    && obj["metadata"] is System.Text.Json.Nodes.JsonObject metadata
+                    && metadata["labels"]?[LazyMeshMetadata.ManagedByLabel] is System.Text.Json.Nodes.JsonValue managed
+                    && managed.TryGetValue<string>(out var by) && by == LazyMeshMetadata.ManagedByValue
+                    && metadata["namespace"] is System.Text.Json.Nodes.JsonValue ns && ns.TryGetValue<string>(out var nsName)
+                    && metadata["name"] is System.Text.Json.Nodes.JsonValue n && n.TryGetValue<string>(out var name))
+                {
+                    result.Add((nsName, name));
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>True when the object carries <c>app.kubernetes.io/managed-by: lazymesh</c>.</summary>

@@ -8,4 +8,10 @@ public enum WriteResult
 
     /// <summary>The stored object was already byte-identical; nothing was touched.</summary>
     Unchanged,
+
+    /// <summary>
+    /// A file LazyMesh does not manage holds the object's path (no <c>app.kubernetes.io/managed-by: lazymesh</c>
+    /// label, or another object): it was left as it is and the object not written.
+    /// </summary>
+    NotOurs,
 }

@@ -86,7 +86,7 @@ public sealed class IstioJsonLogParserTests
     [InlineData("""{"upstream_cluster":PassthroughCluster}""", "invalid JSON value")]
     [InlineData("""{"upstream_cluster":"PassthroughCluster"} trailing""", "after the JSON object")]
     [InlineData("""{upstream_cluster:"PassthroughCluster"}""", "JSON key")]
-    [InlineData("""{"start_time":"soon","upstream_cluster":"PassthroughCluster"}""", "start_time")]
+    [InlineData("""{"start_time":"2024-05-01T12:00:00Z","upstream_cluster":"PassthroughCluster"}""", "downstream_remote_address")]
     public void Invalid_json_is_malformed(string line, string expectedInError)
     {
         var (kind, error) = ParseFail(line);

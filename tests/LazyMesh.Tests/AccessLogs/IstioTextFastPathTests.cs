@@ -3,8 +3,8 @@ using LazyMesh.AccessLogs;
 namespace LazyMesh.Tests.AccessLogs;
 
 /// <summary>
-/// The TEXT parser finds fields with vectorized bitmaps for the common shape and falls back to its scalar field loop
-/// otherwise; a doubled space after START_TIME forces the scalar loop, so both paths must agree on every line.
+/// A <see cref="TextLogFormat"/> finds separators with vectorized bitmaps for lines up to <see cref="TextLineMasks.MaxChars"/>
+/// and with scalar searches otherwise; both must agree on every line, for every Istio default format.
 /// </summary>
 public class IstioTextFastPathTests
 {
@@ -22,7 +22,7 @@ public class IstioTextFastPathTests
             data.Add(SampleLines.HttpOutbound.Replace("python-requests/2.31.0", "python-requests/2.31.0 " + new string('x', pad), StringComparison.Ordinal));
         }
 
-        // Shapes only the scalar loop accepts or rejects with a precise message.
+        // Shapes that are malformed, each with a precise message.
         data.Add(SampleLines.HttpOutbound.Replace(" 200 ", " 2x0 ", StringComparison.Ordinal));
         data.Add(SampleLines.HttpOutbound.Replace(" 358 ", "  358 ", StringComparison.Ordinal));
         data.Add(SampleLines.HttpOutbound.Replace("\"reviews:9080\"", "\"rev\"iews:9080\"", StringComparison.Ordinal));
@@ -36,15 +36,12 @@ public class IstioTextFastPathTests
 
     [Theory]
     [MemberData(nameof(Lines))]
-    public void Bitmap_path_and_scalar_loop_agree(string line)
+    public void Bitmap_path_and_scalar_search_agree(string line)
     {
-        int close = line.IndexOf(']', StringComparison.Ordinal);
-        string scalarOnly = line[..(close + 1)] + " " + line[(close + 1)..];
-
-        var fast = Describe(line);
-        var slow = Describe(scalarOnly);
-
-        Assert.Equal(slow, fast);
+        foreach (var format in IstioAccessLogFormats.CompiledText)
+        {
+            Assert.Equal(Describe(format, line, allowMasks: false), Describe(format, line, allowMasks: true));
+        }
     }
 
     [Fact]
@@ -68,10 +65,10 @@ public class IstioTextFastPathTests
         }
     }
 
-    private static string Describe(string line)
+    private static string Describe(TextLogFormat format, string line, bool allowMasks)
     {
-        var kind = IstioTextLogParser.Parse(line, out var e, out string? error);
-        return $"{kind}|{error}|{e.Protocol}|{e.UpstreamCluster}|{e.Authority}|{e.SourceAddress}|{e.OriginalDestinationAddress}|"
-            + $"{e.OriginalDestinationPort}|{e.StartTimeUnixMs}";
+        var kind = format.Parse(line, out var e, out string? error, out int progress, allowMasks);
+        return $"{kind}|{error}|{progress}|{e.Protocol}|{e.UpstreamCluster}|{e.Authority}|{e.SourceAddress}|{e.OriginalDestinationAddress}|"
+            + $"{e.OriginalDestinationPort}|{e.StartTimeUnixMs}|{e.ResponseFlags}|{e.RouteName}|{e.RequestedServerName}";
     }
 }

@@ -136,7 +136,9 @@ public sealed class AlsServerTests
     {
         const int Streams = 200, Messages = 5, EntriesPerMessage = 10;
         var sink = new RecordingSink();
-        await using var server = await StartAsync(new AlsServerOptions(), sink);
+
+        // One connection from one peer carries every stream here: lift the per-connection and per-peer caps (AlsPeerTests covers them).
+        await using var server = await StartAsync(new AlsServerOptions { MaxStreamsPerConnection = Streams, MaxStreamsPerPeer = Streams }, sink);
         using var channel = Channel(server);
         var client = new AccessLogService.AccessLogServiceClient(channel);
 

@@ -125,4 +125,51 @@ public sealed class RecommendCommandTests : IDisposable
         Assert.Equal(1, await LazyMeshCli.RunAsync(["recommend", "-i", bad, "-l", Example("access.log"), "-o", output]));
         Assert.False(Directory.Exists(output));
     }
+
+    [Fact]
+    public void Workload_and_namespace_filters_limit_what_is_written()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, RecommendCommand.Run(
+            [Example("inventory.yaml")], [Example("access.log")], null, "cluster.local", null, 500, strict: false, stdout, Stderr(),
+            filter: new RecommendFilter(["bookinfo"], ["Deployment/productpage-v1", "no-such"], IncludeUnseen: false)));
+
+        var documents = stdout.ToString().Split("---\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("name: lazymesh-productpage-v1", Assert.Single(documents));
+        Assert.Contains("--workload no-such: no such workload", _stderr.ToString());
+    }
+
+    [Fact]
+    public void A_log_with_no_usable_entries_is_reported_and_writes_nothing()
+    {
+        Directory.CreateDirectory(_dir);
+        var foreign = Path.Combine(_dir, "foreign.log");
+        File.WriteAllText(foreign, File.ReadAllText(Example("access.log")).Replace("10.244.", "10.99.", StringComparison.Ordinal));
+        var stdout = new StringWriter();
+
+        Assert.Equal(0, Run(null, stdout, foreign));
+
+        Assert.Equal(string.Empty, stdout.ToString().Trim());
+        var summary = _stderr.ToString();
+        Assert.Contains("foreign.log: no usable access-log entries", summary);
+        Assert.Contains("no access-log entry could be used", summary);
+        Assert.Contains("get no Sidecar because the logs show no traffic", summary);
+    }
+
+    [Fact]
+    public void Calls_the_inventory_cannot_explain_are_warned_about_never_silently_cut_off()
+    {
+        Directory.CreateDirectory(_dir);
+        var log = Path.Combine(_dir, "unknown.log");
+        var line = File.ReadAllLines(Example("access.log")).First(l => l.Contains("outbound|9080||details", StringComparison.Ordinal));
+        File.WriteAllText(log, line.Replace("outbound|9080||details.bookinfo.svc.cluster.local", "PassthroughCluster", StringComparison.Ordinal)
+            .Replace("\"details:9080\"", "\"legacy.corp:9080\"", StringComparison.Ordinal)
+            .Replace("10.96.10.11:9080", "10.1.2.3:9080", StringComparison.Ordinal) + "\n");
+        var stdout = new StringWriter();
+
+        Assert.Equal(0, Run(null, stdout, log));
+
+        Assert.Contains("legacy.corp:9080", _stderr.ToString());
+        Assert.Contains("destinations the inventory does not have", _stderr.ToString());
+    }
 }

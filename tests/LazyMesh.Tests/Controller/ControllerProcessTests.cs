@@ -33,7 +33,10 @@ public sealed class ControllerProcessTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private LazyMeshProcess StartController(params string[] extra) =>
-        LazyMeshProcess.Start(["controller", "--inventory", Inventory, "--output-dir", Output, "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", .. extra]);
+        LazyMeshProcess.Start(["controller", "--inventory", Inventory, "--output-dir", Output, "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
+
+            // The tests stream from 127.0.0.1 on behalf of the inventory's pods; peer checks are tested in AlsPeerTests.
+            "--als-peer-check", "None", .. extra]);
 
     private static async Task SendAsync(IPEndPoint als, params StreamAccessLogsMessage[] messages)
     {
@@ -83,11 +86,13 @@ public sealed class ControllerProcessTests : IDisposable
     {
         await using var controller = StartController();
         await controller.WaitForControllerReadyAsync();
-        var envoyFilter = Path.Combine(Output, "bookinfo", "lazymesh-fallback.envoyfilter.yaml");
+        var envoyFilter = Path.Combine(Output, "bookinfo", "lazymesh-productpage-v1.envoyfilter.yaml");
         var service = Path.Combine(Output, "lazymesh-system", "lazymesh-fallback.service.yaml");
         var filterYaml = await File.ReadAllTextAsync(envoyFilter);
         Assert.Empty(IstioCrdSchemas.Validate("EnvoyFilter", filterYaml));
         Assert.Contains("allow_any", filterYaml);
+        Assert.Contains("block_all", filterYaml);
+        Assert.Contains("app: productpage", filterYaml);
         Assert.Contains("port: 9080", await File.ReadAllTextAsync(service));
         Assert.Contains("- lazymesh-system/lazymesh-fallback.lazymesh-system.svc.cluster.local", await File.ReadAllTextAsync(ProductpageSidecar));
 
@@ -99,7 +104,7 @@ public sealed class ControllerProcessTests : IDisposable
         Assert.False(File.Exists(envoyFilter));
         Assert.False(File.Exists(ProductpageSidecar));
         var log = controller.Output;
-        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-fallback", StringComparison.Ordinal) < log.IndexOf("removed Sidecar bookinfo/", StringComparison.Ordinal), log);
+        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-productpage-v1", StringComparison.Ordinal) is >= 0 and var removed && removed < log.IndexOf("removed Sidecar bookinfo/", StringComparison.Ordinal), log);
     }
 
     [Fact]
@@ -129,16 +134,34 @@ public sealed class ControllerProcessTests : IDisposable
             await first.KillAsync();
         }
 
-        await using var second = StartController();
-        var (als2, _) = await second.WaitForControllerReadyAsync();
-        await second.WaitForLineAsync("restored 1 learned dependencies of 1 workloads");
+        // What a crash leaves behind between a journal append and the Sidecar write (a complete record of ratings that
+        // no Sidecar shows yet), then a crash mid-append (a torn fragment after it).
+        var journal = Path.Combine(Output, ".lazymesh", "edges.journal");
+        await File.AppendAllTextAsync(journal, "{\"w\":\"bookinfo/Deployment/productpage-v1\",\"h\":\"bookinfo/ratings.bookinfo.svc.cluster.local\",\"f\":1,\"l\":1}\n{\"w\":\"bookinfo/Deploym");
+        Assert.DoesNotContain("ratings", await File.ReadAllTextAsync(ProductpageSidecar));
 
-        // A new dependency lands next to the restored one: the store, not just the file, survived.
-        await SendAsync(als2, HttpMessage(Identifier(ProductpageNode), Http(Reviews, "reviews:9080", ProductpageIp, "10.96.10.12", 9080)));
-        await second.WaitForLineAsync(@"wrote Sidecar bookinfo/lazymesh-productpage-v1 \(2 learned hosts");
+        await using (var second = StartController())
+        {
+            var (als2, _) = await second.WaitForControllerReadyAsync();
+            await second.WaitForLineAsync("restored 2 learned dependencies of 1 workloads");
+            await second.WaitForLineAsync("learned state: .*edges.journal: torn tail of 22 bytes");
+            Assert.Contains("- bookinfo/ratings.bookinfo.svc.cluster.local", await File.ReadAllTextAsync(ProductpageSidecar));
+
+            // A new dependency lands next to the restored ones: the store, not just the file, survived.
+            await SendAsync(als2, HttpMessage(Identifier(ProductpageNode), Http(Reviews, "reviews:9080", ProductpageIp, "10.96.10.12", 9080)));
+            await second.WaitForLineAsync(@"wrote Sidecar bookinfo/lazymesh-productpage-v1 \(3 learned hosts");
+            await second.KillAsync();
+        }
+
+        // The record appended after the repaired tail is whole: a third start restores all three, with nothing to cut.
+        await using var third = StartController();
+        await third.WaitForControllerReadyAsync();
+        await third.WaitForLineAsync("restored 3 learned dependencies of 1 workloads");
+        Assert.DoesNotContain("torn tail", third.Output);
         var yaml = await File.ReadAllTextAsync(ProductpageSidecar);
         Assert.Contains("- bookinfo/details.bookinfo.svc.cluster.local", yaml);
         Assert.Contains("- bookinfo/reviews.bookinfo.svc.cluster.local", yaml);
+        Assert.Contains("- bookinfo/ratings.bookinfo.svc.cluster.local", yaml);
     }
 
     [Fact]

@@ -212,6 +212,7 @@ public sealed class FallbackProxyTests
             using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{proxy.BoundEndPoint}/");
             request.Headers.Host = host;
             request.Headers.Add(FallbackHeaderNames.SourceAddress, caller);
+            request.Headers.Add("x-forwarded-client-cert", Xfcc(caller == ShopCallerIp ? "shop" : "other"));
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }

@@ -166,6 +166,7 @@ public sealed class KubeTestServerApplyTests
     {
         await using var server = await StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", LazyMesh.KubeTesting.KubeTestServer.AdminToken);
         const string yaml = """
             apiVersion: networking.istio.io/v1
             kind: Sidecar

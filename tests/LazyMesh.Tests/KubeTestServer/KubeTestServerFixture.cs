@@ -9,9 +9,12 @@ namespace LazyMesh.Tests.KubeTesting;
 /// <summary>Shared helpers for the KubeTestServer tests.</summary>
 internal static class KubeTestServerFixture
 {
+    /// <summary>Namespaces the KubeTestServer tests write into (writes into a missing namespace get 404).</summary>
+    public static readonly IReadOnlyList<string> Namespaces = ["default", "kube-system", "one", "other", "shop"];
+
     public static async Task<KubeTestServer> StartAsync(KubeTestServerOptions? options = null)
     {
-        var server = new KubeTestServer(options);
+        var server = new KubeTestServer(options ?? new KubeTestServerOptions { InitialNamespaces = Namespaces });
         await server.StartAsync();
         return server;
     }

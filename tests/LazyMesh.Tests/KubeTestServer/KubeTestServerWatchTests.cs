@@ -82,7 +82,7 @@ public sealed class KubeTestServerWatchTests
     [Fact]
     public async Task Bookmarks_carry_the_current_resource_version()
     {
-        await using var server = await StartAsync(new KubeTestServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
+        await using var server = await StartAsync(new KubeTestServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200), InitialNamespaces = KubeTestServerFixture.Namespaces });
         using var client = server.CreateClient();
         await client.CoreV1.CreateNamespacedPodAsync(Pod("a"), "other");
         var rv = server.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);

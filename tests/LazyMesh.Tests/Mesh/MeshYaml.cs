@@ -18,7 +18,8 @@ internal static class MeshYaml
         string created = "2025-01-01T00:00:00Z",
         bool terminating = false,
         string? ips = null,
-        string ports = "[]")
+        string ports = "[]",
+        string? serviceAccount = null)
     {
         var ownerRefs = owner is null ? string.Empty : $", ownerReferences: [{{apiVersion: v1, kind: {owner.Split('/')[0]}, name: {owner.Split('/')[1]}, uid: u, controller: true}}]";
         var deletion = terminating ? ", deletionTimestamp: \"2025-06-01T00:00:00Z\"" : string.Empty;
@@ -28,7 +29,7 @@ internal static class MeshYaml
             apiVersion: v1
             kind: Pod
             metadata: {name: {{name}}, namespace: {{ns}}, labels: {{labels}}, creationTimestamp: "{{created}}"{{ownerRefs}}{{deletion}}}
-            spec: {hostNetwork: {{(hostNetwork ? "true" : "false")}}, containers: [{name: c, image: i, ports: {{ports}}}]}
+            spec: {hostNetwork: {{(hostNetwork ? "true" : "false")}}, {{(serviceAccount is null ? string.Empty : $"serviceAccountName: {serviceAccount}, ")}}containers: [{name: c, image: i, ports: {{ports}}}]}
             status: {phase: {{phase}}{{podIp}}, podIPs: {{podIps}}, conditions: [{type: Ready, status: "{{(ready ? "True" : "False")}}"}]}
             """;
     }
@@ -65,6 +66,14 @@ internal static class MeshYaml
             spec: {{spec}}
             """;
     }
+
+    /// <summary>An Istio AuthorizationPolicy with a flow-style <paramref name="spec"/>.</summary>
+    public static string AuthorizationPolicy(string name, string ns, string spec, string annotations = "{}") => $$"""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: {{name}}, namespace: {{ns}}, annotations: {{annotations}}}
+        spec: {{spec}}
+        """;
 
     public static string ServiceEntry(string name, string hosts, string ns = "default", string ports = "[{number: 443, name: tls, protocol: TLS}]", string? addresses = null, string resolution = "DNS", string? endpoints = null)
     {

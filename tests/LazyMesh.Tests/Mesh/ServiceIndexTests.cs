@@ -151,8 +151,9 @@ public sealed class ServiceIndexTests
         Assert.Equal(MeshServiceKind.ServiceEntry, ext.Kind);
         Assert.Equal("shop/api.example.com", ext.SidecarHost);
         Assert.Equal((443, PortProtocol.Tls, 1), (ext.Ports[0].Port, ext.Ports[0].Protocol, ext.Ports[0].ReadyEndpoints));
-        Assert.Equal((PortProtocol.Https, 2), (pay.Ports[0].Protocol, pay.Ports[0].ReadyEndpoints));
-        Assert.Equal((PortProtocol.Mongo, 0), (raw.Ports[0].Protocol, raw.Ports[0].ReadyEndpoints));
+        // A ServiceEntry port's name is never read (istio/istio serviceentry/conversion.go convertPort: protocol.Parse(port.Protocol)).
+        Assert.Equal((PortProtocol.Unknown, 2), (pay.Ports[0].Protocol, pay.Ports[0].ReadyEndpoints));
+        Assert.Equal((PortProtocol.Unknown, 0), (raw.Ports[0].Protocol, raw.Ports[0].ReadyEndpoints));
     }
 
     [Fact]

@@ -25,19 +25,36 @@ public sealed class SidecarIndexTests
         Sidecar("lazymesh-default", null, managed: true));
 
     [Fact]
-    public void Sidecars_selecting_a_workload_are_user_written_selecting_ones_then_the_namespace_default()
+    public void Conflicting_sidecars_are_the_user_written_selecting_ones_oldest_first_never_the_namespace_default()
     {
+        // push_context.go doGetSidecarScope: a workload-selected Sidecar replaces the namespace default, so only
+        // another selecting Sidecar competes with a generated one.
         var web = Index.FindWorkload("shop/Pod/web-1")!;
 
-        Assert.Equal(["web-old", "web-new", "default"], Index.SidecarsSelecting(web).Select(s => s.Name));
+        Assert.Equal(["web-old", "web-new"], Index.SidecarsSelecting(web).Select(s => s.Name));
+        Assert.Equal("default", Index.DefaultSidecar(web)?.Name);
     }
 
     [Fact]
-    public void Workload_matching_no_selector_gets_only_the_namespace_default()
+    public void Workload_matching_no_selector_has_no_conflict_and_the_namespace_default_as_baseline()
     {
         var cart = Index.FindWorkload("shop/Pod/cart-1")!;
 
-        Assert.Equal("default", Assert.Single(Index.SidecarsSelecting(cart)).Name);
+        Assert.Empty(Index.SidecarsSelecting(cart));
+        Assert.Equal("default", Index.DefaultSidecar(cart)?.Name);
+    }
+
+    [Fact]
+    public void Root_namespace_default_is_the_baseline_where_the_namespace_has_none_doGetSidecarScope()
+    {
+        var index = LazyMesh.Tests.Mesh.MeshYaml.Index(
+            Pod("api-1", "10.0.1.1", ns: "api", labels: "{app: api}"),
+            Sidecar("mesh-default", null, ns: "istio-system"),
+            Sidecar("istio-selecting", "{app: api}", ns: "istio-system"));
+        var api = index.FindWorkload("api/Pod/api-1")!;
+
+        Assert.Equal("istio-system/mesh-default", index.DefaultSidecar(api)?.ToString());
+        Assert.Empty(index.SidecarsSelecting(api));
     }
 
     [Fact]

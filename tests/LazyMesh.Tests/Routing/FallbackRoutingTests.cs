@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LazyMesh.Istio;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
 using LazyMesh.Routing;
@@ -10,17 +11,25 @@ namespace LazyMesh.Tests.Routing;
 
 public sealed class FallbackRoutingTests
 {
+    private static readonly SidecarResource WebSidecar = SidecarRenderer.Render(
+        TestWorkloads.Create(@namespace: "shop", name: "web"), [], [], FallbackSidecarHosts.WithFallback(RenderOptions.Default, FallbackRoutingOptions.Default));
+
+    /// <summary>
+    /// istio/istio pilot/pkg/networking/core/httproute.go buildCatchAllVirtualHost: the catch-all virtual host and its route are
+    /// both allow_any (ALLOW_ANY) or both block_all (REGISTRY_ONLY); envoyfilter/rc_patch.go routeMatch matches them by name.
+    /// </summary>
     [Fact]
-    public void Envoy_filter_merges_the_allow_any_route_into_the_fallback_cluster_with_headers()
+    public void Envoy_filter_merges_both_catch_all_routes_into_the_fallback_cluster_with_headers()
     {
-        var filter = FallbackEnvoyFilterRenderer.Render("shop", FallbackRoutingOptions.Default);
+        var filter = FallbackEnvoyFilterRenderer.Render(WebSidecar, FallbackRoutingOptions.Default, MeshConfig.DefaultRootNamespace);
 
         Assert.Empty(IstioCrdSchemas.ValidateObject("EnvoyFilter", filter));
-        Assert.Equal("""
+        var yaml = ResourceYaml.Serialize(filter);
+        Assert.StartsWith($"""
             apiVersion: networking.istio.io/v1alpha3
             kind: EnvoyFilter
             metadata:
-              name: lazymesh-fallback
+              name: {WebSidecar.Metadata.Name}
               namespace: shop
               labels:
                 app.kubernetes.io/managed-by: lazymesh
@@ -45,40 +54,108 @@ public sealed class FallbackRoutingTests
                     - append_action: OVERWRITE_IF_EXISTS_OR_ADD
                       header:
                         key: x-lazymesh-source-ip
-                        value: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%'
+                        value: '%DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT%'
                     - append_action: OVERWRITE_IF_EXISTS_OR_ADD
                       header:
                         key: x-lazymesh-source-namespace
                         value: shop
                     route:
                       cluster: outbound|8080||lazymesh-fallback.lazymesh-system.svc.cluster.local
-
-            """.ReplaceLineEndings("\n"), ResourceYaml.Serialize(filter));
+                      timeout: "0s"
+              - applyTo: HTTP_ROUTE
+                match:
+                  context: SIDECAR_OUTBOUND
+                  routeConfiguration:
+                    vhost:
+                      name: block_all
+                      route:
+                        name: block_all
+            """.ReplaceLineEndings("\n"), yaml);
+        Assert.Contains("""
+              workloadSelector:
+                labels:
+            """.ReplaceLineEndings("\n"), yaml);
+        Assert.Equal(WebSidecar.Spec.WorkloadSelector!.Labels, filter.Spec["workloadSelector"]!["labels"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>()));
     }
 
     [Fact]
-    public void Envoy_filter_does_not_grow_with_the_mesh_and_can_select_workloads()
+    public void Envoy_filter_does_not_grow_with_the_mesh()
     {
         var options = FallbackRoutingOptions.Default with { Namespace = "mesh-infra", TargetPort = 15080, RoutePort = 80, ClusterDomain = "corp.local" };
-        var filter = FallbackEnvoyFilterRenderer.Render("shop", options, new Dictionary<string, string> { ["app"] = "web" });
+        var filter = FallbackEnvoyFilterRenderer.Render("shop", "lazymesh-web", new Dictionary<string, string> { ["app"] = "web" }, options, "istio-system");
 
         Assert.Empty(IstioCrdSchemas.ValidateObject("EnvoyFilter", filter));
-        var patch = Assert.Single(filter.Spec["configPatches"]!.AsArray())!;
-        Assert.Equal("outbound|80||lazymesh-fallback.mesh-infra.svc.corp.local", patch["patch"]!["value"]!["route"]!["cluster"]!.GetValue<string>());
+        var patches = filter.Spec["configPatches"]!.AsArray();
+        Assert.Equal(2, patches.Count);
+        Assert.All(patches, p => Assert.Equal("outbound|80||lazymesh-fallback.mesh-infra.svc.corp.local", p!["patch"]!["value"]!["route"]!["cluster"]!.GetValue<string>()));
         Assert.Equal("web", filter.Spec["workloadSelector"]!["labels"]!["app"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("lazymesh-system", "istio-system", "fallback's own")]
+    [InlineData("istio-system", "istio-system", "root namespace")]
+    [InlineData("istio-config", "istio-config", "root namespace")]
+    public void Envoy_filter_is_refused_in_the_fallbacks_namespace_and_in_the_root_namespace(string ns, string root, string reason)
+    {
+        var e = Assert.Throws<ArgumentException>(() => FallbackEnvoyFilterRenderer.Render(ns, "lazymesh-web", new Dictionary<string, string> { ["app"] = "web" }, FallbackRoutingOptions.Default, root));
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
-    public void Envoy_filter_is_refused_for_the_fallbacks_own_namespace() =>
-        Assert.Throws<ArgumentException>(() => FallbackEnvoyFilterRenderer.Render("lazymesh-system", FallbackRoutingOptions.Default));
+    public void Envoy_filter_without_a_selector_is_refused() =>
+        Assert.Throws<ArgumentException>(() => FallbackEnvoyFilterRenderer.Render("shop", "lazymesh-web", new Dictionary<string, string>(), FallbackRoutingOptions.Default, "istio-system"));
 
     [Fact]
     public void Broken_envoy_filters_fail_validation()
     {
-        var json = JsonNode.Parse(YamlJson.Parse(ResourceYaml.Serialize(FallbackEnvoyFilterRenderer.Render("shop", FallbackRoutingOptions.Default)))!.ToJsonString())!;
+        var json = JsonNode.Parse(YamlJson.Parse(ResourceYaml.Serialize(FallbackEnvoyFilterRenderer.Render(WebSidecar, FallbackRoutingOptions.Default, "istio-system")))!.ToJsonString())!;
         json["spec"]!["configPatches"]![0]!["match"]!["context"] = "SIDECAR_OUTBOND";
 
         Assert.Contains(IstioCrdSchemas.Validate("EnvoyFilter", json.ToJsonString()), e => e.Contains("NotInEnumeration", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// istio/istio cluster_traffic_policy.go applyConnectionPool: useClientProtocol -> setUseDownstreamProtocol, on the caller's
+    /// outbound cluster and (cluster_builder.go buildInboundCluster) on the fallback's inbound cluster.
+    /// </summary>
+    [Fact]
+    public void Destination_rule_keeps_the_clients_protocol_and_is_exported_everywhere()
+    {
+        var rule = FallbackDestinationRuleRenderer.Render(FallbackRoutingOptions.Default);
+
+        Assert.Empty(IstioCrdSchemas.ValidateObject("DestinationRule", rule));
+        Assert.Equal("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: lazymesh-fallback
+              namespace: lazymesh-system
+              labels:
+                app.kubernetes.io/managed-by: lazymesh
+            spec:
+              exportTo:
+              - '*'
+              host: lazymesh-fallback.lazymesh-system.svc.cluster.local
+              trafficPolicy:
+                connectionPool:
+                  http:
+                    useClientProtocol: true
+
+            """.ReplaceLineEndings("\n"), ResourceYaml.Serialize(rule));
+    }
+
+    [Fact]
+    public void Routing_objects_skip_the_fallbacks_and_the_root_namespace()
+    {
+        var index = MeshYaml.Index(MeshYaml.Service("a", "10.96.0.1"));
+        var sidecars = new[] { "shop", "lazymesh-system", "istio-system" }
+            .Select(ns => SidecarRenderer.Render(TestWorkloads.Create(@namespace: ns, name: "web"), [], [], RenderOptions.Default))
+            .ToList();
+
+        var filters = FallbackRoutingObjects.EnvoyFilters(index, sidecars, FallbackRoutingOptions.Default);
+
+        Assert.Equal(["shop"], filters.Select(static f => f.Metadata.NamespaceProperty));
+        Assert.Equal(["Service", "DestinationRule"], FallbackRoutingObjects.Shared(index, FallbackRoutingOptions.Default).Select(static o => o.Kind));
     }
 
     [Fact]
@@ -94,11 +171,14 @@ public sealed class FallbackRoutingTests
 
         Assert.Equal([80, 3000, 7070, 8080, 9080], service.Spec.Ports.Select(p => p.Port));
         Assert.All(service.Spec.Ports, p => Assert.Equal(8080, p.TargetPort!.Value == "8080" ? 8080 : -1));
-        Assert.All(service.Spec.Ports, p => Assert.Equal($"lazymesh-{p.Port}", p.Name));
+        Assert.All(service.Spec.Ports, p => Assert.Equal($"http-{p.Port}", p.Name));
+        Assert.All(service.Spec.Ports, p => Assert.Equal("http", p.AppProtocol));
+        Assert.Equal("*", service.Metadata.Annotations["networking.istio.io/exportTo"]);
         Assert.Equal(("lazymesh-fallback", "lazymesh-system"), (service.Metadata.Name, service.Metadata.NamespaceProperty));
         Assert.Equal("lazymesh-fallback", service.Spec.Selector["app"]);
 
-        // Sniffed ports (no protocol prefix) must not be parsed as a protocol by Istio, and must be valid Kubernetes port names.
+        // Explicit HTTP for Istio (ConvertProtocol), and valid Kubernetes port names.
+        Assert.All(service.Spec.Ports, p => Assert.Equal(PortProtocol.Http, PortProtocols.FromServicePort(p)));
         Assert.All(service.Spec.Ports, p => Assert.True(p.Name.Length <= 15 && KubernetesNames.IsDns1123Label(p.Name), p.Name));
     }
 

@@ -72,6 +72,30 @@ public static class KubeConnection
             "no Kubernetes API configuration found; tried: " + string.Join("; ", tried) + ". Pass --kubeconfig PATH or run in a pod with a service account.");
     }
 
+    /// <summary>
+    /// A context whose user has no credentials at all (<c>user: {}</c>, what <c>kubectl proxy</c> users and other
+    /// authenticating proxies have) connects without authentication, as kubectl does; KubernetesClient would refuse it
+    /// ("does not have appropriate auth credentials"), so the empty user is dropped from the context.
+    /// </summary>
+    private static void AllowCredentialLessUser(k8s.KubeConfigModels.K8SConfiguration config, string? contextName)
+    {
+        var name = contextName ?? config.CurrentContext;
+        var context = config.Contexts?.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (context?.ContextDetails?.User is not { Length: > 0 } userName)
+        {
+            return;
+        }
+
+        var user = config.Users?.FirstOrDefault(u => string.Equals(u.Name, userName, StringComparison.OrdinalIgnoreCase));
+        var c = user?.UserCredentials;
+        if (user is not null && (c is null || (string.IsNullOrEmpty(c.Token) && string.IsNullOrEmpty(c.UserName) && string.IsNullOrEmpty(c.Password)
+            && string.IsNullOrEmpty(c.ClientCertificateData) && string.IsNullOrEmpty(c.ClientCertificate) && string.IsNullOrEmpty(c.ClientKeyData)
+            && string.IsNullOrEmpty(c.ClientKey) && c.AuthProvider is null && c.ExternalExecution is null)))
+        {
+            context.ContextDetails.User = null;
+        }
+    }
+
     private static KubernetesClientConfiguration FromFiles(string[] paths, string? context, string source, bool explicitFiles)
     {
         if (explicitFiles && !File.Exists(paths[0]))
@@ -81,7 +105,9 @@ public static class KubeConnection
 
         try
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(new FileInfo(paths[0]), context);
+            var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(paths[0]));
+            AllowCredentialLessUser(config, context);
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(config, context);
         }
         catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or FormatException
             or YamlDotNet.Core.YamlException or ArgumentException or InvalidOperationException)

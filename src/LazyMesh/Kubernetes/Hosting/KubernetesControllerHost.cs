@@ -91,8 +91,9 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         await controller.StartAsync(cancellationToken).ConfigureAwait(false);
         _lazySidecars.Start();
 
+        _options.Als.Mesh ??= () => _inventory.Holder.Current;
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, controller.Learner, _loggerFactory);
-        var metrics = new ControllerMetrics(controller.Learner.Stats, _als.Stats, controller.Store, writes: null, _inventory, _registry);
+        var metrics = new ControllerMetrics(controller.Learner.Stats, _als.Stats, controller.Store, writes: null, _inventory, registry: _registry);
         KubernetesMetrics.Register(metrics.Registry, controller.Sink.Stats, controller.Budget, _inventory);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
         _ready = true;

@@ -49,7 +49,16 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         CronJobs = new Informer<V1CronJob>(ResourceClients.CronJobs(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
         ServiceEntries = new Informer<ServiceEntryResource>(ResourceClients.ServiceEntries(client), io, logger, MetadataSlimmer.Slim);
         Sidecars = new Informer<SidecarResource>(ResourceClients.Sidecars(client), io, logger, MetadataSlimmer.Slim);
-        Informers = [Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars];
+        VirtualServices = new Informer<VirtualServiceResource>(ResourceClients.VirtualServices(client), io, logger, MetadataSlimmer.Slim);
+        DestinationRules = new Informer<DestinationRuleResource>(ResourceClients.DestinationRules(client), io, logger, MetadataSlimmer.Slim);
+        Gateways = new Informer<GatewayResource>(ResourceClients.Gateways(client), io, logger, MetadataSlimmer.Slim);
+        HttpRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.HttpRoutes(client), io, logger, MetadataSlimmer.Slim);
+        GrpcRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.GrpcRoutes(client), io, logger, MetadataSlimmer.Slim);
+        Informers =
+        [
+            Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars,
+            VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes,
+        ];
         foreach (var informer in Informers.Where(i => !ReferenceEquals(i, Sidecars)))
         {
             informer.Changed += MarkDirty;
@@ -90,6 +99,16 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
     public Informer<ServiceEntryResource> ServiceEntries { get; }
 
     public Informer<SidecarResource> Sidecars { get; }
+
+    public Informer<VirtualServiceResource> VirtualServices { get; }
+
+    public Informer<DestinationRuleResource> DestinationRules { get; }
+
+    public Informer<GatewayResource> Gateways { get; }
+
+    public Informer<GatewayApiRouteResource> HttpRoutes { get; }
+
+    public Informer<GatewayApiRouteResource> GrpcRoutes { get; }
 
     /// <summary>Every informer, for metrics (<see cref="IInformer.Counters"/> by <see cref="IInformer.Resource"/>).</summary>
     public IReadOnlyList<IInformer> Informers { get; }
@@ -143,6 +162,10 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
             .OrderBy(s => s.Metadata.NamespaceProperty, StringComparer.Ordinal)
             .ThenBy(s => s.Metadata.Name, StringComparer.Ordinal)
             .ToArray(),
+        VirtualServices = VirtualServices.List(),
+        DestinationRules = DestinationRules.List(),
+        Gateways = Gateways.List(),
+        GatewayApiRoutes = [.. HttpRoutes.List(), .. GrpcRoutes.List()],
     };
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -4,7 +4,7 @@ namespace LazyMesh.Kubernetes.Informers;
 
 /// <summary>
 /// Pods are the bulk of a cluster's objects and most of each pod is of no use to the mesh index: keep metadata
-/// (<see cref="MetadataSlimmer"/>), <c>spec.hostNetwork</c>, the containers' named ports (a Service's named
+/// (<see cref="MetadataSlimmer"/>), <c>spec.hostNetwork</c>, <c>spec.serviceAccountName</c> (the pod's mesh identity), the containers' named ports (a Service's named
 /// <c>targetPort</c> resolves through them), and <c>status.phase</c>, <c>podIP</c>, <c>podIPs</c> and the
 /// <c>Ready</c> condition. Everything else (images, env, volumes, resources, container statuses, other conditions)
 /// is dropped before caching.
@@ -31,6 +31,7 @@ public static class PodSlimmer
             Spec = new V1PodSpec
             {
                 HostNetwork = pod.Spec?.HostNetwork,
+                ServiceAccountName = pod.Spec?.ServiceAccountName ?? pod.Spec?.ServiceAccount,
                 Containers = containers is { Count: > 0 } ? containers : null,
             },
             Status = pod.Status is null ? null : new V1PodStatus

@@ -64,6 +64,28 @@ public static class ResourceClients
     public static IResourceClient<SidecarResource> Sidecars(IKubernetes client) =>
         new CustomResourceClient<SidecarResource>(client, SidecarResource.Group, "v1", SidecarResource.Plural);
 
+    /// <summary>Istio VirtualServices (<c>networking.istio.io/v1</c>).</summary>
+    public static IResourceClient<VirtualServiceResource> VirtualServices(IKubernetes client) =>
+        new CustomResourceClient<VirtualServiceResource>(client, SidecarResource.Group, "v1", VirtualServiceResource.Plural);
+
+    /// <summary>Istio DestinationRules (<c>networking.istio.io/v1</c>).</summary>
+    public static IResourceClient<DestinationRuleResource> DestinationRules(IKubernetes client) =>
+        new CustomResourceClient<DestinationRuleResource>(client, SidecarResource.Group, "v1", DestinationRuleResource.Plural);
+
+    /// <summary>Istio Gateways (<c>networking.istio.io/v1</c>).</summary>
+    public static IResourceClient<GatewayResource> Gateways(IKubernetes client) =>
+        new CustomResourceClient<GatewayResource>(client, SidecarResource.Group, "v1", GatewayResource.Plural);
+
+    /// <summary>Gateway API HTTPRoutes (<c>gateway.networking.k8s.io/v1</c>), empty when the CRD is not installed.</summary>
+    public static IResourceClient<GatewayApiRouteResource> HttpRoutes(IKubernetes client) =>
+        new OptionalResourceClient<GatewayApiRouteResource>(
+            new CustomResourceClient<GatewayApiRouteResource>(client, GatewayApiRouteResource.Group, "v1", "httproutes"));
+
+    /// <summary>Gateway API GRPCRoutes (<c>gateway.networking.k8s.io/v1</c>), empty when the CRD is not installed.</summary>
+    public static IResourceClient<GatewayApiRouteResource> GrpcRoutes(IKubernetes client) =>
+        new OptionalResourceClient<GatewayApiRouteResource>(
+            new CustomResourceClient<GatewayApiRouteResource>(client, GatewayApiRouteResource.Group, "v1", "grpcroutes"));
+
     /// <summary>LazyMesh's LazySidecars (<c>lazymesh.io/v1alpha1</c>), as <typeparamref name="T"/> (e.g. <see cref="RawResource"/>).</summary>
     public static IResourceClient<T> LazySidecars<T>(IKubernetes client) =>
         new CustomResourceClient<T>(client, LazyMeshGroup, LazySidecarVersion, LazySidecarPlural);

@@ -4,7 +4,8 @@ namespace LazyMesh.Kubernetes.Informers;
 
 /// <summary>
 /// Workload controllers carry a whole pod template the mesh index never reads: keep metadata
-/// (<see cref="MetadataSlimmer"/>) and <c>spec.selector</c> only (a CronJob keeps its metadata only).
+/// (<see cref="MetadataSlimmer"/>), <c>spec.selector</c> and the pod template's labels (which a Sidecar selector
+/// needs to tell overlapping workloads apart) only (a CronJob keeps its metadata only).
 /// </summary>
 public static class WorkloadSlimmer
 {
@@ -13,7 +14,7 @@ public static class WorkloadSlimmer
         ApiVersion = rs.ApiVersion,
         Kind = rs.Kind,
         Metadata = MetadataSlimmer.Slim(rs.Metadata),
-        Spec = new V1ReplicaSetSpec { Selector = rs.Spec?.Selector, Replicas = rs.Spec?.Replicas },
+        Spec = new V1ReplicaSetSpec { Selector = rs.Spec?.Selector, Replicas = rs.Spec?.Replicas, Template = TemplateLabels(rs.Spec?.Template) },
     };
 
     public static V1Deployment Slim(V1Deployment deployment) => new()
@@ -21,7 +22,7 @@ public static class WorkloadSlimmer
         ApiVersion = deployment.ApiVersion,
         Kind = deployment.Kind,
         Metadata = MetadataSlimmer.Slim(deployment.Metadata),
-        Spec = new V1DeploymentSpec { Selector = deployment.Spec?.Selector, Replicas = deployment.Spec?.Replicas },
+        Spec = new V1DeploymentSpec { Selector = deployment.Spec?.Selector, Replicas = deployment.Spec?.Replicas, Template = TemplateLabels(deployment.Spec?.Template) },
     };
 
     public static V1StatefulSet Slim(V1StatefulSet statefulSet) => new()
@@ -29,7 +30,7 @@ public static class WorkloadSlimmer
         ApiVersion = statefulSet.ApiVersion,
         Kind = statefulSet.Kind,
         Metadata = MetadataSlimmer.Slim(statefulSet.Metadata),
-        Spec = new V1StatefulSetSpec { Selector = statefulSet.Spec?.Selector, Replicas = statefulSet.Spec?.Replicas },
+        Spec = new V1StatefulSetSpec { Selector = statefulSet.Spec?.Selector, Replicas = statefulSet.Spec?.Replicas, Template = TemplateLabels(statefulSet.Spec?.Template) },
     };
 
     public static V1DaemonSet Slim(V1DaemonSet daemonSet) => new()
@@ -37,7 +38,7 @@ public static class WorkloadSlimmer
         ApiVersion = daemonSet.ApiVersion,
         Kind = daemonSet.Kind,
         Metadata = MetadataSlimmer.Slim(daemonSet.Metadata),
-        Spec = new V1DaemonSetSpec { Selector = daemonSet.Spec?.Selector },
+        Spec = new V1DaemonSetSpec { Selector = daemonSet.Spec?.Selector, Template = TemplateLabels(daemonSet.Spec?.Template) },
     };
 
     public static V1Job Slim(V1Job job) => new()
@@ -45,7 +46,7 @@ public static class WorkloadSlimmer
         ApiVersion = job.ApiVersion,
         Kind = job.Kind,
         Metadata = MetadataSlimmer.Slim(job.Metadata),
-        Spec = new V1JobSpec { Selector = job.Spec?.Selector },
+        Spec = new V1JobSpec { Selector = job.Spec?.Selector, Template = TemplateLabels(job.Spec?.Template) },
     };
 
     public static V1CronJob Slim(V1CronJob cronJob) => new()
@@ -54,4 +55,9 @@ public static class WorkloadSlimmer
         Kind = cronJob.Kind,
         Metadata = MetadataSlimmer.Slim(cronJob.Metadata),
     };
+
+    private static V1PodTemplateSpec? TemplateLabels(V1PodTemplateSpec? template) =>
+        template?.Metadata?.Labels is { Count: > 0 } labels
+            ? new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) } }
+            : null;
 }

@@ -2,21 +2,24 @@ using k8s;
 using LazyMesh.Cli;
 using LazyMesh.Istio;
 using LazyMesh.Mesh;
+using LazyMesh.Rendering;
 using LazyMesh.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Kubernetes.Sink;
 
 /// <summary>
-/// The fallback routing objects on a cluster: the fallback's Service and one EnvoyFilter per namespace that has a lazy
-/// workload with an applied Sidecar. Runs after a full reconcile of the Sidecars (so a namespace's Sidecars, which
-/// import the fallback host, are applied before its EnvoyFilter), and deletes LazyMesh's EnvoyFilters in namespaces
-/// left without lazy workloads before <see cref="LazySidecarSink.CleanupAsync"/> deletes their Sidecars. Every write
+/// The fallback routing objects on a cluster: the fallback's Service and DestinationRule, and one EnvoyFilter per lazy
+/// workload with an applied Sidecar (same name and selector as its Sidecar). Runs after a full reconcile of the Sidecars (so a namespace's Sidecars, which
+/// import the fallback host, are applied before its EnvoyFilter), and deletes LazyMesh's EnvoyFilters of workloads
+/// left without a lazy Sidecar before <see cref="LazySidecarSink.CleanupAsync"/> deletes their Sidecars. Every write
 /// goes through <see cref="KubeWriter"/> (budget, retries, unchanged never sent).
 /// </summary>
 public sealed partial class FallbackRoutingSink
 {
     public const string EnvoyFilterVersion = "v1alpha3";
+    public const string DestinationRuleVersion = "v1";
+    public const string DestinationRulePlural = "destinationrules";
 
     private readonly KubeWriter _writer;
     private readonly ILogger _logger;
@@ -33,15 +36,16 @@ public sealed partial class FallbackRoutingSink
     public FallbackRoutingOptions Options { get; }
 
     /// <summary>
-    /// Namespaces that get the EnvoyFilter (a workload whose Sidecar is applied: outcome Applied or Unchanged; never
-    /// the fallback's own), and namespaces whose state is unknown (a workload's reconcile failed: no outcome), where an
-    /// existing EnvoyFilter is left alone.
+    /// The EnvoyFilters that should exist (one per workload whose Sidecar is applied: outcome Applied or Unchanged;
+    /// never in the fallback's namespace or Istio's root namespace), and namespaces whose state is unknown (a
+    /// workload's reconcile failed: no outcome), where existing EnvoyFilters are left alone.
     /// </summary>
-    public (SortedSet<string> Routed, HashSet<string> Unknown) Classify(IEnumerable<Workload> workloads, IReadOnlyDictionary<string, WorkloadOutcome> outcomes)
+    public (List<EnvoyFilterResource> Routed, HashSet<string> Unknown) Classify(MeshIndex index, IEnumerable<Workload> workloads, IReadOnlyDictionary<string, WorkloadOutcome> outcomes)
     {
+        ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(outcomes);
-        var routed = new SortedSet<string>(StringComparer.Ordinal);
+        var routed = new List<EnvoyFilterResource>();
         var unknown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var workload in workloads)
         {
@@ -49,9 +53,10 @@ public sealed partial class FallbackRoutingSink
             {
                 unknown.Add(workload.Namespace);
             }
-            else if (outcome is WorkloadOutcome.Applied or WorkloadOutcome.Unchanged && workload.Namespace != Options.Namespace)
+            else if (outcome is WorkloadOutcome.Applied or WorkloadOutcome.Unchanged && FallbackRoutingObjects.IsRoutable(workload.Namespace, index, Options))
             {
-                routed.Add(workload.Namespace);
+                routed.Add(FallbackEnvoyFilterRenderer.Render(
+                    workload.Namespace, SidecarNames.For(workload), workload.SelectorLabels.ToDictionary(StringComparer.Ordinal), Options, index.MeshConfig.RootNamespace));
             }
         }
 
@@ -60,21 +65,31 @@ public sealed partial class FallbackRoutingSink
 
     /// <summary>
     /// After a full reconcile of <paramref name="workloads"/> with these outcomes (a failed workload has none): applies
-    /// the Service and the EnvoyFilters, then deletes LazyMesh's EnvoyFilters in namespaces without an applied lazy Sidecar.
+    /// the Service, the DestinationRule and the EnvoyFilters, then deletes LazyMesh's EnvoyFilters that no applied lazy
+    /// Sidecar needs any more.
     /// </summary>
     public async Task ReconcileAsync(MeshIndex index, IEnumerable<Workload> workloads, IReadOnlyDictionary<string, WorkloadOutcome> outcomes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(index);
-        var (routed, unknown) = Classify(workloads, outcomes);
+        var (routed, unknown) = Classify(index, workloads, outcomes);
         var service = FallbackServiceRenderer.Render(index, Options);
         if (await _writer.ApplyServiceAsync(service, cancellationToken).ConfigureAwait(false) is not null)
         {
             LogApplied(_logger, "Service", $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}");
         }
 
-        foreach (var ns in routed)
+        var rule = FallbackDestinationRuleRenderer.Render(Options);
+        if (await _writer.ApplyAsync<IstioJsonResource>(
+            SidecarResource.Group, DestinationRuleVersion, DestinationRulePlural, rule.Metadata.NamespaceProperty, rule.Metadata.Name, rule, cancellationToken).ConfigureAwait(false) is not null)
         {
-            var filter = FallbackEnvoyFilterRenderer.Render(ns, Options);
+            LogApplied(_logger, FallbackDestinationRuleRenderer.Kind, $"{rule.Metadata.NamespaceProperty}/{rule.Metadata.Name}");
+        }
+
+        var expected = new HashSet<(string, string)>();
+        foreach (var filter in routed)
+        {
+            var ns = filter.Metadata.NamespaceProperty;
+            expected.Add((ns, filter.Metadata.Name));
             if (await _writer.ApplyAsync<EnvoyFilterResource>(
                 SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, ns, filter.Metadata.Name, filter, cancellationToken).ConfigureAwait(false) is not null)
             {
@@ -82,39 +97,39 @@ public sealed partial class FallbackRoutingSink
             }
         }
 
-        foreach (var ns in await ManagedFilterNamespacesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var (ns, name) in await ManagedFiltersAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!routed.Contains(ns) && !unknown.Contains(ns))
+            if (!expected.Contains((ns, name)) && !unknown.Contains(ns))
             {
-                await DeleteAsync(ns, cancellationToken).ConfigureAwait(false);
+                await DeleteAsync(ns, name, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Deletes LazyMesh's EnvoyFilter in <paramref name="namespace"/>, if there is one (a read first: no write when absent).</summary>
-    public async Task<bool> RemoveAsync(string @namespace, CancellationToken cancellationToken)
+    /// <summary>Deletes LazyMesh's EnvoyFilter <paramref name="namespace"/>/<paramref name="name"/>, if there is one (a read first: no write when absent).</summary>
+    public async Task<bool> RemoveAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         var existing = await _writer.GetAsync<EnvoyFilterResource>(
-            SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, @namespace, FallbackEnvoyFilterRenderer.DefaultName, cancellationToken).ConfigureAwait(false);
-        return ManagedObjects.IsManaged(existing?.Metadata) && await DeleteAsync(@namespace, cancellationToken).ConfigureAwait(false);
+            SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, @namespace, name, cancellationToken).ConfigureAwait(false);
+        return ManagedObjects.IsManaged(existing?.Metadata) && await DeleteAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> DeleteAsync(string ns, CancellationToken cancellationToken)
+    private async Task<bool> DeleteAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var deleted = await _writer.DeleteAsync(
-            SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, ns, FallbackEnvoyFilterRenderer.DefaultName, cancellationToken).ConfigureAwait(false);
+            SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, ns, name, cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
-            LogDeleted(_logger, $"{ns}/{FallbackEnvoyFilterRenderer.DefaultName}");
+            LogDeleted(_logger, $"{ns}/{name}");
         }
 
         return deleted;
     }
 
-    /// <summary>Namespaces holding a LazyMesh-managed EnvoyFilter named <see cref="FallbackEnvoyFilterRenderer.DefaultName"/>.</summary>
-    private async Task<SortedSet<string>> ManagedFilterNamespacesAsync(CancellationToken cancellationToken)
+    /// <summary>Every LazyMesh-managed EnvoyFilter (namespace, name).</summary>
+    private async Task<SortedSet<(string, string)>> ManagedFiltersAsync(CancellationToken cancellationToken)
     {
-        var result = new SortedSet<string>(StringComparer.Ordinal);
+        var result = new SortedSet<(string, string)>();
         string? next = null;
         do
         {
@@ -127,9 +142,9 @@ public sealed partial class FallbackRoutingSink
                 cancellationToken).ConfigureAwait(false);
             foreach (var item in page.Items)
             {
-                if (ManagedObjects.IsManaged(item.Metadata) && item.Metadata.Name == FallbackEnvoyFilterRenderer.DefaultName)
+                if (ManagedObjects.IsManaged(item.Metadata))
                 {
-                    result.Add(item.Metadata.NamespaceProperty);
+                    result.Add((item.Metadata.NamespaceProperty, item.Metadata.Name));
                 }
             }
 
@@ -143,6 +158,6 @@ public sealed partial class FallbackRoutingSink
     [LoggerMessage(Level = LogLevel.Information, Message = "applied fallback routing {Kind} {Object}")]
     private static partial void LogApplied(ILogger logger, string kind, string @object);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "deleted fallback EnvoyFilter {Object}: its namespace has no applied lazy Sidecar")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "deleted fallback EnvoyFilter {Object}: its workload has no applied lazy Sidecar")]
     private static partial void LogDeleted(ILogger logger, string @object);
 }

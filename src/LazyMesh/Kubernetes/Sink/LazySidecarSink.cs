@@ -159,8 +159,17 @@ public sealed partial class LazySidecarSink
         var conflicts = index.SidecarsSelecting(workload);
         if (conflicts.Count > 0)
         {
-            return await ConflictAsync(workload, lazy, conflicts[0], cancellationToken).ConfigureAwait(false);
+            return await ConflictAsync(workload, lazy, conflicts[0].ToString(), cancellationToken).ConfigureAwait(false);
         }
+
+        // Pods no label set tells apart share the primary's Sidecar (DesiredStateBuilder.PrimaryOf): the others record why.
+        var primary = DesiredStateBuilder.PrimaryOf(index, workload);
+        if (primary is not null && primary != workload)
+        {
+            return await ConflictAsync(workload, lazy, null, cancellationToken, primary.Key).ConfigureAwait(false);
+        }
+
+        var observeFor = ObservePhase.DurationOf(index, workload);
 
         if (lazy.Spec.Paused == true)
         {
@@ -173,6 +182,7 @@ public sealed partial class LazySidecarSink
             var ttl = GoDuration.TryParse(lazy.Spec.Ttl, out var t) ? t : _options.Ttl;
             LearnedHostsMergeResult? merge = null;
             HostExpiryResult? expiry = null;
+            var observe = ObserveStatus.None;
             var previousHosts = LazySidecarStatuses.Hosts(lazy.Status).Select(static h => h.Host).ToHashSet(StringComparer.Ordinal);
             var updated = await _status.UpdateAsync(
                 lazy,
@@ -186,7 +196,8 @@ public sealed partial class LazySidecarSink
                     var status = merge.Changed || expiry?.Changed == true
                         ? LazySidecarStatuses.WithHosts(current.Status, hosts)
                         : LazySidecarStatuses.Copy(current.Status);
-                    return ReadyStatus(status, current, name, hosts.Count, staticHosts.Count);
+                    observe = ObservePhase.Evaluate(observeFor, hosts.Count == 0 ? null : hosts.Min(static h => h.FirstSeenMs), _time.GetUtcNow());
+                    return ReadyStatus(status, current, name, hosts.Count, staticHosts.Count, observe);
                 },
                 cancellationToken).ConfigureAwait(false);
             if (updated is null)
@@ -215,7 +226,15 @@ public sealed partial class LazySidecarSink
 
             var learnedHosts = finalHosts.Select(static h => h.Host).Where(SidecarHosts.IsValid).ToList();
             var added = learnedHosts.Where(h => !previousHosts.Contains(h)).ToList();
-            var sidecar = SidecarRenderer.Render(workload, learnedHosts, staticHosts, _options.EffectiveRender);
+            if (observe.Observing)
+            {
+                await DeleteGeneratedSidecarAsync(workload.Namespace, name, cancellationToken).ConfigureAwait(false);
+                return WorkloadOutcome.Observing;
+            }
+
+            var groupHosts = DesiredStateBuilder.Group(index, workload).Where(w => w != workload)
+                .SelectMany(w => _synced.Get(w.Key).Keys).Where(SidecarHosts.IsValid);
+            var sidecar = SidecarRenderer.Render(index, workload, learnedHosts.Concat(groupHosts), staticHosts, _options.EffectiveRender);
             sidecar.Metadata.OwnerReferences =
             [
                 new V1OwnerReference
@@ -270,8 +289,6 @@ public sealed partial class LazySidecarSink
         var deleted = 0;
         var now = _time.GetUtcNow();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var lazyNamespaces = Routing is null ? null : LazyNamespaces(index);
-        var unrouted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var lazy in await source.ListAsync(null, cancellationToken).ConfigureAwait(false))
         {
             if (!ManagedObjects.IsManaged(lazy.Metadata))
@@ -298,11 +315,10 @@ public sealed partial class LazySidecarSink
                 continue;
             }
 
-            // Ordering rule: a namespace's EnvoyFilter goes before the Sidecars it relied on (usually already gone with the full reconcile).
-            var lazyNs = lazy.Metadata.NamespaceProperty;
-            if (Routing is not null && !lazyNamespaces!.Contains(lazyNs) && unrouted.Add(lazyNs))
+            // Ordering rule: the workload's EnvoyFilter goes before the Sidecar it relied on (usually already gone with the full reconcile).
+            if (Routing is not null)
             {
-                await Routing.RemoveAsync(lazyNs, cancellationToken).ConfigureAwait(false);
+                await Routing.RemoveAsync(lazy.Metadata.NamespaceProperty, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false);
             }
 
             if (await _writer.DeleteAsync(LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, lazy.Metadata.NamespaceProperty, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false))
@@ -328,21 +344,6 @@ public sealed partial class LazySidecarSink
         }
 
         return deleted;
-    }
-
-    /// <summary>Namespaces with at least one workload that is lazy (enabled, with a selector).</summary>
-    private HashSet<string> LazyNamespaces(MeshIndex index)
-    {
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var workload in index.Workloads)
-        {
-            if (WorkloadAdmission.IsAdmitted(index, workload, _options.EnabledByDefault))
-            {
-                result.Add(workload.Namespace);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Writes the DependencyLearned Events whose aggregation window has passed.</summary>
@@ -418,18 +419,26 @@ public sealed partial class LazySidecarSink
     private IEnumerable<LearnedHostRecord> LocalHosts(string workloadKey) =>
         (_store.Find(workloadKey)?.Snapshot() ?? []).Select(static h => new LearnedHostRecord(h.Host, h.FirstSeenUnixMs, h.LastSeenUnixMs));
 
-    private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics)
+    private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics, ObserveStatus observe)
     {
-        status.SidecarName = sidecarName;
+        status.SidecarName = observe.Observing ? null : sidecarName;
         status.ObservedGeneration = current.Metadata.Generation;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "False", "NoUserSidecar", "no user-written Sidecar selects the workload", current.Metadata.Generation, now);
+        if (observe.Observing)
+        {
+            return LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Ready, "False", LazySidecarCondition.ObservingReason, observe.Describe(), current.Metadata.Generation, now);
+        }
+
         return LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Ready, "True", "SidecarApplied", $"Sidecar {sidecarName} imports {learned} learned and {statics} static hosts", current.Metadata.Generation, now);
     }
 
-    private async Task<WorkloadOutcome> ConflictAsync(Workload workload, LazySidecarResource lazy, SidecarInfo user, CancellationToken cancellationToken)
+    private async Task<WorkloadOutcome> ConflictAsync(Workload workload, LazySidecarResource lazy, string? user, CancellationToken cancellationToken, string? mergedInto = null)
     {
-        var message = $"user-written Sidecar {user} selects workload {workload.Key}; LazyMesh writes no Sidecar for it";
+        var message = mergedInto is not null
+            ? $"no label set selects only the pods of {workload.Key}; its hosts go into the Sidecar of {mergedInto}"
+            : $"user-written Sidecar {user} selects workload {workload.Key}; LazyMesh writes no Sidecar for it";
+        var reason = mergedInto is not null ? "PodsShareLabels" : "UserSidecarSelectsWorkload";
         var wasConflict = LazySidecarStatuses.IsTrue(lazy.Status, LazySidecarCondition.Conflict);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var updated = await _status.UpdateAsync(
@@ -441,7 +450,7 @@ public sealed partial class LazySidecarSink
                 var status = merge.Changed ? LazySidecarStatuses.WithHosts(current.Status, merge.Hosts) : LazySidecarStatuses.Copy(current.Status);
                 status.SidecarName = null;
                 status.ObservedGeneration = current.Metadata.Generation;
-                status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "True", "UserSidecarSelectsWorkload", message, current.Metadata.Generation, now);
+                status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "True", reason, message, current.Metadata.Generation, now);
                 return LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Ready, "False", "Conflict", message, current.Metadata.Generation, now);
             },
             cancellationToken).ConfigureAwait(false);
@@ -455,7 +464,7 @@ public sealed partial class LazySidecarSink
         _synced.Set(workload.Key, LazySidecarStatuses.Hosts(lazy.Status));
         if (!wasConflict)
         {
-            LogConflict(_logger, workload.Key, user.ToString());
+            LogConflict(_logger, workload.Key, user ?? mergedInto ?? string.Empty);
             await DeleteGeneratedSidecarAsync(workload.Namespace, lazy.Metadata.Name, cancellationToken).ConfigureAwait(false);
             await TryEventAsync(EventTarget.Of(lazy), "Warning", KubeEvents.ConflictReason, message, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }

@@ -12,6 +12,9 @@ public enum WorkloadOutcome
     /// <summary>A user-written Sidecar selects it: LazySidecar with Conflict=True, no generated Sidecar.</summary>
     Conflict,
 
+    /// <summary>In its observe phase (<c>lazymesh.io/observe-for</c>): hosts learned, no generated Sidecar yet.</summary>
+    Observing,
+
     /// <summary><c>spec.paused</c>: left as it is.</summary>
     Paused,
 

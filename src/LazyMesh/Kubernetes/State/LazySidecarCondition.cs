@@ -8,6 +8,9 @@ public sealed class LazySidecarCondition
     public const string Ready = "Ready";
     public const string Conflict = "Conflict";
 
+    /// <summary>The Ready=False reason while the workload is in its observe phase; the message says until when.</summary>
+    public const string ObservingReason = "Observing";
+
     [JsonPropertyName("type")]
     public string Type { get; set; } = string.Empty;
 

@@ -11,8 +11,7 @@ public sealed class RevertAndStatusCommandTests
     [Fact]
     public async Task Status_lists_lazy_workloads_and_revert_removes_only_managed_objects()
     {
-        await using var server = new KubeTestServer();
-        await server.StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         using var replica = new SinkHarness(server);
         replica.Store.Learn("shop/Pod/web", "shop/cart.shop.svc.cluster.local", replica.Now);
         await replica.ReconcileAllAsync();

@@ -33,7 +33,7 @@ internal sealed class InformerTestCluster : IAsyncDisposable
 
     public static async Task<InformerTestCluster> StartAsync(KubeTestServerOptions? options = null)
     {
-        var server = new KubeTestServer(options ?? new KubeTestServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(100) });
+        var server = new KubeTestServer(options ?? new KubeTestServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(100), InitialNamespaces = ["default", "kube-system", "lazymesh-system"] });
         await server.StartAsync();
         return new InformerTestCluster(server);
     }

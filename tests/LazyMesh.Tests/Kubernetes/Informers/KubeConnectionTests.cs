@@ -29,6 +29,22 @@ public sealed class KubeConnectionTests
     }
 
     [Fact]
+    public async Task A_kubeconfig_user_without_credentials_connects_as_kubectl_proxy_users_do()
+    {
+        // `user: {}`: KubernetesClient alone refuses it ("does not have appropriate auth credentials").
+        await using var server = new KubeTestServer(new KubeTestServerOptions { AllowAnonymous = true });
+        await server.StartAsync();
+        using var dir = new TempDirectory();
+        var path = server.WriteKubeconfig(Path.Combine(dir.Path, "kubeconfig"), token: null);
+        Assert.Contains("user: {}", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
+
+        using var client = KubeConnection.Create(path, null);
+
+        var namespaces = await client.CoreV1.ListNamespaceAsync();
+        Assert.Contains(namespaces.Items, n => n.Metadata.Name == "default");
+    }
+
+    [Fact]
     public async Task The_KUBECONFIG_variable_is_used_when_no_path_is_given()
     {
         await using var server = new KubeTestServer();

@@ -11,8 +11,7 @@ public sealed class ExpiryTests
     [Fact]
     public async Task Stale_hosts_are_marked_then_removed_after_grace_unless_seen_again_and_static_hosts_never_expire()
     {
-        await using var server = new KubeTestServer();
-        await server.StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2025-06-01T00:00:00Z", CultureInfo.InvariantCulture));
         var inventory = SinkHarness.Shop.Replace("labels: {app: web}}", "labels: {app: web}, annotations: {lazymesh.io/static-hosts: \"ext/pinned.example.com\"}}", StringComparison.Ordinal);
         using var leader = new SinkHarness(server, inventory, time);

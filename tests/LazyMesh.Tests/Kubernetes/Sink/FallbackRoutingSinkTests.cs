@@ -15,7 +15,7 @@ namespace LazyMesh.Tests.Kubernetes.Sink;
 
 public sealed class FallbackRoutingSinkTests
 {
-    private const string FilterPath = "/namespaces/shop/envoyfilters/lazymesh-fallback";
+    private const string FilterPath = "/namespaces/shop/envoyfilters/lazymesh-pod-web";
 
     private static readonly FallbackRoutingOptions Routing = FallbackRoutingOptions.Default;
 
@@ -32,15 +32,20 @@ public sealed class FallbackRoutingSinkTests
         var sidecar = Sidecar(server, "lazymesh-pod-web")!;
         Assert.Contains(Routing.SidecarHost, Hosts(sidecar));
         Assert.Contains(Cart, Hosts(sidecar));
-        var filter = EnvoyFilter(server, "shop")!;
+        var filter = EnvoyFilter(server, "shop", "lazymesh-pod-web")!;
         Assert.NotNull(filter);
         Assert.Empty(IstioCrdSchemas.Validate("EnvoyFilter", Strip(filter)));
         Assert.Equal(Routing.RouteCluster, filter["spec"]!["configPatches"]![0]!["patch"]!["value"]!["route"]!["cluster"]!.GetValue<string>());
         Assert.Equal("lazymesh", filter["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]!.GetValue<string>());
+        Assert.Equal("web", filter["spec"]!["workloadSelector"]!["labels"]!["app"]!.GetValue<string>());
+        Assert.NotNull(EnvoyFilter(server, "shop", "lazymesh-pod-cart"));
+        var rule = server.GetStoredObject("networking.istio.io", "destinationrules", Routing.Namespace, Routing.ServiceName)!;
+        Assert.Empty(IstioCrdSchemas.Validate("DestinationRule", Strip(rule)));
+        Assert.True(rule["spec"]!["trafficPolicy"]!["connectionPool"]!["http"]!["useClientProtocol"]!.GetValue<bool>());
         var service = server.GetStoredObject("", "services", Routing.Namespace, Routing.ServiceName)!;
         Assert.NotNull(service);
-        Assert.Equal(["lazymesh-8080"], service["spec"]!["ports"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
-        Assert.Null(EnvoyFilter(server, Routing.Namespace));
+        Assert.Equal(["http-8080"], service["spec"]!["ports"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Null(EnvoyFilter(server, Routing.Namespace, "lazymesh-pod-web"));
 
         // Every Sidecar of the namespace was applied before its EnvoyFilter (resourceVersions and request order).
         var filterVersion = ResourceVersion(filter);
@@ -61,13 +66,13 @@ public sealed class FallbackRoutingSinkTests
         using var replica = Replica(server, recorder);
         replica.Store.Learn(Web, Cart, replica.Now);
         await replica.ReconcileAllAsync();
-        Assert.NotNull(EnvoyFilter(server, "shop"));
+        Assert.NotNull(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         recorder.Clear();
 
         replica.Index = OptedOut();
         await replica.ReconcileAllAsync();
 
-        Assert.Null(EnvoyFilter(server, "shop"));
+        Assert.Null(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         Assert.NotNull(Sidecar(server, "lazymesh-pod-web")); // still there: removed only by the leader's cleanup
         Assert.Equal(2, await replica.Sink.CleanupAsync(replica.Index, replica.Source, CancellationToken.None));
         Assert.Null(Sidecar(server, "lazymesh-pod-web"));
@@ -82,16 +87,16 @@ public sealed class FallbackRoutingSinkTests
         var recorder = new RequestRecorder();
         using var replica = Replica(server, recorder);
         await replica.ReconcileAllAsync();
-        Assert.NotNull(EnvoyFilter(server, "shop"));
+        Assert.NotNull(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         recorder.Clear();
 
         Assert.Equal(2, await replica.Sink.CleanupAsync(OptedOut(), replica.Source, CancellationToken.None));
 
-        Assert.Null(EnvoyFilter(server, "shop"));
+        Assert.Null(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         Assert.Null(Sidecar(server, "lazymesh-pod-web"));
-        var filterDeleted = recorder.IndexOf("DELETE", FilterPath);
-        Assert.InRange(filterDeleted, 0, recorder.IndexOf("DELETE", "/namespaces/shop/lazysidecars/lazymesh-pod-cart") - 1);
-        Assert.InRange(filterDeleted, 0, recorder.IndexOf("DELETE", "/namespaces/shop/lazysidecars/lazymesh-pod-web") - 1);
+        // Each workload's EnvoyFilter goes before its own Sidecar (owned by its LazySidecar).
+        Assert.InRange(recorder.IndexOf("DELETE", FilterPath), 0, recorder.IndexOf("DELETE", "/namespaces/shop/lazysidecars/lazymesh-pod-web") - 1);
+        Assert.InRange(recorder.IndexOf("DELETE", "/namespaces/shop/envoyfilters/lazymesh-pod-cart"), 0, recorder.IndexOf("DELETE", "/namespaces/shop/lazysidecars/lazymesh-pod-cart") - 1);
     }
 
     [Fact]
@@ -102,7 +107,7 @@ public sealed class FallbackRoutingSinkTests
         await replica.ReconcileAllAsync();
 
         Assert.DoesNotContain(Routing.SidecarHost, Hosts(Sidecar(server, "lazymesh-pod-web")!));
-        Assert.Null(EnvoyFilter(server, "shop"));
+        Assert.Null(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         Assert.Null(server.GetStoredObject("", "services", Routing.Namespace, Routing.ServiceName));
         Assert.Null(replica.Sink.Routing);
     }
@@ -122,7 +127,7 @@ public sealed class FallbackRoutingSinkTests
         Assert.Equal(0, await RevertCommand.RunAsync(client, null, output, CancellationToken.None));
 
         Assert.Contains($"deleted Service {Routing.Namespace}/{Routing.ServiceName}", output.ToString(), StringComparison.Ordinal);
-        Assert.True(output.ToString().IndexOf("deleted EnvoyFilter shop/lazymesh-fallback", StringComparison.Ordinal) is >= 0 and var f
+        Assert.True(output.ToString().IndexOf("deleted EnvoyFilter shop/lazymesh-pod-web", StringComparison.Ordinal) is >= 0 and var f
             && f < output.ToString().IndexOf("deleted Sidecar", StringComparison.Ordinal), output.ToString());
         Assert.Null(server.GetStoredObject("", "services", Routing.Namespace, Routing.ServiceName));
         Assert.NotNull(server.GetStoredObject("", "services", Routing.Namespace, "user"));
@@ -132,13 +137,13 @@ public sealed class FallbackRoutingSinkTests
         new(
             server,
             options: new KubernetesSinkOptions { CleanupGrace = TimeSpan.Zero, FallbackRouting = Routing },
-            client: new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.BaseAddress.ToString() }, recorder));
+            client: new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.BaseAddress.ToString(), AccessToken = KubeTestServer.AdminToken }, recorder));
 
     private static MeshIndex OptedOut() =>
         MeshIndexBuilder.Build(InventoryLoader.LoadText(SinkHarness.Shop.Replace("labels: {lazymesh.io/enabled: \"true\"}", "labels: {}", StringComparison.Ordinal)));
 
-    private static JsonObject? EnvoyFilter(KubeTestServer server, string ns) =>
-        server.GetStoredObject("networking.istio.io", "envoyfilters", ns, FallbackEnvoyFilterRenderer.DefaultName);
+    private static JsonObject? EnvoyFilter(KubeTestServer server, string ns, string name) =>
+        server.GetStoredObject("networking.istio.io", "envoyfilters", ns, name);
 
     private static long ResourceVersion(JsonObject obj) => long.Parse(obj["metadata"]!["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 

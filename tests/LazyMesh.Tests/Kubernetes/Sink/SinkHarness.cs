@@ -15,10 +15,13 @@ internal sealed class SinkHarness : IDisposable
 
     public const string Cart = "shop/cart.shop.svc.cluster.local";
 
-    /// <summary>A started test API server.</summary>
+    /// <summary>
+    /// A started test API server with the namespaces the inventories here declare (the server, like a real one,
+    /// refuses writes into a namespace that does not exist).
+    /// </summary>
     public static async Task<KubeTestServer> StartServerAsync()
     {
-        var server = new KubeTestServer();
+        var server = new KubeTestServer(new KubeTestServerOptions { InitialNamespaces = ["default", "kube-system", "shop", "other", "lazymesh-system"] });
         await server.StartAsync();
         return server;
     }

@@ -27,8 +27,7 @@ public sealed class WriteBudgetTests
     [Fact]
     public async Task A_cold_start_of_200_workloads_never_exceeds_the_write_budget()
     {
-        await using var server = new KubeTestServer();
-        await server.StartAsync();
+        await using var server = await SinkHarness.StartServerAsync();
         var time = new FakeTimeProvider();
         var inventory = string.Join("\n---\n", Enumerable.Range(0, 200).Select(i => $$"""
             apiVersion: v1

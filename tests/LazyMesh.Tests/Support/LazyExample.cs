@@ -1,0 +1,71 @@
+using LazyMesh.Cli;
+using LazyMesh.Routing;
+using Spectre.Console;
+
+namespace LazyMesh.Tests.Support;
+
+/// <summary>
+/// An example under <c>examples/NAME/</c> (<c>inventory.yaml</c>, which may hold the mesh's <c>istio</c> ConfigMap,
+/// <c>access*.log</c>, <c>calls.tsv</c>) run through LazyMesh's real <c>recommend --fallback-routing</c> into a temporary directory, then
+/// judged by <see cref="CheckLazy"/>.
+/// </summary>
+public sealed class LazyExample : IDisposable
+{
+    private LazyExample(string name)
+    {
+        Name = name;
+        Directory = Path.Combine(RepoPaths.RepositoryRoot, "examples", name);
+        Output = Path.Combine(Path.GetTempPath(), "lazymesh-check-" + Guid.NewGuid().ToString("N"));
+    }
+
+    public string Name { get; }
+
+    public string Directory { get; }
+
+    /// <summary>Where the generated objects are written (deleted on dispose).</summary>
+    public string Output { get; }
+
+    /// <summary>What <c>recommend</c> printed on stderr (summary and warnings).</summary>
+    public string Summary { get; private set; } = string.Empty;
+
+    public string Inventory => Path.Combine(Directory, "inventory.yaml");
+
+    public string Calls => Path.Combine(Directory, "calls.tsv");
+
+    /// <summary>Runs <c>recommend</c> on the example's inventory and access log with fallback routing on.</summary>
+    public static LazyExample Generate(string name, FallbackRoutingOptions? routing = null)
+    {
+        var example = new LazyExample(name);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        var logs = System.IO.Directory.GetFiles(example.Directory, "access*.log").Order(StringComparer.Ordinal).ToArray();
+        var exit = RecommendCommand.Run(
+            [example.Inventory], logs, example.Output, "cluster.local", null, 500, strict: false, stdout, console,
+            meshConfigPath: null, routing ?? FallbackRoutingOptions.Default);
+        example.Summary = stderr.ToString();
+        if (exit != CliExitCodes.Success)
+        {
+            throw new InvalidOperationException($"recommend failed ({exit}) on examples/{name}:\n{example.Summary}");
+        }
+
+        return example;
+    }
+
+    /// <summary>Every generated file's text, by path relative to <see cref="Output"/>.</summary>
+    public IReadOnlyDictionary<string, string> Files() =>
+        System.IO.Directory.EnumerateFiles(Output, "*.yaml", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .ToDictionary(f => Path.GetRelativePath(Output, f).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
+
+    /// <summary>check_lazy.py on the example's inventory and the generated objects.</summary>
+    public CheckLazyResult Check(params string[] extraArguments) => CheckLazy.Run([Inventory], Output, Calls, extraArguments);
+
+    public void Dispose()
+    {
+        if (System.IO.Directory.Exists(Output))
+        {
+            System.IO.Directory.Delete(Output, recursive: true);
+        }
+    }
+}
