@@ -84,8 +84,8 @@ public static class ControllerCommand
                 var render = CommonOptions.RenderOptions(parse.GetValue(baseline));
                 var host = new KubernetesHostOptions
                 {
-                    AlsEndPoint = EndpointParser.Parse("--als-listen", parse.GetRequiredValue(alsListen)),
-                    HttpEndPoint = EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
+                    AlsEndPoint = EndpointParser.ParseListen("--als-listen", parse.GetRequiredValue(alsListen)),
+                    HttpEndPoint = EndpointParser.ParseListen("--http-listen", parse.GetRequiredValue(httpListen)),
                     Als = alsOptions,
                     Mesh = meshOptions,
                     Prometheus = metrics,
@@ -117,8 +117,8 @@ public static class ControllerCommand
                 InventoryPaths = inventoryPaths,
                 OutputDirectory = output ?? throw new UsageException("--output-dir is required with --inventory"),
                 StateDirectory = parse.GetValue(stateDir),
-                AlsEndPoint = EndpointParser.Parse("--als-listen", parse.GetRequiredValue(alsListen)),
-                HttpEndPoint = EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
+                AlsEndPoint = EndpointParser.ParseListen("--als-listen", parse.GetRequiredValue(alsListen)),
+                HttpEndPoint = EndpointParser.ParseListen("--http-listen", parse.GetRequiredValue(httpListen)),
                 Als = alsOptions,
                 Mesh = meshOptions,
                 Render = CommonOptions.RenderOptions(parse.GetValue(baseline)),
@@ -139,7 +139,15 @@ public static class ControllerCommand
     {
         using var lifetime = new ServiceLifetime(cancellationToken);
         await using var controller = new LazyMeshController(options, loggerFactory);
-        await controller.StartAsync(lifetime.Token).ConfigureAwait(false);
+        try
+        {
+            await controller.StartAsync(lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.Token.IsCancellationRequested)
+        {
+            return CliExitCodes.Success;
+        }
+
         await lifetime.WaitAsync().ConfigureAwait(false);
         return CliExitCodes.Success;
     }
@@ -148,7 +156,16 @@ public static class ControllerCommand
     {
         using var lifetime = new ServiceLifetime(cancellationToken);
         await using var host = new KubernetesControllerHost(client, options, loggerFactory);
-        await host.StartAsync(lifetime.Token).ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync(lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.Token.IsCancellationRequested)
+        {
+            // Asked to stop while starting (e.g. the API server is unreachable and informers never synced): a clean stop.
+            return CliExitCodes.Success;
+        }
+
         await lifetime.WaitAsync().ConfigureAwait(false);
         return CliExitCodes.Success;
     }

@@ -20,4 +20,16 @@ public static class EndpointParser
 
         throw new UsageException($"{option}: '{value}' is not HOST:PORT (an IP address, localhost or *, and a port)");
     }
+
+    /// <summary>
+    /// A listen address: parsed, and checked to be bindable now, so that a port in use or an address not on this
+    /// machine is a usage error (exit 2) before anything is started or written.
+    /// </summary>
+    public static IPEndPoint ParseListen(string option, string value)
+    {
+        var endpoint = Parse(option, value);
+        return Hosting.ListenProbe.Check(endpoint) is { } problem
+            ? throw new UsageException($"{option}: cannot listen on {value}: {problem}")
+            : endpoint;
+    }
 }

@@ -14,9 +14,9 @@ public sealed class ControllerMetrics
 {
     private readonly Histogram _learnLatency;
 
-    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, JournalStats? journal = null)
+    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, JournalStats? journal = null, CollectorRegistry? registry = null)
     {
-        Registry = Metrics.NewCustomRegistry();
+        Registry = registry ?? Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         var entries = factory.CreateCounter("lazymesh_als_entries_total", "Access-log entries received, by protocol and result (new, known, capped, or the reason they were not attributed)", "protocol", "result");
         var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");
@@ -117,10 +117,10 @@ public sealed class ControllerMetrics
     public CollectorRegistry Registry { get; }
 
     /// <summary>Adds <c>lazymesh_write_queue_depth</c>: workloads with a change waiting for its write.</summary>
-    public void TrackWriteQueue(CoalescingWriteScheduler scheduler)
+    public void TrackWriteQueue(Func<int> queueDepth)
     {
         var depth = Metrics.WithCustomRegistry(Registry).CreateGauge("lazymesh_write_queue_depth", "Workloads with a learned change waiting for its write");
-        Registry.AddBeforeCollectCallback(() => depth.Set(scheduler.QueueDepth));
+        Registry.AddBeforeCollectCallback(() => depth.Set(queueDepth()));
     }
 
     public void ObserveLearnLatency(TimeSpan latency) => _learnLatency.Observe(latency.TotalSeconds);

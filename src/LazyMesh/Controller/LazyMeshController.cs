@@ -5,6 +5,8 @@ using System.Runtime.ExceptionServices;
 using k8s;
 using k8s.Models;
 using LazyMesh.Als;
+using LazyMesh.Controller.Queue;
+using LazyMesh.Hosting;
 using LazyMesh.Istio;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
@@ -17,15 +19,14 @@ namespace LazyMesh.Controller;
 
 /// <summary>
 /// The online pipeline on files: ALS streams -> <see cref="EdgeLearner"/> -> journal (fsynced) ->
-/// coalesced Sidecar writes into a <see cref="DirectorySink"/>. The inventory is reloaded when its
-/// files change, and every reload triggers a level-triggered reconcile of all Sidecars.
+/// a keyed <see cref="WorkQueue{TKey}"/> -> Sidecar writes into a <see cref="DirectorySink"/>. Keys are the workloads
+/// (one learned dependency queues its workload), <see cref="ControllerKey.Resync"/> (every Sidecar and the routing
+/// objects, pruning what is no longer wanted: queued when the inventory files change) and the journal compaction. One
+/// worker: file writes are cheap and the journal has one writer; a failing key backs off on its own.
 /// </summary>
 public sealed partial class LazyMeshController : IAsyncDisposable
 {
-    /// <summary>A scheduler key meaning "reconcile every workload, and prune Sidecars no longer wanted".</summary>
-    private const string ReconcileAllKey = "\0all";
-
-    /// <summary>Sidecar files written at once (each write is mostly waiting on fsync).</summary>
+    /// <summary>Sidecar files written at once by a full reconcile.</summary>
     private const int WriteParallelism = 16;
 
     private readonly ControllerOptions _options;
@@ -42,12 +43,12 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private DependencyJournal? _journal;
     private DirectorySink? _sink;
     private EdgeLearner? _learner;
-    private CoalescingWriteScheduler? _scheduler;
+    private WorkQueue<ControllerKey>? _queue;
     private AlsServer? _als;
     private HealthServer? _health;
-    private Task? _schedulerLoop;
-    private Task? _compactionLoop;
     private Task? _metricsLoop;
+    private MeterPrometheusBridge? _meters;
+    private Task? _queueLoop;
     private volatile bool _ready;
 
     public LazyMeshController(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -80,13 +81,13 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     public MeshIndex Index => _inventory?.Holder.Current ?? MeshIndex.Empty;
 
     /// <summary>The write queue; null before start.</summary>
-    public CoalescingWriteScheduler? WriteQueue => _scheduler;
+    public WorkQueue<ControllerKey>? WriteQueue => _queue;
 
     /// <summary>The learned dependency graph now (what <c>/api/v1/graph</c> returns).</summary>
     public Ui.GraphDocument Graph() => Ui.GraphBuilder.FromMesh(
         Index,
         _store,
-        new Ui.GraphOptions { Source = "controller (files)", Render = _options.EffectiveRender, IsPendingWrite = key => _scheduler?.IsPending(key) == true },
+        new Ui.GraphOptions { Source = "controller (files)", Render = _options.EffectiveRender, IsPendingWrite = key => _queue?.IsPending(ControllerKey.Workload(key)) == true },
         _time.GetUtcNow());
 
     /// <summary>Inventory loaded and the ALS port listening.</summary>
@@ -113,13 +114,14 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         // Sidecar files need atomic replacement for their readers, not a disk sync each.
         _sink = new DirectorySink(_options.OutputDirectory, durable: false);
         _learner = new EdgeLearner(_inventory.Holder, _store, OnNewEdge, _time);
-        _scheduler = new CoalescingWriteScheduler(_options.MinWriteInterval, FlushAsync, _time);
-        _inventory.Reloaded += _ => _scheduler.MarkDirty(ReconcileAllKey);
+        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = "files", Workers = 1, MinInterval = _options.MinWriteInterval }, _time);
+        _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
+        _inventory.Reloaded += _ => _queue.Add(ControllerKey.Resync);
 
         // Everything already learned is written (or confirmed unchanged) before streams arrive.
-        await FlushAsync([ReconcileAllKey], cancellationToken).ConfigureAwait(false);
-        _schedulerLoop = Task.Run(() => _scheduler.RunAsync(_stopping.Token), CancellationToken.None);
-        _compactionLoop = Task.Run(CompactPeriodicallyAsync, CancellationToken.None);
+        await ReconcileAsync(ControllerKey.Resync, cancellationToken).ConfigureAwait(false);
+        _queue.AddAfter(ControllerKey.Compaction, _options.CompactionInterval);
+        _queueLoop = _queue.RunAsync(ReconcileAsync, _stopping.Token);
         if (_options.Prometheus is { } prometheus)
         {
             MetricsPoller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, LoggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
@@ -129,7 +131,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _options.Als.Mesh ??= () => _inventory.Holder.Current;
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
         Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory, Journal);
-        Metrics.TrackWriteQueue(_scheduler);
+        _meters = new MeterPrometheusBridge(Metrics.Registry);
+        Metrics.TrackWriteQueue(() => _queue is { } q ? q.Depth + q.Waiting : 0);
         _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -146,25 +149,37 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var loop in new[] { _schedulerLoop, _compactionLoop, _metricsLoop })
+        if (_metricsLoop is not null)
         {
-            if (loop is not null)
+            try
             {
-                try
-                {
-                    await loop.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                await _metricsLoop.ConfigureAwait(false);
             }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        if (_queueLoop is not null)
+        {
+            await _queueLoop.ConfigureAwait(false);
         }
 
         // Whatever arrived last is persisted and written before the process goes.
         if (_sink is not null)
         {
-            await FlushAsync([ReconcileAllKey], CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ReconcileAsync(ControllerKey.Resync, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogWriteFailed(_logger, "(final flush)", e.Message);
+            }
         }
+
+        _queue?.Dispose();
+        _meters?.Dispose();
 
         if (_journal is not null)
         {
@@ -221,12 +236,28 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs)
     {
         _pending.Enqueue(new PendingEdge(source.Key, destination.SidecarHost, seenUnixMs, Stopwatch.GetTimestamp()));
-        _scheduler!.MarkDirty(source.Key);
+        _queue!.Add(ControllerKey.Workload(source.Key));
     }
 
-    /// <summary>One write pass; runs only on the scheduler's loop (or before it starts / after it stops).</summary>
-    private Task FlushAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>One key; runs only on the queue's single worker (or before it starts / after it stops).</summary>
+    private ValueTask<ReconcileResult> ReconcileAsync(ControllerKey key, CancellationToken cancellationToken)
     {
+        if (key.Kind == ControllerKeyKind.Compaction)
+        {
+            try
+            {
+                _journal!.Compact(_store);
+            }
+            catch (IOException ex)
+            {
+                // The journal still holds everything; the next interval tries again.
+                Journal.OnCompactionFailed();
+                LogCompactionFailed(_logger, ex.Message);
+            }
+
+            return ValueTask.FromResult(ReconcileResult.After(_options.CompactionInterval));
+        }
+
         // 1. Durable first: every new edge is in the fsynced journal before any Sidecar shows it. The store keeps a
         //    new host out of every Sidecar until MarkRecorded, so an edge learned while this pass runs waits too.
         var drained = _unrecorded;
@@ -241,9 +272,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             // Kept queued and retried on a later pass; the Sidecars written now simply do not show these hosts yet.
             _unrecorded = drained;
             Journal.SetUnrecorded(drained.Count);
-            foreach (var key in drained.Select(static e => e.WorkloadKey).Distinct(StringComparer.Ordinal))
+            foreach (var workloadKey in drained.Select(static e => e.WorkloadKey).Distinct(StringComparer.Ordinal))
             {
-                _scheduler?.MarkDirty(key);
+                _queue?.Add(ControllerKey.Workload(workloadKey));
             }
         }
         else if (drained.Count > 0)
@@ -264,40 +295,26 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         // 2. Render and write.
         var index = _inventory!.Holder.Current;
-        if (keys.Contains(ReconcileAllKey))
+        if (key.Kind == ControllerKeyKind.Resync)
         {
             ReconcileAll(index);
         }
-        else
+        else if (index.FindWorkload(key.Name) is { } workload)
         {
-            var desired = new List<DesiredSidecar>(keys.Count);
-            foreach (var key in keys)
-            {
-                if (index.FindWorkload(key) is { } workload)
-                {
-                    if (BuildWorkload(index, workload) is { } d)
-                    {
-                        desired.Add(d);
-                    }
-                }
-                else
-                {
-                    // Learned for a workload the inventory no longer has: kept in the store and journal only.
-                    _journaledUnwritten.Remove(key);
-                }
-            }
-
+            var desired = BuildWorkload(index, workload) is { } d ? new[] { d } : [];
             WriteAll(desired);
-            foreach (var d in desired)
-            {
-                _journaledUnwritten.Remove(d.Workload.Key);
-            }
+            _journaledUnwritten.Remove(workload.Key);
 
             // Routing after the Sidecars it depends on: each written workload gets (or keeps) its EnvoyFilter now.
             WriteRouting(index, desired, sharedToo: false);
         }
+        else
+        {
+            // Learned for a workload the inventory no longer has: kept in the store and journal only.
+            _journaledUnwritten.Remove(key.Name);
+        }
 
-        return Task.CompletedTask;
+        return ValueTask.FromResult(ReconcileResult.Done);
     }
 
     /// <summary>Appends the edges to the journal; false (logged and counted) when the disk refused them.</summary>
@@ -513,30 +530,6 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             {
                 failures[i] = ex;
             }
-        }
-    }
-
-    private async Task CompactPeriodicallyAsync()
-    {
-        try
-        {
-            while (!_stopping.IsCancellationRequested)
-            {
-                await Task.Delay(_options.CompactionInterval, _time, _stopping.Token).ConfigureAwait(false);
-                try
-                {
-                    _journal!.Compact(_store);
-                }
-                catch (IOException ex)
-                {
-                    // The journal still holds everything; the next interval tries again.
-                    Journal.OnCompactionFailed();
-                    LogCompactionFailed(_logger, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

@@ -100,4 +100,52 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
         Assert.Equal(2, await controller.WaitForExitAsync());
         Assert.Contains("nope", controller.Output);
     }
+
+    [Fact]
+    public async Task A_failing_write_into_a_missing_fallback_namespace_is_retried_and_reported_and_the_rest_goes_on()
+    {
+        // A real API server answers 404 to a write into a namespace that does not exist (issue 10 item 6).
+        _cluster.Server.Faults.FailNextRequests(1000, 404, r => r.Resource == "services" && r.Namespace == "lazymesh-system" && r.IsWrite);
+        await using var controller = Start();
+        var (als, _) = await controller.WaitForControllerReadyAsync();
+        await controller.WaitForLineAsync(@"reconciling Routing failed \(1 in a row\), retrying in \d+ ms");
+
+        await SendAsync(als, HttpMessage(Identifier(WebNode), Http("outbound|80||cart.shop.svc.cluster.local", "cart", "10.1.0.1", "10.96.1.2", 80)));
+        await controller.WaitForLineAsync(@"applied Sidecar shop/lazymesh-web \(1 learned hosts");
+        Assert.False(controller.HasExited);
+
+        _cluster.Server.Faults.Clear();
+        await controller.WaitForLineAsync("applied fallback routing Service lazymesh-system/");
+        await controller.WaitForLineAsync("applied fallback routing EnvoyFilter shop/");
+        Assert.Equal(0, await controller.TerminateAsync());
+    }
+
+    [Fact]
+    public async Task Healthz_answers_before_the_informers_sync_and_sigterm_while_the_api_is_unreachable_exits_0()
+    {
+        await _cluster.Server.Faults.StartOutageAsync();
+        await using var controller = Start();
+        var http = System.Net.IPEndPoint.Parse((await controller.WaitForLineAsync(@"controller starting: http=(\S+)")).Groups[1].Value);
+        using var web = new HttpClient();
+        Assert.Equal("ok\n", await web.GetStringAsync($"http://{http}/healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await web.GetAsync($"http://{http}/readyz")).StatusCode);
+
+        Assert.Equal(0, await controller.TerminateAsync());
+        Assert.DoesNotContain("Unhandled exception", controller.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_listen_address_in_use_is_a_usage_error_before_anything_is_written()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        _cluster.Server.Stats.Reset();
+
+        await using var controller = LazyMeshProcess.Start(
+            "controller", "--kubeconfig", _kubeconfig, "--als-listen", "127.0.0.1:0", "--http-listen", $"127.0.0.1:{port}");
+        Assert.Equal(2, await controller.WaitForExitAsync());
+        Assert.Contains($"--http-listen: cannot listen on 127.0.0.1:{port}: the address is already in use", controller.Output, StringComparison.Ordinal);
+        Assert.Equal(0, _cluster.Server.Stats.Total);
+    }
 }

@@ -11,8 +11,12 @@ public sealed record InformerOptions
     /// <summary>The server ends each watch after this long (<c>timeoutSeconds</c>); the informer re-watches from the last resourceVersion seen.</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A full relist that reconciles the cache this often; <see cref="TimeSpan.Zero"/> or less turns it off.</summary>
-    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A full relist that reconciles the cache this often; <see cref="TimeSpan.Zero"/> or less (the default) turns it
+    /// off: the watch (resumed from the last resourceVersion, relisted on 410 Gone) keeps the cache, and the
+    /// controller's own resync replays the cache instead of listing again.
+    /// </summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.Zero;
 
     /// <summary>First retry delay after an error; doubles per consecutive error, with jitter.</summary>
     public TimeSpan BackoffBase { get; init; } = TimeSpan.FromMilliseconds(200);

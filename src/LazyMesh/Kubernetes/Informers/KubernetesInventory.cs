@@ -6,6 +6,7 @@ using LazyMesh.Controller;
 using LazyMesh.Inventory;
 using LazyMesh.Istio;
 using LazyMesh.Mesh;
+using LazyMesh.Rendering;
 using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Kubernetes.Informers;
@@ -59,10 +60,19 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
             Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars,
             VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes, AuthorizationPolicies,
         ];
-        foreach (var informer in Informers)
+        foreach (var informer in Informers.Where(i => !ReferenceEquals(i, Sidecars)))
         {
             informer.Changed += MarkDirty;
         }
+
+        // The index reads only user-written Sidecars (conflicts): the echo of LazyMesh's own applies rebuilds nothing.
+        Sidecars.ObjectChanged += change =>
+        {
+            if (!IsLazyMeshManaged(change.Object))
+            {
+                MarkDirty();
+            }
+        };
     }
 
     public event Action<MeshIndex>? Reloaded;
@@ -191,6 +201,9 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         _ready.TrySetCanceled();
         _stop.Dispose();
     }
+
+    private static bool IsLazyMeshManaged(SidecarResource sidecar) =>
+        sidecar.Metadata?.Labels?.TryGetValue(LazyMeshMetadata.ManagedByLabel, out var manager) == true && manager == LazyMeshMetadata.ManagedByValue;
 
     private void MarkDirty() => _dirty.Writer.TryWrite(true);
 

@@ -14,7 +14,6 @@ public sealed partial class ControllerLeadership(IKubernetes client, LeadershipO
 {
     private readonly ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private volatile bool _isLeader;
-    private TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LeadershipOptions Options => options;
 
@@ -26,9 +25,6 @@ public sealed partial class ControllerLeadership(IKubernetes client, LeadershipO
     public event Action? StartedLeading;
 
     public event Action? StoppedLeading;
-
-    /// <summary>Completes when this replica leads (now, or next time it wins).</summary>
-    public Task WhenLeadingAsync() => _isLeader ? Task.CompletedTask : Volatile.Read(ref _leading).Task;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -77,7 +73,6 @@ public sealed partial class ControllerLeadership(IKubernetes client, LeadershipO
         _isLeader = true;
         Leader = options.Identity;
         LogStarted(_logger, options.Identity, options.Namespace, options.LeaseName);
-        Volatile.Read(ref _leading).TrySetResult();
         StartedLeading?.Invoke();
     }
 
@@ -89,7 +84,6 @@ public sealed partial class ControllerLeadership(IKubernetes client, LeadershipO
         }
 
         _isLeader = false;
-        Volatile.Write(ref _leading, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         LogStopped(_logger, options.Identity);
         StoppedLeading?.Invoke();
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using k8s;
 using k8s.Models;
 using LazyMesh.Istio;
+using LazyMesh.Kubernetes.Informers;
 using LazyMesh.Kubernetes.State;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
@@ -16,8 +18,7 @@ namespace LazyMesh.Kubernetes.Sink;
 /// <item>its learned hosts merged into <c>LazySidecar.status</c> (optimistic concurrency; persisted before any
 /// Sidecar shows them, so nothing learned is lost) — expiry too, on the leader;</item>
 /// <item>server-side apply of the generated <c>Sidecar</c>, owned by the LazySidecar, rendered from the merged
-/// status; dependents (<see cref="ISidecarDependents"/>) learn of added hosts only after it, and of removed hosts
-/// before it;</item>
+/// status;</item>
 /// <item>a read-back: if status meanwhile holds hosts the applied Sidecar lacks (another replica merged), repeat.</item>
 /// </list>
 /// A workload a user-written Sidecar selects gets only its LazySidecar, with Conflict=True, and an Event.
@@ -32,10 +33,10 @@ public sealed partial class LazySidecarSink
     private readonly KubernetesSinkOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ISidecarDependents? _dependents;
     private readonly LazySidecarStatusWriter _status;
     private readonly ConcurrentDictionary<string, LazySidecarResource> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _missingSince = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _appliedSidecarSpecs = new(StringComparer.Ordinal);
 
     public LazySidecarSink(
         KubeWriter writer,
@@ -43,8 +44,7 @@ public sealed partial class LazySidecarSink
         SyncedHosts synced,
         KubernetesSinkOptions? options = null,
         TimeProvider? time = null,
-        ILogger? logger = null,
-        ISidecarDependents? dependents = null)
+        ILogger? logger = null)
     {
         _writer = writer;
         _store = store;
@@ -52,7 +52,6 @@ public sealed partial class LazySidecarSink
         _options = options ?? new KubernetesSinkOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _dependents = dependents;
         _status = new LazySidecarStatusWriter(writer);
         Routing = _options.FallbackRouting is { } routing ? new FallbackRoutingSink(writer, routing, _logger) : null;
         LearnedEvents = new DependencyLearnedEvents(_options.EventAggregationWindow);
@@ -227,12 +226,6 @@ public sealed partial class LazySidecarSink
 
             var learnedHosts = finalHosts.Select(static h => h.Host).Where(SidecarHosts.IsValid).ToList();
             var added = learnedHosts.Where(h => !previousHosts.Contains(h)).ToList();
-            var removed = previousHosts.Where(h => !learnedHosts.Contains(h, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList();
-            if (removed.Count > 0 && _dependents is not null)
-            {
-                await _dependents.HostsRemovingAsync(workload, removed, cancellationToken).ConfigureAwait(false);
-            }
-
             if (observe.Observing)
             {
                 await DeleteGeneratedSidecarAsync(workload.Namespace, name, cancellationToken).ConfigureAwait(false);
@@ -255,13 +248,10 @@ public sealed partial class LazySidecarSink
             ];
             var applied = await _writer.ApplyAsync<SidecarResource>(
                 SidecarResource.Group, SidecarVersion, SidecarResource.Plural, workload.Namespace, name, sidecar, cancellationToken).ConfigureAwait(false);
+            _appliedSidecarSpecs[$"{workload.Namespace}/{name}"] = KubernetesJson.Serialize(sidecar.Spec);
             if (added.Count > 0)
             {
                 LearnedEvents.Add(EventTarget.Of(lazy), added);
-                if (_dependents is not null)
-                {
-                    await _dependents.HostsAddedAsync(workload, added, cancellationToken).ConfigureAwait(false);
-                }
             }
 
             if (applied is null)
@@ -367,23 +357,62 @@ public sealed partial class LazySidecarSink
         }
     }
 
-    /// <summary>Informer hook: a LazySidecar changed (or was deleted) outside this sink.</summary>
-    public void OnLazySidecarChanged(string ns, string name, LazySidecarResource? current)
+    /// <summary>
+    /// LazySidecar informer: true when the change needs the workload reconciled (its spec was edited, or it was
+    /// deleted). The echo of this sink's own writes (same generation: status merges, unchanged applies) is not.
+    /// </summary>
+    public bool OnLazySidecarChanged(InformerChangeType type, LazySidecarResource current)
     {
-        _writer.Invalidate(LazySidecarResource.Plural, ns, name);
-        if (current is null)
+        ArgumentNullException.ThrowIfNull(current);
+        var (ns, name) = (current.Metadata.NamespaceProperty, current.Metadata.Name);
+        var key = $"{ns}/{name}";
+        if (type != InformerChangeType.Deleted && _known.TryGetValue(key, out var known) && known.Metadata.Generation == current.Metadata.Generation)
         {
-            _known.TryRemove($"{ns}/{name}", out _);
+            return false;
+        }
+
+        if (type == InformerChangeType.Added && !_known.ContainsKey(key))
+        {
+            // Listed at start, or created by another replica: the startup reconcile covers it.
+            return false;
+        }
+
+        _known.TryRemove(key, out _);
+        _writer.Invalidate(LazySidecarResource.Plural, ns, name);
+        if (type == InformerChangeType.Deleted)
+        {
             _writer.Invalidate(SidecarResource.Plural, ns, name);
         }
-        else
-        {
-            _known[$"{ns}/{name}"] = current;
-        }
+
+        return true;
     }
 
-    /// <summary>Informer hook: a generated Sidecar changed or was deleted outside this sink.</summary>
-    public void OnSidecarChanged(string ns, string name) => _writer.Invalidate(SidecarResource.Plural, ns, name);
+    /// <summary>
+    /// Sidecar informer: true when a generated Sidecar was edited or deleted by someone else, so that its workload must
+    /// be reconciled (and the cached apply forgotten). The echo of this sink's own apply (same spec) is not: it causes
+    /// no second, identical apply.
+    /// </summary>
+    public bool OnSidecarChanged(InformerChangeType type, SidecarResource current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (!ManagedObjects.IsManaged(current.Metadata))
+        {
+            return false;
+        }
+
+        var (ns, name) = (current.Metadata.NamespaceProperty, current.Metadata.Name);
+        var key = $"{ns}/{name}";
+        if (type != InformerChangeType.Deleted
+            && _appliedSidecarSpecs.TryGetValue(key, out var applied)
+            && applied == KubernetesJson.Serialize(current.Spec))
+        {
+            return false;
+        }
+
+        _appliedSidecarSpecs.TryRemove(key, out _);
+        _writer.Invalidate(SidecarResource.Plural, ns, name);
+        return true;
+    }
 
     private const string SidecarVersion = "v1";
 
@@ -497,6 +526,7 @@ public sealed partial class LazySidecarSink
         _known.TryRemove($"{lazy.Metadata.NamespaceProperty}/{lazy.Metadata.Name}", out _);
         _writer.Invalidate(LazySidecarResource.Plural, lazy.Metadata.NamespaceProperty, lazy.Metadata.Name);
         _writer.Invalidate(SidecarResource.Plural, lazy.Metadata.NamespaceProperty, lazy.Metadata.Name);
+        _appliedSidecarSpecs.TryRemove($"{lazy.Metadata.NamespaceProperty}/{lazy.Metadata.Name}", out _);
     }
 
     private async Task TryEventAsync(EventTarget target, string type, string reason, string message, DateTimeOffset now, CancellationToken cancellationToken)
