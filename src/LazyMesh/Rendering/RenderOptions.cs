@@ -17,4 +17,10 @@ public sealed record RenderOptions
 
     /// <summary><c>spec.outboundTrafficPolicy.mode</c> (<c>ALLOW_ANY</c> or <c>REGISTRY_ONLY</c>); null inherits MeshConfig.</summary>
     public string? OutboundTrafficPolicyMode { get; init; }
+
+    /// <summary>
+    /// The fallback's namespace when unknown calls are routed to it (set by <c>FallbackSidecarHosts.WithFallback</c>):
+    /// services its sidecar cannot see are imported from the start (<see cref="ScopeImports.FromStart"/>).
+    /// </summary>
+    public string? FallbackNamespace { get; init; }
 }

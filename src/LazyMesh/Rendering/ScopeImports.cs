@@ -64,21 +64,48 @@ public static class ScopeImports
     }
 
     /// <summary>
-    /// ServiceEntry hosts a workload must import before its first call: with DNS capture, Istio's DNS proxy answers
-    /// only the services in the sidecar's scope (pkg/dns/server/name_table.go <c>BuildNameTable</c>) and forwards the
-    /// rest to cluster DNS, so a host only Istio knows gets NXDOMAIN until imported: no call, nothing to learn.
-    /// LazyMesh counts as such every exact ServiceEntry host visible to the namespace that declares
-    /// <c>addresses</c> (VIPs no real DNS serves), is <c>MESH_INTERNAL</c>, or lies under the cluster domain
-    /// without being a Kubernetes Service.
+    /// Hosts a workload must import before its first call, because that call could not reach the fallback or be
+    /// learned otherwise:
+    /// <list type="bullet">
+    /// <item>ServiceEntry hosts only Istio's DNS answers. With DNS capture, Istio's DNS proxy answers only the services
+    /// in the sidecar's scope (pkg/dns/server/name_table.go <c>BuildNameTable</c>) and forwards the rest to cluster
+    /// DNS, so such a host gets NXDOMAIN until imported: no call, nothing to learn. LazyMesh counts as such every exact
+    /// ServiceEntry host visible to the namespace that declares <c>addresses</c> (VIPs no real DNS serves), is
+    /// <c>MESH_INTERNAL</c>, or lies under the cluster domain without being a Kubernetes Service.</item>
+    /// <item>With a fallback (<paramref name="fallbackNamespace"/>): every exact service visible to the caller but not
+    /// to the fallback's namespace (exportTo, MeshConfig <c>defaultServiceExportTo: ["."]</c>). The fallback's sidecar
+    /// cannot see it (pilot/pkg/model/push_context.go <c>servicesExportedToNamespace</c>), so the forwarded first call
+    /// would end in <c>allow_any</c>/<c>block_all</c> instead of on the service.</item>
+    /// <item>Under REGISTRY_ONLY (<paramref name="registryOnly"/>): every exact ServiceEntry host visible to the caller
+    /// with no port Istio routes as HTTP (TLS, HTTPS, TCP, ...). A call there never enters an HTTP route, so it cannot be
+    /// sent to the fallback: an unimported host ends in <c>BlackHoleCluster</c> (listener.go
+    /// <c>buildSidecarOutboundListeners</c>, the virtual outbound listener's default) and fails.</item>
+    /// </list>
     /// </summary>
-    public static IEnumerable<string> FromStart(MeshIndex index, string callerNamespace)
+    public static IEnumerable<string> FromStart(MeshIndex index, string callerNamespace, string? fallbackNamespace = null, bool registryOnly = false)
     {
         ArgumentNullException.ThrowIfNull(index);
         var clusterSuffix = "." + index.Options.ClusterDomain;
+        var defaultExportTo = index.MeshConfig.DefaultServiceExportTo;
         foreach (var service in index.Services)
         {
-            if (service.Kind != MeshServiceKind.ServiceEntry || service.Host.StartsWith('*')
-                || !ExportTo.IsVisible(service.ExportTo, index.MeshConfig.DefaultServiceExportTo, service.Namespace, callerNamespace))
+            if (service.Host.StartsWith('*')
+                || !ExportTo.IsVisible(service.ExportTo, defaultExportTo, service.Namespace, callerNamespace)
+                || !SidecarHosts.IsValid(service.SidecarHost))
+            {
+                continue;
+            }
+
+            var hiddenFromFallback = fallbackNamespace is not null
+                && !string.Equals(service.Namespace, fallbackNamespace, StringComparison.Ordinal)
+                && !ExportTo.IsVisible(service.ExportTo, defaultExportTo, service.Namespace, fallbackNamespace);
+            if (hiddenFromFallback && service.Kind != MeshServiceKind.ExternalNameService)
+            {
+                yield return service.SidecarHost;
+                continue;
+            }
+
+            if (service.Kind != MeshServiceKind.ServiceEntry || index.FindByHost(service.Host)?.Kind != MeshServiceKind.ServiceEntry)
             {
                 continue;
             }
@@ -86,7 +113,8 @@ public static class ScopeImports
             var onlyIstio = service.HasDeclaredAddresses
                 || string.Equals(service.Location, MeshInternal, StringComparison.OrdinalIgnoreCase)
                 || service.Host.EndsWith(clusterSuffix, StringComparison.OrdinalIgnoreCase);
-            if (onlyIstio && index.FindByHost(service.Host)?.Kind == MeshServiceKind.ServiceEntry && SidecarHosts.IsValid(service.SidecarHost))
+            var blockedUnlessImported = registryOnly && !service.Ports.Any(static p => p.HasHttpRoutes);
+            if (onlyIstio || blockedUnlessImported)
             {
                 yield return service.SidecarHost;
             }

@@ -41,10 +41,15 @@ public static class SidecarRenderer
         RenderOptions options)
     {
         ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(options);
         var known = learnedHosts.Concat(staticHosts).ToList();
-        var expanded = ScopeImports.Expand(index, workload.Namespace, known.Concat(ScopeImports.FromStart(index, workload.Namespace)));
+        var baseline = index.DefaultSidecar(workload)?.Resource;
+        var mode = baseline?.Spec.OutboundTrafficPolicy?.Mode ?? options.OutboundTrafficPolicyMode;
+        var registryOnly = mode is null ? index.MeshConfig.IsRegistryOnly : string.Equals(mode, "REGISTRY_ONLY", StringComparison.Ordinal);
+        var fromStart = ScopeImports.FromStart(index, workload.Namespace, options.FallbackNamespace, registryOnly);
+        var expanded = ScopeImports.Expand(index, workload.Namespace, known.Concat(fromStart));
         var hosts = expanded.Where(h => known.Contains(h, StringComparer.Ordinal) || SidecarHosts.IsValid(h));
-        return Render(workload, hosts, [], options, index.DefaultSidecar(workload)?.Resource);
+        return Render(workload, hosts, [], options, baseline);
     }
 
     /// <summary>

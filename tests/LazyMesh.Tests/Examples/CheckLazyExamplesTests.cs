@@ -12,6 +12,9 @@ public sealed class CheckLazyExamplesTests
 {
     [Theory]
     [InlineData("bookinfo", 5)]
+    [InlineData("boutique", 16)]
+    [InlineData("edge", 7)]
+    [InlineData("scope", 7)]
     public void Example_has_no_broken_call(string name, int calls)
     {
         using var example = LazyExample.Generate(name);

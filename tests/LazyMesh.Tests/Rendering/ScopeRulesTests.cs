@@ -160,6 +160,53 @@ public sealed class ScopeRulesTests
         Assert.Equal(["data/db.internal.corp", "vms/legacy.vm.svc.cluster.local"], ScopeImports.FromStart(index, "shop").Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A Service exported only to its own namespace (here by MeshConfig <c>defaultServiceExportTo: ["."]</c>) is invisible
+    /// to the fallback's sidecar (push_context.go <c>servicesExportedToNamespace</c> / <c>IsServiceVisible</c>): a first
+    /// call forwarded there would end in the catch-all. With a fallback, the namespace's own workloads import it up front.
+    /// </summary>
+    [Fact]
+    public void Services_the_fallback_cannot_see_are_imported_from_the_start_servicesExportedToNamespace()
+    {
+        var index = Index(Mesh(
+            Service("cart", "10.96.0.20", ns: "shop", ports: "[{name: http, port: 8080}]", selector: "{app: cart}"),
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: open, namespace: shop, annotations: {networking.istio.io/exportTo: "*"}}
+            spec: {clusterIP: 10.96.0.21, ports: [{name: http, port: 8080}], selector: {app: open}}
+            """,
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data: {mesh: "defaultServiceExportTo: [.]"}
+            """));
+
+        Assert.Equal(
+            ["shop/cart.shop.svc.cluster.local"],
+            ScopeImports.FromStart(index, "shop", fallbackNamespace: "lazymesh-system").Order(StringComparer.Ordinal));
+        Assert.Empty(ScopeImports.FromStart(index, "shop")); // no fallback: nothing to work around
+        Assert.Empty(ScopeImports.FromStart(index, "other", fallbackNamespace: "lazymesh-system")); // invisible to the caller too
+    }
+
+    /// <summary>
+    /// Under REGISTRY_ONLY a call to an unimported host that no HTTP route carries (TLS, TCP) ends in BlackHoleCluster
+    /// (listener.go <c>buildSidecarOutboundListeners</c>, the virtual outbound listener) and cannot be sent to the
+    /// fallback, so ServiceEntry hosts without an HTTP port are imported up front; HTTP ones still go through
+    /// <c>block_all</c> to the fallback.
+    /// </summary>
+    [Fact]
+    public void Under_REGISTRY_ONLY_non_HTTP_ServiceEntry_hosts_are_imported_from_the_start()
+    {
+        var index = Index(Mesh(
+            ServiceEntry("stripe", "[api.stripe.com]", ns: "ext", ports: "[{number: 443, name: tls, protocol: TLS}]"),
+            ServiceEntry("status", "[status.example.org]", ns: "ext", ports: "[{number: 80, name: http, protocol: HTTP}]")));
+
+        Assert.Equal(["ext/api.stripe.com"], ScopeImports.FromStart(index, "shop", registryOnly: true));
+        Assert.Empty(ScopeImports.FromStart(index, "shop", registryOnly: false));
+    }
+
     [Fact]
     public void Namespace_default_Sidecar_is_the_baseline_and_every_field_carries_over_doGetSidecarScope()
     {
