@@ -46,6 +46,8 @@ public static class ControllerCommand
         logFormat.AcceptOnlyFromAmong("text", "json");
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Minimum log level", DefaultValueFactory = _ => LogLevel.Information };
         var routing = new Option<bool>("--fallback-routing") { Description = "Also write the fallback's Service and an EnvoyFilter per lazy namespace, and import the fallback in every Sidecar", DefaultValueFactory = _ => true };
+        var meshConfig = new Option<string?>("--mesh-config") { Description = "Istio MeshConfig YAML (the istio ConfigMap's data.mesh, or the whole ConfigMap); default: the istio ConfigMap in --istio-namespace (on Kubernetes, watched) or in the inventory, else Istio's defaults" };
+        var istioNamespace = CommonOptions.IstioNamespace();
         var fallbackNamespace = new Option<string>("--fallback-namespace") { Description = "Namespace of the fallback proxy's Service", DefaultValueFactory = _ => FallbackRoutingOptions.DefaultNamespace };
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
@@ -55,7 +57,7 @@ public static class ControllerCommand
         var prometheusInterval = new Option<string>("--prometheus-interval") { Description = "How often --prometheus is queried (Go duration)", DefaultValueFactory = _ => "60s" };
         var command = new Command("controller", "Online: learn dependencies from Envoy ALS streams and keep each workload's Sidecar up to date, on files (--inventory, --output-dir) or on Kubernetes (--kubeconfig, KUBECONFIG or in-cluster)")
         {
-            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, maxStreamsPerConnection, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, baseline, maxHosts, prometheus, prometheusWindow, prometheusInterval,
+            inventory, outputDir, kubeconfig, context, ttl, grace, writeRate, leaseNamespace, stateDir, alsListen, httpListen, maxMessage, maxStreams, idle, allow, peerCheck, maxStreamsPerPeer, maxStreamsPerConnection, writeInterval, logFormat, logLevel, routing, fallbackNamespace, clusterDomain, meshConfig, istioNamespace, baseline, maxHosts, prometheus, prometheusWindow, prometheusInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,7 +74,10 @@ public static class ControllerCommand
                 MaxStreamsPerConnection = Positive("--max-streams-per-connection", parse.GetValue(maxStreamsPerConnection)),
                 Fallback = new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) },
             };
-            var meshOptions = new MeshOptions { ClusterDomain = parse.GetRequiredValue(clusterDomain) };
+            var meshOptions = CommonOptions.MeshOptions(parse.GetRequiredValue(clusterDomain), parse.GetValue(meshConfig)) with
+            {
+                MeshConfigNamespace = CommonOptions.Namespace("--istio-namespace", parse.GetRequiredValue(istioNamespace)),
+            };
             var metrics = CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(prometheusWindow), Duration("--prometheus-interval", parse.GetRequiredValue(prometheusInterval)));
             if (inventoryPaths.Length == 0)
             {

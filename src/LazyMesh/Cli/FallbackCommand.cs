@@ -35,9 +35,10 @@ public static partial class FallbackCommand
         };
         var rootNamespace = new Option<string>("--root-namespace") { Description = "Istio's root namespace, whose AuthorizationPolicies apply mesh-wide", DefaultValueFactory = _ => "istio-system" };
         var maxConnections = new Option<long>("--max-connections") { Description = "Open connections at most; further ones are closed", DefaultValueFactory = _ => 10_000 };
+        var istioNamespace = CommonOptions.IstioNamespace();
         var command = new Command("fallback", "Run the fallback proxy: serve calls to services a lazy sidecar does not know yet, and report them to the controller")
         {
-            listen, httpListen, inventory, kubeconfig, context, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain, trustSourceHeader, rootNamespace, maxConnections,
+            listen, httpListen, inventory, kubeconfig, context, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain, trustSourceHeader, rootNamespace, maxConnections, istioNamespace,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             EndpointParser.Parse("--listen", parse.GetRequiredValue(listen)),
@@ -59,7 +60,8 @@ public static partial class FallbackCommand
                 CallerIdentity = parse.GetValue(trustSourceHeader) ? FallbackCallerIdentity.SourceHeader : FallbackCallerIdentity.ClientCertificate,
                 RootNamespace = parse.GetRequiredValue(rootNamespace),
                 MaxConnections = parse.GetValue(maxConnections),
-            }));
+            },
+            new MeshOptions { MeshConfigNamespace = CommonOptions.Namespace("--istio-namespace", parse.GetRequiredValue(istioNamespace)) }));
         return command;
     }
 
@@ -71,7 +73,8 @@ public static partial class FallbackCommand
         double timeoutSeconds,
         FallbackRoutingOptions routing,
         CancellationToken cancellationToken,
-        FallbackProxyOptions? proxyOptions = null)
+        FallbackProxyOptions? proxyOptions = null,
+        MeshOptions? mesh = null)
     {
         ArgumentNullException.ThrowIfNull(inventorySource);
         if (timeoutSeconds <= 0)
@@ -88,7 +91,7 @@ public static partial class FallbackCommand
         using var loggerFactory = Logging.Create("text", LogLevel.Information);
         var logger = loggerFactory.CreateLogger("LazyMesh.Fallback");
 
-        using var inventory = inventorySource.Open(new MeshOptions { ClusterDomain = routing.ClusterDomain }, logger);
+        using var inventory = inventorySource.Open((mesh ?? MeshOptions.Default) with { ClusterDomain = routing.ClusterDomain }, logger);
         if (inventory.Holder.Current is { Services.Count: > 0 } index)
         {
             LogInventory(logger, index.Services.Count, index.Pods.Count, index.Workloads.Count);

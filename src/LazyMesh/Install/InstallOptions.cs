@@ -10,6 +10,9 @@ public sealed record InstallOptions
     public const string ControllerName = "lazymesh-controller";
     public const string FallbackName = FallbackRoutingOptions.DefaultServiceName;
     public const string StatusRoleName = "lazymesh-status";
+
+    /// <summary>The Role (and RoleBinding) in istiod's namespace that lets the controller and the fallback read MeshConfig.</summary>
+    public const string MeshConfigRoleName = "lazymesh-meshconfig";
     public const string TelemetryName = "lazymesh-access-logs";
     public const string HttpProviderName = "lazymesh-als-http";
     public const string TcpProviderName = "lazymesh-als-tcp";

@@ -48,6 +48,15 @@ public static class InstallRbac
         Rule(["networking.istio.io"], ["destinationrules"], ["get", "create", "patch", "update", "delete"]),
     ];
 
+    /// <summary>
+    /// The controller and the fallback, in istiod's namespace: its MeshConfig ConfigMap <c>istio</c> (extension
+    /// providers, outbound policy, export defaults, root namespace). Only that namespace: no other ConfigMap is read.
+    /// </summary>
+    public static IList<V1PolicyRule> MeshConfigRules() =>
+    [
+        Rule([""], ["configmaps"], Read),
+    ];
+
     /// <summary>Read-only, for <c>lazymesh status</c> users (bind it to whom you like).</summary>
     public static IList<V1PolicyRule> StatusRules() =>
     [

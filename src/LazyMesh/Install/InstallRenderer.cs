@@ -106,6 +106,8 @@ public static class InstallRenderer
         yield return RoleBinding(InstallOptions.ControllerName + "-leader", o.Namespace, controllerSubject);
         yield return Role(InstallOptions.ControllerName + "-fallback-service", o.FallbackNamespace, InstallRbac.ControllerFallbackServiceRules());
         yield return RoleBinding(InstallOptions.ControllerName + "-fallback-service", o.FallbackNamespace, controllerSubject);
+        yield return Role(InstallOptions.MeshConfigRoleName, o.IstioNamespace, InstallRbac.MeshConfigRules());
+        yield return RoleBinding(InstallOptions.MeshConfigRoleName, o.IstioNamespace, controllerSubject, fallbackSubject);
     }
 
     private static V1ClusterRole ClusterRole(string name, string component, IList<V1PolicyRule> rules) => new()
@@ -133,13 +135,13 @@ public static class InstallRenderer
         Rules = rules,
     };
 
-    private static V1RoleBinding RoleBinding(string name, string ns, Rbacv1Subject subject) => new()
+    private static V1RoleBinding RoleBinding(string name, string ns, params Rbacv1Subject[] subjects) => new()
     {
         ApiVersion = "rbac.authorization.k8s.io/v1",
         Kind = "RoleBinding",
         Metadata = Meta(name, ns, "controller"),
         RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
-        Subjects = [subject],
+        Subjects = subjects,
     };
 
     private static V1Deployment ControllerDeployment(InstallOptions o)
@@ -154,6 +156,7 @@ public static class InstallRenderer
             "--lease-namespace", o.Namespace,
             "--fallback-namespace", o.FallbackNamespace,
             "--cluster-domain", o.ClusterDomain,
+            "--istio-namespace", o.IstioNamespace,
             "--log-format", "json",
         };
         var container = Container("controller", o.Image, args, resources);
@@ -194,6 +197,7 @@ public static class InstallRenderer
             "--fallback-namespace", o.FallbackNamespace,
             "--fallback-service", routing.ServiceName,
             "--cluster-domain", o.ClusterDomain,
+            "--istio-namespace", o.IstioNamespace,
         };
         var container = Container("fallback", o.Image, args, o.EffectiveFallbackResources);
         container.Ports =

@@ -108,7 +108,7 @@ public sealed class MeshIndexBuilder
     {
         try
         {
-            return MeshConfigParser.FromConfigMaps(snapshot.ConfigMaps) ?? MeshConfig.Default;
+            return MeshConfigParser.FromConfigMaps(snapshot.ConfigMaps, options.MeshConfigNamespace) ?? MeshConfig.Default;
         }
         catch (InventoryException ex)
         {

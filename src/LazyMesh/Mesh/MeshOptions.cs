@@ -12,4 +12,11 @@ public sealed record MeshOptions
 
     /// <summary>A MeshConfig given explicitly (<c>--mesh-config FILE</c>); null = the inventory's <c>istio</c> ConfigMap, else Istio's defaults.</summary>
     public MeshConfig? MeshConfig { get; init; }
+
+    /// <summary>
+    /// Where istiod's MeshConfig ConfigMap (<c>istio</c>) lives: istiod's own namespace (istio/istio
+    /// <c>pilot/pkg/bootstrap/mesh.go</c> reads <c>istio</c>, or <c>istio-&lt;revision&gt;</c>, there). Read unless
+    /// <see cref="MeshConfig"/> is given.
+    /// </summary>
+    public string MeshConfigNamespace { get; init; } = Mesh.MeshConfig.DefaultRootNamespace;
 }

@@ -19,7 +19,7 @@ public sealed class InstallRendererTests
     public void Every_object_validates_against_the_kubernetes_or_istio_schema(string profile)
     {
         var objects = InstallRenderer.Render(Options with { Profile = InstallProfile.Find(profile)!, Revision = "canary" });
-        Assert.Equal(22, objects.Count); // two namespaces here (controller and fallback apart)
+        Assert.Equal(24, objects.Count); // two namespaces here (controller and fallback apart)
         foreach (var obj in objects)
         {
             var yaml = ResourceYaml.SerializeNode(obj);

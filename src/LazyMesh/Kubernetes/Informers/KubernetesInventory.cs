@@ -55,10 +55,11 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         Gateways = new Informer<GatewayResource>(ResourceClients.Gateways(client), io, logger, MetadataSlimmer.Slim);
         HttpRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.HttpRoutes(client), io, logger, MetadataSlimmer.Slim);
         GrpcRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.GrpcRoutes(client), io, logger, MetadataSlimmer.Slim);
+        MeshConfigMaps = new Informer<V1ConfigMap>(ResourceClients.MeshConfigMaps(client, _options.Mesh.MeshConfigNamespace), io, logger, MetadataSlimmer.Slim);
         Informers =
         [
             Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars,
-            VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes, AuthorizationPolicies,
+            VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes, AuthorizationPolicies, MeshConfigMaps,
         ];
         foreach (var informer in Informers.Where(i => !ReferenceEquals(i, Sidecars)))
         {
@@ -111,6 +112,9 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
     public Informer<GatewayApiRouteResource> HttpRoutes { get; }
 
     public Informer<GatewayApiRouteResource> GrpcRoutes { get; }
+
+    /// <summary>istiod's <c>istio</c> ConfigMap in <see cref="MeshOptions.MeshConfigNamespace"/>: MeshConfig, re-read when it changes.</summary>
+    public Informer<V1ConfigMap> MeshConfigMaps { get; }
 
     /// <summary>Every informer, for metrics (<see cref="IInformer.Counters"/> by <see cref="IInformer.Resource"/>).</summary>
     public IReadOnlyList<IInformer> Informers { get; }
@@ -169,6 +173,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         DestinationRules = DestinationRules.List(),
         Gateways = Gateways.List(),
         GatewayApiRoutes = [.. HttpRoutes.List(), .. GrpcRoutes.List()],
+        ConfigMaps = MeshConfigMaps.List(),
     };
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

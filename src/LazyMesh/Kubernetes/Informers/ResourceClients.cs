@@ -56,6 +56,16 @@ public static class ResourceClients
             client.BatchV1.ListCronJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: Bookmarks(watch), continueParameter: cont, limit: limit,
                 resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
 
+    /// <summary>
+    /// istiod's MeshConfig ConfigMap: only <c>istio</c> in <paramref name="ns"/> (field selector), so no other
+    /// ConfigMap's data is ever listed or cached.
+    /// </summary>
+    public static IResourceClient<V1ConfigMap> MeshConfigMaps(IKubernetes client, string ns) =>
+        new TypedResourceClient<V1ConfigMap, V1ConfigMapList>("configmaps", (watch, rv, cont, limit, timeout, ct) =>
+            client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(ns, allowWatchBookmarks: Bookmarks(watch), continueParameter: cont,
+                fieldSelector: "metadata.name=" + Mesh.MeshConfigParser.ConfigMapName, limit: limit,
+                resourceVersion: rv, timeoutSeconds: timeout, watch: watch, cancellationToken: ct));
+
     /// <summary>Istio ServiceEntries (<c>networking.istio.io/v1</c>).</summary>
     public static IResourceClient<ServiceEntryResource> ServiceEntries(IKubernetes client) =>
         new CustomResourceClient<ServiceEntryResource>(client, SidecarResource.Group, "v1", "serviceentries");

@@ -130,4 +130,53 @@ public sealed class KubernetesInventoryTests
         Assert.Equal(["a", "b"], inventory.CreateSnapshot().Sidecars.Select(s => s.Metadata.Name));
         Assert.Equal(2, inventory.Holder.Current.Sidecars.Count);
     }
+
+    /// <summary>
+    /// istiod reads MeshConfig from the <c>istio</c> ConfigMap in its namespace (istio/istio pilot/pkg/bootstrap/mesh.go);
+    /// the inventory watches exactly that one (field selector) and rebuilds the index when it changes.
+    /// </summary>
+    [Fact]
+    public async Task The_istio_ConfigMap_in_istiods_namespace_is_the_MeshConfig_and_changes_reach_the_index()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateNamespaceAsync("istio-system");
+        await cluster.CreateNamespaceAsync("other");
+        await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = "istio" },
+            Data = new Dictionary<string, string> { ["mesh"] = "outboundTrafficPolicy: {mode: ALLOW_ANY}\nrootNamespace: other" },
+        }, "other");
+        await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = "istio" },
+            Data = new Dictionary<string, string>
+            {
+                ["mesh"] = "outboundTrafficPolicy: {mode: REGISTRY_ONLY}\nextensionProviders:\n- name: otel\n  opentelemetry: {service: otel-collector.observability.svc.cluster.local, port: 4317}\n",
+            },
+        }, "istio-system");
+        await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        {
+            Metadata = new V1ObjectMeta { Name = "unrelated" },
+            Data = new Dictionary<string, string> { ["big"] = new string('x', 10_000) },
+        }, "istio-system");
+
+        var inventory = await cluster.StartInventoryAsync();
+        var config = inventory.Holder.Current.MeshConfig;
+
+        Assert.True(config.IsRegistryOnly);
+        Assert.Equal("istio-system", config.RootNamespace);
+        Assert.Equal("otel-collector.observability.svc.cluster.local", Assert.Single(config.ExtensionProviders).Service);
+        Assert.Equal(["istio"], inventory.MeshConfigMaps.List().Select(c => c.Metadata.Name));
+
+        var map = await cluster.Client.CoreV1.ReadNamespacedConfigMapAsync("istio", "istio-system");
+        map.Data["mesh"] = "defaultServiceExportTo: [\".\"]";
+        await cluster.Client.CoreV1.ReplaceNamespacedConfigMapAsync(map, "istio", "istio-system");
+        var index = await cluster.WaitForIndexAsync(i => i.MeshConfig.DefaultServiceExportTo.SequenceEqual(["."]));
+        Assert.False(index.MeshConfig.IsRegistryOnly);
+        Assert.Empty(index.MeshConfig.ExtensionProviders);
+
+        await cluster.Client.CoreV1.DeleteNamespacedConfigMapAsync("istio", "istio-system");
+        index = await cluster.WaitForIndexAsync(i => !i.MeshConfig.RestrictsServiceVisibility);
+        Assert.Equal(MeshConfig.Default.RootNamespace, index.MeshConfig.RootNamespace);
+    }
 }
