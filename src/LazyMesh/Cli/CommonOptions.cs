@@ -126,7 +126,7 @@ public static class CommonOptions
 
     public static Option<string?> Prometheus() => new("--prometheus")
     {
-        Description = "Also learn from Istio's standard metrics (istio_requests_total, istio_tcp_connections_opened_total) in this Prometheus, e.g. http://prometheus.istio-system:9090",
+        Description = "Also learn from Istio's standard metrics (istio_requests_total, istio_tcp_connections_opened_total, istio_tcp_sent/received_bytes_total) in this Prometheus, e.g. http://prometheus.istio-system:9090",
     };
 
     public static Option<string> PrometheusWindow(string defaultWindow) => new("--window", "--prometheus-window")

@@ -17,11 +17,19 @@ public static class IstioMetricQueries
     /// <summary>The labels summed by, in this order.</summary>
     public static IReadOnlyList<string> Labels { get; } = [SourceWorkload, SourceNamespace, DestinationService, DestinationNamespace, Reporter];
 
-    /// <summary>HTTP and gRPC requests, and TCP connections: Istio's standard metrics (istio.io "Istio Standard Metrics").</summary>
+    /// <summary>
+    /// HTTP and gRPC requests, TCP connections opened, and TCP bytes either way: Istio's standard metrics (istio/istio
+    /// <c>pilot/pkg/model/telemetry.go</c> <c>metricToPrometheusMetric</c>). The byte counters grow while a connection is
+    /// open (the stats filter reports TCP every <c>tcp_reporting_duration</c>, set from Telemetry
+    /// <c>reportingInterval</c> in <c>generateStatsConfig</c>), so a long-lived TCP dependency stays seen, and is never
+    /// expired, while it carries traffic, even though its access-log entry is written only when it closes.
+    /// </summary>
     public static IReadOnlyList<(string Metric, AccessProtocol Protocol)> Metrics { get; } =
     [
         ("istio_requests_total", AccessProtocol.Http),
         ("istio_tcp_connections_opened_total", AccessProtocol.Tcp),
+        ("istio_tcp_sent_bytes_total", AccessProtocol.Tcp),
+        ("istio_tcp_received_bytes_total", AccessProtocol.Tcp),
     ];
 
     public static string Query(string metric, PrometheusWindow window) =>

@@ -14,15 +14,21 @@ public sealed class PrometheusLearningTests(PrometheusLearningTests.Fixture fixt
 {
     private const string Requests = "istio_requests_total";
     private const string Connections = "istio_tcp_connections_opened_total";
+    private const string SentBytes = "istio_tcp_sent_bytes_total";
     private const string Details = "details.bookinfo.svc.cluster.local";
     private const string Reviews = "reviews.bookinfo.svc.cluster.local";
     private const string Ratings = "ratings.bookinfo.svc.cluster.local";
 
     private static readonly string InventoryPath = Path.Combine(RepoPaths.RepositoryRoot, "examples", "bookinfo", "inventory.yaml");
 
-    /// <summary>Expected: productpage -> details (source-reported), productpage -> reviews (TCP), reviews-v2 -> ratings (destination-reported only).</summary>
+    /// <summary>
+    /// Expected: productpage -> details (source-reported), productpage -> reviews (TCP), reviews-v2 -> ratings
+    /// (destination-reported only), details -> ratings (a long-lived TCP connection: no connection opened in the window,
+    /// but its bytes keep growing, so it is still seen and never expires while in use).
+    /// </summary>
     private static readonly string[] ExpectedEdges =
     [
+        "bookinfo/Deployment/details-v1 -> bookinfo/" + Ratings,
         "bookinfo/Deployment/productpage-v1 -> bookinfo/" + Details,
         "bookinfo/Deployment/productpage-v1 -> bookinfo/" + Reviews,
         "bookinfo/Deployment/reviews-v2 -> bookinfo/" + Ratings,
@@ -41,7 +47,7 @@ public sealed class PrometheusLearningTests(PrometheusLearningTests.Fixture fixt
         var learned = store.Snapshot().SelectMany(w => w.Snapshot().Select(h => $"{w.WorkloadKey} -> {h.Host}")).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(ExpectedEdges, learned);
         Assert.All(store.Snapshot().SelectMany(static w => w.Snapshot()), h => Assert.Equal(LearnedVia.Metrics, h.Via));
-        Assert.Equal(3, result.New);
+        Assert.Equal(4, result.New);
         // "unknown" source (destination-reported, no peer metadata) and a workload the inventory lacks: never guessed.
         Assert.Equal(2, result.Skipped[SkipReason.UnknownSource]);
         Assert.Equal(1, result.Skipped[SkipReason.UnknownDestination]);
@@ -65,7 +71,7 @@ public sealed class PrometheusLearningTests(PrometheusLearningTests.Fixture fixt
             Assert.Empty(IstioCrdSchemas.Validate("Sidecar", document));
         }
 
-        Assert.Contains("3 new edges", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("4 new edges", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [RequiresCommandFact("prometheus")]
@@ -128,7 +134,9 @@ public sealed class PrometheusLearningTests(PrometheusLearningTests.Fixture fixt
             .Add(Requests, "destination", "unknown", "unknown", Ratings, "bookinfo")
             .Add(Requests, "source", "ghost", "bookinfo", Ratings, "bookinfo")
             .Add(Requests, "source", "ratings-v1", "bookinfo", "nowhere.example.com", "unknown")
-            .Add(Requests, "source", "reviews-v1", "bookinfo", Ratings, "bookinfo", grows: false);
+            .Add(Requests, "source", "reviews-v1", "bookinfo", Ratings, "bookinfo", grows: false)
+            .Add(Connections, "source", "details-v1", "bookinfo", Ratings, "bookinfo", grows: false)
+            .Add(SentBytes, "source", "details-v1", "bookinfo", Ratings, "bookinfo");
 
         private PrometheusServer? _server;
         private Task<PrometheusServer>? _ready;
@@ -167,7 +175,8 @@ public sealed class PrometheusLearningTests(PrometheusLearningTests.Fixture fixt
                 // Every growing series has at least two samples once this returns all seven of them.
                 var requests = await client.QueryAsync(IstioMetricQueries.Query(Requests, window), DateTimeOffset.UtcNow, timeout.Token);
                 var connections = await client.QueryAsync(IstioMetricQueries.Query(Connections, window), DateTimeOffset.UtcNow, timeout.Token);
-                if (requests.Count == 6 && connections.Count == 1)
+                var bytes = await client.QueryAsync(IstioMetricQueries.Query(SentBytes, window), DateTimeOffset.UtcNow, timeout.Token);
+                if (requests.Count == 6 && connections.Count == 1 && bytes.Count == 1)
                 {
                     return server;
                 }
