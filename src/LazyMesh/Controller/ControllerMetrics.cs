@@ -16,7 +16,13 @@ public sealed class ControllerMetrics
 
     public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, JournalStats? journal = null, CollectorRegistry? registry = null)
     {
-        Registry = registry ?? Metrics.NewCustomRegistry();
+        if (registry is null)
+        {
+            registry = Metrics.NewCustomRegistry();
+            Hosting.StandardMetrics.Register(registry, "controller");
+        }
+
+        Registry = registry;
         var factory = Metrics.WithCustomRegistry(Registry);
         var entries = factory.CreateCounter("lazymesh_als_entries_total", "Access-log entries received, by protocol and result (new, known, capped, or the reason they were not attributed)", "protocol", "result");
         var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");

@@ -15,6 +15,7 @@ public sealed class FallbackMetrics
     public FallbackMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
+        Hosting.StandardMetrics.Register(Registry, "fallback");
         var factory = Metrics.WithCustomRegistry(Registry);
         var requests = factory.CreateCounter(
             "lazymesh_fallback_requests_total",

@@ -78,6 +78,8 @@ public sealed class ControllerProcessTests : IDisposable
         Assert.Contains("lazymesh_als_entries_total{protocol=\"http\",result=\"new\"} 1", metrics);
         Assert.Contains("lazymesh_edges_learned_total 1", metrics);
         Assert.Contains("lazymesh_learn_to_disk_seconds_count 1", metrics);
+        Assert.Matches("lazymesh_build_info\\{version=\"[^\"]+\",component=\"controller\",runtime=\"\\.NET 10[^\"]*\"\\} 1", metrics);
+        Assert.Matches("process_working_set_bytes [1-9]", metrics);
         Assert.Equal(0, await controller.TerminateAsync());
     }
 

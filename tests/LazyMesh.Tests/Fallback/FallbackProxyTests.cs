@@ -191,6 +191,8 @@ public sealed class FallbackProxyTests
         Assert.Equal("/healthz", Assert.Single(upstream.Requests).Path);
         // Counted before the 502 is written, so deterministic here (a forwarded call is counted after its response ends).
         Assert.Contains("lazymesh_fallback_requests_total{result=\"unresolved\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("component=\"fallback\"", metrics, StringComparison.Ordinal);
+        Assert.Matches("process_working_set_bytes [1-9]", metrics);
         Assert.Contains("lazymesh_fallback_forward_duration_seconds_bucket{le=\"0.00025\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("lazymesh_fallback_reports_sent_total 0", metrics, StringComparison.Ordinal);
     }

@@ -69,6 +69,7 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Liveness first: /healthz answers while informers sync (which takes seconds at 50k pods).
+        StandardMetrics.Register(_registry, "controller");
         _meters = new MeterPrometheusBridge(_registry);
         _health = new HealthServer(_options.HttpEndPoint, () => _ready, _registry);
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -110,6 +111,7 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         _als = new AlsServer(_options.AlsEndPoint, _options.Als, controller.Learner, _loggerFactory);
         var metrics = new ControllerMetrics(controller.Learner.Stats, _als.Stats, controller.Store, writes: null, _inventory, registry: _registry);
         KubernetesMetrics.Register(metrics.Registry, controller.Sink.Stats, controller.Budget, _inventory);
+        KubernetesMetrics.RegisterLeadership(metrics.Registry, controller.Leadership);
         metrics.TrackWriteQueue(() => controller.Queue.Depth + controller.Queue.Waiting);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
         if (_options.Prometheus is { } prometheus)
