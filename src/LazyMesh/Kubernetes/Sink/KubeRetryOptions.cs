@@ -1,6 +1,9 @@
 namespace LazyMesh.Kubernetes.Sink;
 
-/// <summary>Retries of API calls that failed transiently (409 on applies, 429, 5xx, connection errors).</summary>
+/// <summary>
+/// Retries of API calls that failed transiently (409 on applies, 429, 5xx, connection errors), through the Polly.Core
+/// pipeline of <see cref="KubeWriter"/>: exponential from <see cref="BaseDelay"/> with jitter, capped at <see cref="MaxDelay"/>.
+/// </summary>
 public sealed record KubeRetryOptions
 {
     public static KubeRetryOptions Default { get; } = new();
@@ -14,12 +17,4 @@ public sealed record KubeRetryOptions
 
     /// <summary>A server's Retry-After is honoured up to this.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Exponential backoff with "equal jitter": half fixed, half random, capped.</summary>
-    public TimeSpan Backoff(int attempt, double random)
-    {
-        var exp = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20));
-        var capped = Math.Min(exp, MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds((capped / 2) + (capped / 2 * random));
-    }
 }

@@ -4,6 +4,8 @@ using System.Text;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace LazyMesh.Kubernetes.Sink;
 
@@ -21,6 +23,10 @@ public sealed partial class KubeWriter
     private readonly KubeRetryOptions _retry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ResiliencePipeline _retryingConflicts;
+    private readonly ResiliencePipeline _notRetryingConflicts;
+
+    private static readonly ResiliencePropertyKey<string> WhatKey = new("lazymesh.what");
 
     public KubeWriter(IKubernetes client, WriteBudget budget, KubeRetryOptions? retry = null, TimeProvider? time = null, ILogger? logger = null, string fieldManager = DefaultFieldManager)
     {
@@ -30,6 +36,8 @@ public sealed partial class KubeWriter
         _time = time ?? TimeProvider.System;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         FieldManager = fieldManager;
+        _retryingConflicts = BuildPipeline(retryConflicts: true);
+        _notRetryingConflicts = BuildPipeline(retryConflicts: false);
     }
 
     public IKubernetes Client { get; }
@@ -158,37 +166,73 @@ public sealed partial class KubeWriter
         Stats.OnEvent();
     }
 
-    /// <summary>Runs <paramref name="call"/> with the budget (for writes) and retries.</summary>
+    /// <summary>
+    /// Runs <paramref name="call"/> with the budget (for writes) and the retry pipeline: transient failures are retried
+    /// (Polly.Core, exponential backoff with jitter, a server's Retry-After honoured up to
+    /// <see cref="KubeRetryOptions.MaxRetryAfter"/>); any other failure, or the last, is logged and thrown.
+    /// </summary>
     public async Task<T> ExecuteAsync<T>(string what, bool write, bool retryConflicts, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(WhatKey, what);
+        try
         {
-            if (write)
-            {
-                await Budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
-            }
+            return await (retryConflicts ? _retryingConflicts : _notRetryingConflicts).ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    if (state.write)
+                    {
+                        await state.self.Budget.AcquireAsync(ctx.CancellationToken).ConfigureAwait(false);
+                    }
 
-            try
-            {
-                return await call(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && KubeErrors.IsTransient(e, retryConflicts) && attempt + 1 < _retry.MaxAttempts)
-            {
-                var retryAfter = KubeErrors.RetryAfter(e, _time.GetUtcNow());
-                var delay = retryAfter is { } ra
-                    ? (ra > _retry.MaxRetryAfter ? _retry.MaxRetryAfter : ra)
-                    : _retry.Backoff(attempt, Random.Shared.NextDouble());
-                Stats.OnRetry();
-                LogRetry(_logger, what, attempt + 1, (int)delay.TotalMilliseconds, KubeErrors.StatusOf(e)?.ToString() ?? e.GetType().Name);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && !(retryConflicts is false && KubeErrors.IsConflict(e)) && !KubeErrors.IsNotFound(e))
-            {
-                Stats.OnFailure();
-                LogFailed(_logger, what, KubeErrors.StatusOf(e)?.ToString() ?? e.GetType().Name, e.Message);
-                throw;
-            }
+                    return await state.call(ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (self: this, write, call)).ConfigureAwait(false);
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && !(retryConflicts is false && KubeErrors.IsConflict(e)) && !KubeErrors.IsNotFound(e))
+        {
+            Stats.OnFailure();
+            LogFailed(_logger, what, KubeErrors.StatusOf(e)?.ToString() ?? e.GetType().Name, e.Message);
+            throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The one retry pipeline for API calls (<paramref name="retryConflicts"/>: 409 counts as transient, for applies).</summary>
+    private ResiliencePipeline BuildPipeline(bool retryConflicts)
+    {
+        if (_retry.MaxAttempts <= 1)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && KubeErrors.IsTransient(e, retryConflicts)),
+                MaxRetryAttempts = _retry.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _retry.BaseDelay,
+                MaxDelay = _retry.MaxDelay,
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e && KubeErrors.RetryAfter(e, _time.GetUtcNow()) is { } retryAfter
+                        ? (TimeSpan?)(retryAfter > _retry.MaxRetryAfter ? _retry.MaxRetryAfter : retryAfter)
+                        : null),
+                OnRetry = args =>
+                {
+                    Stats.OnRetry();
+                    var reason = args.Outcome.Exception is { } e ? KubeErrors.StatusOf(e)?.ToString() ?? e.GetType().Name : "?";
+                    LogRetry(_logger, args.Context.Properties.GetValue(WhatKey, "API call"), args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds, reason);
+                    return default;
+                },
+            })
+            .Build();
     }
 
     private static string Key(string plural, string ns, string name) => $"{plural}/{ns}/{name}";
