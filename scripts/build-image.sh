@@ -106,10 +106,23 @@ for _ in $(seq 1 150); do
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.2
 done
-kill -TERM "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
+# unshare --fork blocks SIGINT/SIGTERM in its own process while it waits for the child (util-linux unshare.c), so
+# the signal goes to the child: the entrypoint, which must shut down cleanly (exit 0), as on a pod's SIGTERM.
+child="$(pgrep -P "$pid" || true)"
+[ -n "$child" ] && kill -TERM $child 2>/dev/null || true
+code=""
+for _ in $(seq 1 100); do
+  if ! kill -0 "$pid" 2>/dev/null; then wait "$pid" && code=0 || code=$?; break; fi
+  sleep 0.1
+done
+if [ -z "$code" ]; then
+  echo "the entrypoint did not exit within 10 s of SIGTERM; killing it" >&2
+  kill -KILL $child "$pid" 2>/dev/null || true
+  exit 1
+fi
 if [ -n "$ok" ]; then
-  echo "entrypoint (unshare + chroot into the image root, uid 65532): /healthz answered '$ok'"
+  echo "entrypoint (unshare + chroot into the image root, uid 65532): /healthz answered '$ok'; SIGTERM: exit $code"
+  [ "$code" = 0 ] || { echo "unclean exit on SIGTERM; its output:" >&2; cat "$log" >&2; exit 1; }
 else
   echo "the entrypoint did not answer /healthz; its output:" >&2; cat "$log" >&2; exit 1
 fi

@@ -13,6 +13,7 @@ namespace LazyMesh.Controller;
 public sealed class ControllerMetrics
 {
     private readonly Histogram _learnLatency;
+    private readonly Histogram _learnToApi;
 
     public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, JournalStats? journal = null, CollectorRegistry? registry = null)
     {
@@ -48,6 +49,10 @@ public sealed class ControllerMetrics
             "lazymesh_learn_to_disk_seconds",
             "From a new dependency's arrival to its Sidecar on disk",
             new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _learnToApi = factory.CreateHistogram(
+            "lazymesh_learn_to_api_seconds",
+            "On Kubernetes: from a new dependency's arrival to its Sidecar's server-side apply (the oldest pending one per workload)",
+            new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
         Registry.AddBeforeCollectCallback(() =>
         {
@@ -130,4 +135,6 @@ public sealed class ControllerMetrics
     }
 
     public void ObserveLearnLatency(TimeSpan latency) => _learnLatency.Observe(latency.TotalSeconds);
+
+    public void ObserveLearnToApi(TimeSpan latency) => _learnToApi.Observe(latency.TotalSeconds);
 }

@@ -85,6 +85,7 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
             Assert.Matches("lazymesh_kube_writes_total\\{result=\"applied\"\\} [1-9]", metrics);
             Assert.Matches("lazymesh_informer_events_total\\{resource=\"\\w+\",type=\"added\"\\} [1-9]", metrics);
             Assert.Contains("lazymesh_edges_learned_total 1", metrics);
+            Assert.Contains("lazymesh_learn_to_api_seconds_count 1", metrics);
             Assert.Matches("\nlazymesh_leader [01]\n", metrics); // no lazymesh-system namespace here: the Lease cannot be taken
             Assert.Contains("component=\"controller\"", metrics);
             Assert.Matches("process_cpu_seconds_total [0-9]", metrics);

@@ -41,7 +41,7 @@ public sealed partial class MonitoringAssetsTests
         [
             "lazymesh_edges_learned_total", // learning rate
             "lazymesh_fallback_entries_by_caller_total", // fallback per caller
-            "lazymesh_learn_to_disk_seconds", // first call -> Sidecar
+            "lazymesh_learn_to_disk_seconds", "lazymesh_learn_to_api_seconds", // first call -> Sidecar (files, Kubernetes)
             "lazymesh_kube_writes_total", "lazymesh_sidecar_writes_total", "lazymesh_kube_write_budget_waiting", // writes and budget
             "lazymesh_write_queue_depth",
             "lazymesh_als_decode_errors_total", "lazymesh_als_streams_rejected_total", // ALS stream errors

@@ -112,6 +112,7 @@ public sealed partial class KubernetesControllerHost : IAsyncDisposable
         var metrics = new ControllerMetrics(controller.Learner.Stats, _als.Stats, controller.Store, writes: null, _inventory, registry: _registry);
         KubernetesMetrics.Register(metrics.Registry, controller.Sink.Stats, controller.Budget, _inventory);
         KubernetesMetrics.RegisterLeadership(metrics.Registry, controller.Leadership);
+        controller.LearnedToApplied += metrics.ObserveLearnToApi;
         metrics.TrackWriteQueue(() => controller.Queue.Depth + controller.Queue.Waiting);
         await _als.StartAsync(cancellationToken).ConfigureAwait(false);
         if (_options.Prometheus is { } prometheus)

@@ -29,6 +29,7 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
     private readonly WorkQueue<ControllerKey> _queue;
     private readonly ConcurrentDictionary<string, WorkloadOutcome> _outcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _expireDue = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _learnedAt = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
 
@@ -159,7 +160,17 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs) => _queue.Add(ControllerKey.Workload(source.Key));
+    /// <summary>
+    /// A workload's Sidecar carrying its newly learned dependencies reached the API (applied, or already there): the time
+    /// since the oldest of them arrived.
+    /// </summary>
+    public event Action<TimeSpan>? LearnedToApplied;
+
+    private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs)
+    {
+        _learnedAt.TryAdd(source.Key, _time.GetTimestamp());
+        _queue.Add(ControllerKey.Workload(source.Key));
+    }
 
 
     /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store and writes.</summary>
@@ -241,6 +252,7 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
         }
 
         var expire = _expireDue.TryRemove(workloadKey, out _) && IsLeader;
+        var learnedAt = _learnedAt.TryGetValue(workloadKey, out var t) ? t : (long?)null;
         WorkloadOutcome outcome;
         try
         {
@@ -256,6 +268,11 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
             // Unknown now: routing leaves this namespace's EnvoyFilter as it is.
             _outcomes.TryRemove(workloadKey, out _);
             throw;
+        }
+
+        if (learnedAt is { } since && _learnedAt.TryRemove(KeyValuePair.Create(workloadKey, since)) && IsRouted(outcome))
+        {
+            LearnedToApplied?.Invoke(_time.GetElapsedTime(since));
         }
 
         var previous = _outcomes.TryGetValue(workloadKey, out var p) ? p : (WorkloadOutcome?)null;
