@@ -128,11 +128,13 @@ else
 fi
 
 if command -v podman >/dev/null; then
-  if podman load -q -i "$out/lazymesh.oci.tar" >/dev/null 2>&1 \
-     && podman run --rm --read-only --network host "localhost/$image" --help >/dev/null 2>&1; then
-    echo "podman run: ok"
+  if ! podman load -q -i "$out/lazymesh.oci.tar" >/dev/null 2>"$out/podman.log"; then
+    echo "podman could not load the archive: $(tail -1 "$out/podman.log")"
+  elif podman run --rm --read-only --network host "localhost/$image" version >"$out/podman.log" 2>&1; then
+    echo "podman run: ok ($(head -1 "$out/podman.log"))"
   else
-    echo "podman is installed but could not load or run the image here (try: podman run --rm localhost/$image --help)"
+    # Seen in sandboxes: "crun: setrlimit RLIMIT_NPROC: Operation not permitted" (no CAP_SYS_RESOURCE for the runtime).
+    echo "podman loaded the image but could not run it here: $(tail -1 "$out/podman.log")"
   fi
 else
   echo "podman not installed: the container run is not checked (the chroot check above stands in)"
