@@ -26,7 +26,7 @@ public sealed partial class FallbackReporter : IAsyncDisposable
     private ConcurrentDictionary<(string Caller, string Cluster), ReplayEntry> _pending = new();
     private List<ReplayEntry> _unsent = [];
     private AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse>? _call;
-    private TimeSpan _backoff;
+    private int _failures;
     private long _retryAt;
     private Task? _loop;
     private long _sent;
@@ -42,7 +42,6 @@ public sealed partial class FallbackReporter : IAsyncDisposable
         _client = new AlsReplayClient(alsTarget, new AlsReplayOptions { NodeId = _options.NodeId, LogName = AlsStreamDecoder.FallbackMarker });
         _metrics = metrics;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FallbackReporter>();
-        _backoff = _options.InitialBackoff;
     }
 
     /// <summary>Entries written to the ALS stream.</summary>
@@ -145,7 +144,7 @@ public sealed partial class FallbackReporter : IAsyncDisposable
                 try
                 {
                     written += await WriteAllAsync(cancellationToken).ConfigureAwait(false);
-                    _backoff = _options.InitialBackoff;
+                    _failures = 0;
                     break;
                 }
                 catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
@@ -161,9 +160,9 @@ public sealed partial class FallbackReporter : IAsyncDisposable
                         continue;
                     }
 
-                    LogStreamFailed(ex.Message, _backoff.TotalSeconds, _unsent.Count);
-                    _retryAt = _options.TimeProvider.GetTimestamp() + (long)(_backoff.TotalSeconds * _options.TimeProvider.TimestampFrequency);
-                    _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+                    var backoff = Resilience.ExponentialBackoff.Delay(++_failures, _options.InitialBackoff, _options.MaxBackoff);
+                    LogStreamFailed(ex.Message, backoff.TotalSeconds, _unsent.Count);
+                    _retryAt = _options.TimeProvider.GetTimestamp() + (long)(backoff.TotalSeconds * _options.TimeProvider.TimestampFrequency);
                     break;
                 }
             }

@@ -21,10 +21,5 @@ public sealed record WorkQueueOptions
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Delay before the <paramref name="failures"/>-th consecutive failure is retried: base · 2^(failures-1), capped.</summary>
-    public TimeSpan Backoff(int failures)
-    {
-        var exponent = Math.Clamp(failures - 1, 0, 30);
-        var ms = Math.Min(MaxBackoff.TotalMilliseconds, BaseBackoff.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds(ms);
-    }
+    public TimeSpan Backoff(int failures) => Resilience.ExponentialBackoff.Delay(failures, BaseBackoff, MaxBackoff);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using LazyMesh.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Kubernetes.Informers;
