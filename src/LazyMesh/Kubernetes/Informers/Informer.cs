@@ -96,9 +96,11 @@ public sealed class Informer<T> : IInformer
             {
                 if (needList)
                 {
+                    // The period runs from the list's start, so the deadline does not depend on how long listing took.
+                    var listStarted = _options.Time.GetUtcNow().UtcDateTime;
                     await ListAsync(reason, stop).ConfigureAwait(false);
                     needList = false;
-                    resyncAt = _options.ResyncPeriod > TimeSpan.Zero ? DateTime.UtcNow + _options.ResyncPeriod : DateTime.MaxValue;
+                    resyncAt = _options.ResyncPeriod > TimeSpan.Zero ? listStarted + _options.ResyncPeriod : DateTime.MaxValue;
                 }
 
                 var outcome = await WatchAsync(resyncAt, stop).ConfigureAwait(false);
@@ -110,7 +112,7 @@ public sealed class Informer<T> : IInformer
                         (needList, reason) = (true, "410 Gone");
                         if (Counters.Gone > 1 && _backoff.Failures > 0)
                         {
-                            await Task.Delay(_backoff.Next(), stop).ConfigureAwait(false);
+                            await Task.Delay(_backoff.Next(), _options.Time, stop).ConfigureAwait(false);
                         }
 
                         break;
@@ -123,7 +125,7 @@ public sealed class Informer<T> : IInformer
                         break;
                     case WatchOutcome.EndedEarly:
                         // A watch that ended at once without a single event: do not spin.
-                        await Task.Delay(_backoff.Next(), stop).ConfigureAwait(false);
+                        await Task.Delay(_backoff.Next(), _options.Time, stop).ConfigureAwait(false);
                         break;
                 }
             }
@@ -155,7 +157,7 @@ public sealed class Informer<T> : IInformer
         InformerLog.Retrying(_logger, Resource, operation, reason, (long)delay.TotalMilliseconds);
         try
         {
-            await Task.Delay(delay, stop).ConfigureAwait(false);
+            await Task.Delay(delay, _options.Time, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -225,16 +227,16 @@ public sealed class Informer<T> : IInformer
 
     private async Task<WatchOutcome> WatchAsync(DateTime resyncAt, CancellationToken stop)
     {
-        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        if (resyncAt != DateTime.MaxValue)
-        {
-            watch.CancelAfter(resyncAt - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        }
+        var now = _options.Time.GetUtcNow().UtcDateTime;
+        using var resync = resyncAt == DateTime.MaxValue
+            ? new CancellationTokenSource()
+            : new CancellationTokenSource(resyncAt - now is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, _options.Time);
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop, resync.Token);
 
         var gone = false;
         Exception? streamError = null;
         var events = 0;
-        var started = DateTime.UtcNow;
+        var started = now;
         Counters.OnWatch();
         var timeoutSeconds = (int)Math.Max(1, _options.WatchTimeout.TotalSeconds);
         try
@@ -278,7 +280,7 @@ public sealed class Informer<T> : IInformer
         stop.ThrowIfCancellationRequested();
         return gone ? WatchOutcome.Gone
             : streamError is not null ? WatchOutcome.Failed
-            : events == 0 && DateTime.UtcNow - started < TimeSpan.FromSeconds(1) ? WatchOutcome.EndedEarly
+            : events == 0 && _options.Time.GetUtcNow().UtcDateTime - started < TimeSpan.FromSeconds(1) ? WatchOutcome.EndedEarly
             : WatchOutcome.Ended;
     }
 

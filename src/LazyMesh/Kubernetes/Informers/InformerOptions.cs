@@ -23,4 +23,7 @@ public sealed record InformerOptions
 
     /// <summary>Longest retry delay.</summary>
     public TimeSpan BackoffCap { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock for resync deadlines and retry delays (a fake one in tests).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

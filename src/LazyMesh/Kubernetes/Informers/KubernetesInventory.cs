@@ -215,17 +215,17 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
     private async Task RebuildLoopAsync(CancellationToken stop)
     {
         await Task.WhenAll(Informers.Select(i => i.WaitForSyncAsync(stop))).ConfigureAwait(false);
-        var lastBuild = Stopwatch.StartNew();
+        var time = _options.Informers.Time;
         while (!stop.IsCancellationRequested)
         {
             _dirty.Reader.TryRead(out _);
             Rebuild();
-            lastBuild.Restart();
+            var lastBuild = time.GetTimestamp();
             await _dirty.Reader.ReadAsync(stop).ConfigureAwait(false);
-            var wait = _options.RebuildInterval - lastBuild.Elapsed;
+            var wait = _options.RebuildInterval - time.GetElapsedTime(lastBuild);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, stop).ConfigureAwait(false);
+                await Task.Delay(wait, time, stop).ConfigureAwait(false);
             }
         }
     }

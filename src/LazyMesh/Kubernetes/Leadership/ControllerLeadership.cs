@@ -10,8 +10,9 @@ namespace LazyMesh.Kubernetes.Leadership;
 /// leads until the lease is lost, and campaigns again, until cancelled. <see cref="IsLeader"/> gates singleton duties;
 /// everything else (ALS learning, status merges) runs on every replica.
 /// </summary>
-public sealed partial class ControllerLeadership(IKubernetes client, LeadershipOptions options, ILogger? logger = null)
+public sealed partial class ControllerLeadership(IKubernetes client, LeadershipOptions options, ILogger? logger = null, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private volatile bool _isLeader;
 
@@ -63,7 +64,7 @@ public sealed partial class ControllerLeadership(IKubernetes client, LeadershipO
 
             if (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(options.RetryPeriod, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(options.RetryPeriod, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -56,7 +56,7 @@ public sealed partial class KubernetesSinkController : IAsyncDisposable
             new WorkQueueOptions { Name = "kubernetes", Workers = _options.Sink.MaxParallelism, MinInterval = _options.MinWriteInterval },
             _time);
         _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
-        Leadership = _options.Leadership is { } lo ? new ControllerLeadership(client, lo, _logger) : null;
+        Leadership = _options.Leadership is { } lo ? new ControllerLeadership(client, lo, _logger, _time) : null;
     }
 
     public DependencyStore Store { get; }

@@ -172,22 +172,26 @@ public sealed class InformerResilienceTests
         await using var cluster = await StartAsync();
         await cluster.CreateNamespaceAsync("shop");
         await cluster.CreatePodAsync("shop", "a", "10.0.0.1", AppLabels);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var informer = new Informer<V1Pod>(
-            ResourceClients.Pods(cluster.Client), FastInformers with { ResyncPeriod = TimeSpan.FromMilliseconds(300) }, NullLogger.Instance, PodSlimmer.Slim);
-        var lists = 0;
-        var thirdList = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        informer.Listed += () =>
-        {
-            if (Interlocked.Increment(ref lists) == 3)
-            {
-                thirdList.TrySetResult();
-            }
-        };
+            ResourceClients.Pods(cluster.Client), FastInformers with { ResyncPeriod = TimeSpan.FromMinutes(10), Time = clock }, NullLogger.Instance, PodSlimmer.Slim);
+        var lists = new System.Threading.Channels.Channel<int>[] { System.Threading.Channels.Channel.CreateUnbounded<int>() }[0];
+        var count = 0;
+        informer.Listed += () => lists.Writer.TryWrite(Interlocked.Increment(ref count));
         informer.Start();
+        Assert.Equal(1, await lists.Reader.ReadAsync().AsTask().WaitAsync(InformerTestCluster.Timeout));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(InformerTestCluster.Timeout);
 
-        await thirdList.Task.WaitAsync(InformerTestCluster.Timeout);
-        Assert.True(informer.Counters.Resyncs >= 2);
-        Assert.True(informer.Counters.Relists >= 2);
+        // The resync deadline is on the informer's clock: nothing relists until it passes, then each period relists once.
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.False(lists.Reader.TryRead(out _));
+        Assert.Equal(0, informer.Counters.Resyncs);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, await lists.Reader.ReadAsync().AsTask().WaitAsync(InformerTestCluster.Timeout));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(3, await lists.Reader.ReadAsync().AsTask().WaitAsync(InformerTestCluster.Timeout));
+        Assert.Equal(2, informer.Counters.Resyncs);
+        Assert.Equal(2, informer.Counters.Relists);
         Assert.Equal(1, informer.Count);
         Assert.Equal(0, informer.Counters.Errors);
     }
