@@ -33,7 +33,7 @@ internal sealed partial class YamlDocumentReader
 
     private YamlDocumentReader(TextReader reader, string filePath, bool skipOverLimitDocuments)
     {
-        parser = new Parser(reader);
+        parser = new Parser(new FlowDepthLimitedScanner(reader, filePath));
         this.filePath = filePath;
         this.skipOverLimitDocuments = skipOverLimitDocuments;
     }
