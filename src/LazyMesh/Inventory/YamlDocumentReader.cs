@@ -24,6 +24,7 @@ internal sealed partial class YamlDocumentReader
     private const string StrTag = "tag:yaml.org,2002:str";
 
     private readonly IParser parser;
+    private readonly IScanner scanner;
     private readonly string filePath;
     private readonly Dictionary<string, JsonNode?> anchors = new(StringComparer.Ordinal);
     private readonly bool skipOverLimitDocuments;
@@ -33,7 +34,8 @@ internal sealed partial class YamlDocumentReader
 
     private YamlDocumentReader(TextReader reader, string filePath, bool skipOverLimitDocuments)
     {
-        parser = new Parser(new FlowDepthLimitedScanner(reader, filePath));
+        scanner = new FlowDepthLimitedScanner(reader, filePath);
+        parser = new Parser(scanner);
         this.filePath = filePath;
         this.skipOverLimitDocuments = skipOverLimitDocuments;
     }
@@ -96,6 +98,12 @@ internal sealed partial class YamlDocumentReader
         catch (IOException ex)
         {
             throw new InventoryException(filePath, 0, "cannot read: " + ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException && ex.TargetSite?.Module.Assembly == typeof(Parser).Assembly)
+        {
+            // YamlDotNet's own failures on malformed input (found by fuzzing: the 5 bytes ": {\nm" make its scanner throw
+            // InvalidOperationException from an empty stack).
+            throw new InventoryException(filePath, LineOf(scanner.CurrentPosition), $"invalid YAML: the YAML parser failed near here ({ex.Message})", ex);
         }
     }
 

@@ -1,0 +1,38 @@
+using LazyMesh.AccessLogs;
+using LazyMesh.Inventory;
+using LazyMesh.Mesh;
+
+namespace LazyMesh.Tests.Fuzzing;
+
+/// <summary>Every input a fuzz run found to throw something undocumented, minimised, kept as a regression test (docs/security.md).</summary>
+public sealed class FuzzFindingsTests
+{
+    /// <summary>YamlDotNet 18.1.0's scanner throws InvalidOperationException (an empty stack) on these 5 bytes.</summary>
+    private const string YamlScannerCrash = ": {\nm";
+
+    [Fact]
+    public void Yaml_that_crashes_yamldotnets_scanner_is_an_inventory_error_naming_the_file()
+    {
+        var e = Assert.Throws<InventoryException>(() => InventoryLoader.LoadText(YamlScannerCrash, "crash.yaml"));
+
+        Assert.StartsWith("crash.yaml:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid YAML", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Yaml_that_crashes_yamldotnets_scanner_is_an_inventory_error_in_a_mesh_config_too()
+    {
+        var e = Assert.Throws<InventoryException>(() => MeshConfigParser.Parse("rootNamespace: x\nmeshNetworks" + YamlScannerCrash, "mesh.yaml"));
+
+        Assert.StartsWith("mesh.yaml:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_log_format_labels_with_a_duplicate_key_are_a_format_error()
+    {
+        var e = Assert.Throws<AccessLogFormatException>(() => AccessLogFormatLoader.Load(["{\"time\":\"%START_TIME%\",\"time\":\"%START_TIME%\"}"]));
+
+        Assert.Contains("not a JSON object of labels", e.Message, StringComparison.Ordinal);
+        Assert.Contains("time", e.Message, StringComparison.Ordinal);
+    }
+}
