@@ -148,7 +148,7 @@ public static class InventoryLoader
         try
         {
             var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, (int)length);
-            JsonDocumentReader.Read(bytes, path, d => builder.AddDocument(d, path));
+            JsonDocumentReader.Read(bytes, path, d => builder.AddDocument(d, path), builder.TrySkipUnbuilt);
         }
         finally
         {
@@ -161,7 +161,7 @@ public static class InventoryLoader
         var first = text.AsSpan().TrimStart().TrimStart('\uFEFF');
         if (first.Length > 0 && first[0] is '{' or '[')
         {
-            JsonDocumentReader.Read(Encoding.UTF8.GetBytes(text), name, d => builder.AddDocument(d, name));
+            JsonDocumentReader.Read(Encoding.UTF8.GetBytes(text), name, d => builder.AddDocument(d, name), builder.TrySkipUnbuilt);
         }
         else
         {

@@ -35,4 +35,17 @@ public sealed class FuzzFindingsTests
         Assert.Contains("not a JSON object of labels", e.Message, StringComparison.Ordinal);
         Assert.Contains("time", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_null_list_item_skips_the_object_with_a_warning_instead_of_crashing_the_mesh_index()
+    {
+        var text = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec:\n  clusterIP: 10.96.0.9\n  ports:\n  - {name: http, port: 80}\n  - \n";
+
+        var snapshot = InventoryLoader.LoadText(text, "svc.yaml");
+        var index = MeshIndexBuilder.Build(snapshot);
+
+        var warning = Assert.Single(snapshot.Warnings);
+        Assert.Equal("svc.yaml:1: Service shop/s has an empty list item at spec.ports[1] (object skipped)", warning);
+        Assert.Empty(index.Services);
+    }
 }
