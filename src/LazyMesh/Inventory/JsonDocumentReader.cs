@@ -28,12 +28,17 @@ internal static class JsonDocumentReader
     /// not a string) returns true is not built.
     /// </summary>
     /// <exception cref="InventoryException">Not JSON, too deep, or an object over the size limit.</exception>
-    public static void Read(ReadOnlySpan<byte> utf8, string filePath, Action<SourceDocument> onDocument, Func<string?, string?, string?, bool>? skipUnbuilt = null)
+    /// <param name="passed">Told, at each value and list item, the offset in <paramref name="utf8"/> before which the reader will not look again.</param>
+    public static void Read(ReadOnlySpan<byte> utf8, string filePath, Action<SourceDocument> onDocument, Func<string?, string?, string?, bool>? skipUnbuilt = null, Action<long>? passed = null)
     {
+        var bom = 0;
         if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             utf8 = utf8[3..];
+            bom = 3;
         }
+
+        var reportPassed = passed is null ? null : new Action<long>(offset => passed(bom + offset));
 
         var lines = new LineCounter();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
@@ -48,11 +53,12 @@ internal static class JsonDocumentReader
             while (reader.Read())
             {
                 var line = lines.LineAt(utf8, reader.TokenStartIndex);
+                reportPassed?.Invoke(reader.TokenStartIndex);
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
                     if (!SkippedUnbuilt(ref reader, skipUnbuilt, null, null))
                     {
-                        ReadRootObject(ref reader, utf8, ref lines, line, filePath, onDocument, skipUnbuilt);
+                        ReadRootObject(ref reader, utf8, ref lines, line, filePath, onDocument, skipUnbuilt, reportPassed);
                     }
                 }
                 else
@@ -80,7 +86,7 @@ internal static class JsonDocumentReader
     /// A top-level object. Its <c>items</c> array is streamed item by item; the rest of the object is kept (it is small)
     /// and handed over as a document only when there was no <c>items</c> array.
     /// </summary>
-    private static void ReadRootObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref LineCounter lines, int line, string filePath, Action<SourceDocument> onDocument, Func<string?, string?, string?, bool>? skipUnbuilt)
+    private static void ReadRootObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref LineCounter lines, int line, string filePath, Action<SourceDocument> onDocument, Func<string?, string?, string?, bool>? skipUnbuilt, Action<long>? passed)
     {
         var map = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
         var root = new JsonObject();
@@ -101,12 +107,14 @@ internal static class JsonDocumentReader
                 var itemApiVersion = itemKind is null ? null : apiVersion;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
+                    // Lines are counted up to each item, skipped or not, before the bytes behind it are let go.
+                    var itemLine = lines.LineAt(utf8, reader.TokenStartIndex);
+                    passed?.Invoke(reader.TokenStartIndex);
                     if (reader.TokenType == JsonTokenType.StartObject && SkippedUnbuilt(ref reader, skipUnbuilt, itemKind, itemApiVersion))
                     {
                         continue;
                     }
 
-                    var itemLine = lines.LineAt(utf8, reader.TokenStartIndex);
                     var start = reader.TokenStartIndex;
                     var itemLines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
                     var item = ReadValue(ref reader, 1, itemLines, utf8, ref lines, filePath);
@@ -163,6 +171,11 @@ internal static class JsonDocumentReader
             else if (peek.ValueTextEquals("apiVersion"u8))
             {
                 apiVersion = ReadStringOrSkip(ref peek, ref notString);
+            }
+            else if (peek.ValueTextEquals("items"u8))
+            {
+                // A list is never skipped whole: its items are read one by one (and the 200 MB behind this key not scanned twice).
+                return false;
             }
             else if (peek.ValueTextEquals("metadata"u8))
             {
