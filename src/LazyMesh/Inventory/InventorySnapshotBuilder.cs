@@ -297,7 +297,7 @@ internal sealed class InventorySnapshotBuilder
         {
             value = KubernetesJson.Deserialize<T>(obj.ToJsonString());
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
             var path = ex is JsonException { Path: { } p } ? $" at {p}" : string.Empty;
             throw Error(at, $"cannot read {display}{path}: {ex.Message}", ex);

@@ -48,4 +48,17 @@ public sealed class FuzzFindingsTests
         Assert.Equal("svc.yaml:1: Service shop/s has an empty list item at spec.ports[1] (object skipped)", warning);
         Assert.Empty(index.Services);
     }
+
+    [Fact]
+    public void A_resource_quantity_the_kubernetes_client_cannot_parse_skips_the_object_with_a_warning()
+    {
+        var text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n  - name: app\n    resources: {limits: {cpu: 100mx}}\n";
+
+        var snapshot = InventoryLoader.LoadText(text, "pod.yaml");
+
+        var warning = Assert.Single(snapshot.Warnings);
+        Assert.StartsWith("pod.yaml:1: cannot read Pod shop/p", warning, StringComparison.Ordinal);
+        Assert.EndsWith("(object skipped)", warning, StringComparison.Ordinal);
+        Assert.Empty(snapshot.Pods);
+    }
 }
