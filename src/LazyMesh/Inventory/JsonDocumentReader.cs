@@ -264,7 +264,10 @@ internal static class JsonDocumentReader
             case JsonTokenType.String:
                 return JsonValue.Create(reader.GetString());
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var integer) ? JsonValue.Create(integer) : JsonValue.Create(reader.GetDouble());
+                // A number no double holds (1e309) is kept as its text rather than as an infinity JSON cannot write back.
+                return reader.TryGetInt64(out var integer) ? JsonValue.Create(integer)
+                    : reader.TryGetDouble(out var real) && double.IsFinite(real) ? JsonValue.Create(real)
+                    : JsonValue.Create(System.Text.Encoding.UTF8.GetString(reader.ValueSpan));
             case JsonTokenType.True:
                 return JsonValue.Create(true);
             case JsonTokenType.False:

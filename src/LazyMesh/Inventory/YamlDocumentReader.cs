@@ -428,8 +428,9 @@ internal sealed partial class YamlDocumentReader
         {
             return JsonValue.Create(Convert.ToInt64(text[2..], 8));
         }
-        else if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+        else if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
         {
+            // 1e309 overflows to infinity, which JSON cannot hold; like go-yaml (ParseFloat's ErrRange) it stays a string.
             return JsonValue.Create(real);
         }
 

@@ -61,4 +61,17 @@ public sealed class FuzzFindingsTests
         Assert.EndsWith("(object skipped)", warning, StringComparison.Ordinal);
         Assert.Empty(snapshot.Pods);
     }
+
+    [Theory]
+    [InlineData("apiVersion: 1e309\nkind: Pod\nmetadata: {name: p, namespace: shop}\n", "x.yaml")]
+    [InlineData("{\"apiVersion\": 1e309, \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"shop\"}}", "x.json")]
+    public void A_number_that_overflows_a_double_is_a_warning_not_an_infinity_that_cannot_be_written(string text, string name)
+    {
+        var snapshot = InventoryLoader.LoadText(text, name);
+
+        // apiVersion is the string "1e309" (a core-group version, as the builder reads it), not an infinity that made
+        // every attempt to describe or serialise the object throw.
+        Assert.Empty(snapshot.Warnings);
+        Assert.Equal("1e309", Assert.Single(snapshot.Pods).ApiVersion);
+    }
 }
