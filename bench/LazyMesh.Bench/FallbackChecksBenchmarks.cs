@@ -1,6 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using LazyMesh.Authorization;
+using LazyMesh.BenchShared;
 using LazyMesh.Fallback;
 using LazyMesh.Inventory;
 using LazyMesh.Mesh;
@@ -17,8 +18,6 @@ namespace LazyMesh.Bench;
 [MemoryDiagnoser]
 public class FallbackChecksBenchmarks
 {
-    private const string Xfcc = "By=spiffe://cluster.local/ns/lazymesh-system/sa/lazymesh-fallback;Hash=0f;Subject=\"\";URI=spiffe://cluster.local/ns/bench/sa/client";
-
     private MeshIndex _index = null!;
     private AuthorizationIndex _authorization = null!;
     private MeshService _echo = null!;
@@ -29,47 +28,12 @@ public class FallbackChecksBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        const string inventory = """
-            apiVersion: v1
-            kind: Service
-            metadata: {name: echo, namespace: bench}
-            spec: {clusterIP: "10.96.0.10", ports: [{name: http, port: 8080, targetPort: 8080}], selector: {app: echo}}
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: echo-1, namespace: bench, labels: {app: echo}}
-            spec: {serviceAccountName: echo}
-            status: {phase: Running, podIP: 10.9.0.9}
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: client-1, namespace: bench, labels: {app: client}}
-            spec: {serviceAccountName: client}
-            status: {phase: Running, podIP: 10.9.0.5}
-            ---
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata: {name: deny-admin, namespace: istio-system}
-            spec: {action: DENY, rules: [{to: [{operation: {paths: ["/admin*"]}}]}]}
-            ---
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata: {name: deny-other, namespace: bench}
-            spec: {action: DENY, rules: [{from: [{source: {namespaces: ["other"]}}]}]}
-            ---
-            apiVersion: security.istio.io/v1
-            kind: AuthorizationPolicy
-            metadata: {name: echo-allow, namespace: bench}
-            spec:
-              selector: {matchLabels: {app: echo}}
-              rules: [{from: [{source: {principals: ["cluster.local/ns/bench/sa/client"]}}], to: [{operation: {methods: ["GET"], paths: ["/*"]}}]}]
-            """;
-        _index = MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory), MeshOptions.Default);
+        _index = MeshIndexBuilder.Build(InventoryLoader.LoadText(FallbackBenchMesh.Inventory("10.96.0.10", 8080)), MeshOptions.Default);
         _authorization = AuthorizationIndex.Build(_index);
         _echo = _index.Services.Single(s => s.Name == "echo");
-        _request = new FallbackRequest("echo.bench:8080", null, "10.9.0.5", "bench", IPAddress.Loopback);
+        _request = new FallbackRequest("echo.bench:8080", null, FallbackBenchMesh.CallerIp, "bench", IPAddress.Loopback);
         _caller = ResolveCaller();
-        _headers = new HeaderDictionary { ["user-agent"] = "bench", ["x-forwarded-client-cert"] = Xfcc };
+        _headers = new HeaderDictionary { ["user-agent"] = "bench", ["x-forwarded-client-cert"] = FallbackBenchMesh.Xfcc };
         if (!Authorize().Allowed || _caller.Identity is null || ResolveDestination().Destination is null)
         {
             throw new InvalidOperationException("the benchmark's call must be verified and allowed");
@@ -82,7 +46,7 @@ public class FallbackChecksBenchmarks
 
     /// <summary>The identity check: the last XFCC element's URI, its SPIFFE id, the pod at the claimed source IP.</summary>
     [Benchmark]
-    public FallbackCaller ResolveCaller() => FallbackCaller.Resolve(_index, _request, Xfcc, FallbackCallerIdentity.ClientCertificate);
+    public FallbackCaller ResolveCaller() => FallbackCaller.Resolve(_index, _request, FallbackBenchMesh.Xfcc, FallbackCallerIdentity.ClientCertificate);
 
     /// <summary>The destination's AuthorizationPolicies (mesh-wide DENY, namespace DENY, workload ALLOW) for that caller.</summary>
     [Benchmark]

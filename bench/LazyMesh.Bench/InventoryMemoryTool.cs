@@ -101,7 +101,8 @@ internal static class InventoryMemoryTool
                     PeakHeap = Math.Max(PeakHeap, GC.GetTotalMemory(forceFullCollection: false));
                     Thread.Sleep(2);
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             thread.Start();
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using LazyMesh.BenchShared;
 using LazyMesh.Fallback;
 using LazyMesh.Inventory;
 using LazyMesh.Load;
@@ -23,44 +24,9 @@ var upstream = await StartUpstreamAsync();
 var upstreamPort = new Uri(upstream.Urls.First()).Port;
 
 // The service's ClusterIP is 127.0.0.1, so the fallback's default resolver (ClusterIP:port) reaches the local server
-// (loopback destinations allowed for that reason only). The caller is pod 10.9.0.5 running as bench/client; the fallback
-// verifies the client certificate its sidecar would forward (XFCC) against that pod and evaluates echo's policies
-// (a mesh-wide DENY on /admin, a namespace DENY for another namespace, and an ALLOW for bench/client on GET) for every call.
-var inventory = $$$"""
-    apiVersion: v1
-    kind: Service
-    metadata: {name: echo, namespace: bench}
-    spec: {clusterIP: "127.0.0.1", ports: [{name: http, port: {{{upstreamPort}}}, targetPort: {{{upstreamPort}}}}], selector: {app: echo}}
-    ---
-    apiVersion: v1
-    kind: Pod
-    metadata: {name: echo-1, namespace: bench, labels: {app: echo}}
-    spec: {serviceAccountName: echo}
-    status: {phase: Running, podIP: 10.9.0.9}
-    ---
-    apiVersion: v1
-    kind: Pod
-    metadata: {name: client-1, namespace: bench, labels: {app: client}}
-    spec: {serviceAccountName: client}
-    status: {phase: Running, podIP: 10.9.0.5}
-    ---
-    apiVersion: security.istio.io/v1
-    kind: AuthorizationPolicy
-    metadata: {name: deny-admin, namespace: istio-system}
-    spec: {action: DENY, rules: [{to: [{operation: {paths: ["/admin*"]}}]}]}
-    ---
-    apiVersion: security.istio.io/v1
-    kind: AuthorizationPolicy
-    metadata: {name: deny-other, namespace: bench}
-    spec: {action: DENY, rules: [{from: [{source: {namespaces: ["other"]}}]}]}
-    ---
-    apiVersion: security.istio.io/v1
-    kind: AuthorizationPolicy
-    metadata: {name: echo-allow, namespace: bench}
-    spec:
-      selector: {matchLabels: {app: echo}}
-      rules: [{from: [{source: {principals: ["cluster.local/ns/bench/sa/client"]}}], to: [{operation: {methods: ["GET"], paths: ["/*"]}}]}]
-    """;
+// (loopback destinations allowed for that reason only). The fallback verifies the caller's certificate (XFCC) against
+// the pod at its source IP and evaluates echo's policies for every call (FallbackBenchMesh).
+var inventory = FallbackBenchMesh.Inventory("127.0.0.1", upstreamPort);
 var index = MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory), MeshOptions.Default);
 await using var proxy = new FallbackProxy(
     new MeshIndexHolder(index),
@@ -72,19 +38,21 @@ await using var noChecks = new FallbackProxy(
     new MeshIndexHolder(index),
     new FallbackProxyOptions
     {
-        Listen = new IPEndPoint(IPAddress.Loopback, 0), AdminListen = new IPEndPoint(IPAddress.Loopback, 0), AllowLoopbackDestinations = true,
-        CallerIdentity = FallbackCallerIdentity.SourceHeader, EnforceAuthorization = false,
+        Listen = new IPEndPoint(IPAddress.Loopback, 0),
+        AdminListen = new IPEndPoint(IPAddress.Loopback, 0),
+        AllowLoopbackDestinations = true,
+        CallerIdentity = FallbackCallerIdentity.SourceHeader,
+        EnforceAuthorization = false,
     });
 await noChecks.StartAsync();
 
-const string Xfcc = "By=spiffe://cluster.local/ns/lazymesh-system/sa/lazymesh-fallback;Hash=0f;Subject=\"\";URI=spiffe://cluster.local/ns/bench/sa/client";
 var direct = new Target("direct", $"http://127.0.0.1:{upstreamPort}/", null);
 var viaFallback = new Target("via fallback", $"http://{proxy.BoundEndPoint}/", $"echo.bench:{upstreamPort}");
 var viaUnchecked = new Target("no checks", $"http://{noChecks.BoundEndPoint}/", $"echo.bench:{upstreamPort}");
 foreach (var target in new[] { viaFallback, viaUnchecked })
 {
-    target.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-forwarded-client-cert", Xfcc);
-    target.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-lazymesh-source-ip", "10.9.0.5");
+    target.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-forwarded-client-cert", FallbackBenchMesh.Xfcc);
+    target.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-lazymesh-source-ip", FallbackBenchMesh.CallerIp);
 }
 
 Console.WriteLine($"upstream 127.0.0.1:{upstreamPort}, fallback {proxy.BoundEndPoint} (XFCC identity + AuthorizationPolicies), "

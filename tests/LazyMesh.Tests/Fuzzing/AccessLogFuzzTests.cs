@@ -14,16 +14,7 @@ public sealed class AccessLogFuzzTests(ITestOutputHelper output)
 {
     private const int MaxLineBytes = 4096;
 
-    private static readonly Dictionary<string, string> CustomLabels = new()
-    {
-        ["startTime"] = "%START_TIME%",
-        ["upstreamCluster"] = "%UPSTREAM_CLUSTER_RAW%",
-        ["authority"] = "%REQ(:AUTHORITY)%",
-        ["source"] = "%DOWNSTREAM_REMOTE_ADDRESS%",
-        ["destination"] = "%DOWNSTREAM_LOCAL_ADDRESS%",
-        ["flags"] = "%RESPONSE_FLAGS%",
-        ["request"] = "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
-    };
+    private static readonly IReadOnlyDictionary<string, string> CustomLabels = CustomFormatTests.CamelCaseLabels;
 
     private static readonly string CustomLabelsJson = System.Text.Json.JsonSerializer.Serialize(CustomLabels);
 
