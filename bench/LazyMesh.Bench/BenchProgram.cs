@@ -7,7 +7,7 @@ public static class BenchProgram
 {
     /// <summary>
     /// BenchmarkDotNet's switcher, or a tool named by the first argument: <c>als-load</c>, <c>als-server</c> (its
-    /// child process), <c>controller-latency</c>, <c>store-memory</c>, or <c>generate-log --lines N --out FILE [--inventory FILE]</c>: writes a
+    /// child process), <c>controller-latency</c>, <c>store-memory</c>, <c>inventory-memory</c>, or <c>generate-log --lines N --out FILE [--inventory FILE]</c>: writes a
     /// <see cref="SyntheticMesh"/> TEXT access log (and its inventory) for load runs such as bench/recommend-memory.sh.
     /// </summary>
     public static async Task<int> Main(string[] args)
@@ -24,6 +24,8 @@ public static class BenchProgram
                 return await ControllerLatencyTool.RunAsync(args[1..]);
             case "store-memory":
                 return StoreMemoryTool.Run(args[1..]);
+            case "inventory-memory":
+                return InventoryMemoryTool.Run(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
                 return 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using LazyMesh.BenchShared;
 using LazyMesh.Fallback;
 using LazyMesh.Inventory;
 using LazyMesh.Load;
@@ -10,8 +11,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-// client -> fallback -> server vs client -> server, in one process on 127.0.0.1:
-// 1. open loop: both paths side by side at --rate requests/s each for --duration s (keep-alive), latency percentiles;
+// client -> fallback -> server vs client -> server (and vs the fallback without identity and authorization checks), in one
+// process on 127.0.0.1:
+// 1. open loop: all paths side by side at --rate requests/s each for --duration s (keep-alive), latency percentiles;
 // 2. closed loop: --concurrency workers for --max-duration s, the highest sustained requests/s through the fallback (and direct).
 var rate = Arg("--rate", 2000);
 var duration = Arg("--duration", 10);
@@ -22,82 +24,74 @@ var upstream = await StartUpstreamAsync();
 var upstreamPort = new Uri(upstream.Urls.First()).Port;
 
 // The service's ClusterIP is 127.0.0.1, so the fallback's default resolver (ClusterIP:port) reaches the local server
-// (loopback destinations allowed for that reason only). The caller is pod 10.9.0.5 running as bench/client; the fallback
-// verifies the client certificate its sidecar would forward (XFCC) against that pod and evaluates echo's policies
-// (a mesh-wide DENY on /admin, a namespace DENY for another namespace, and an ALLOW for bench/client on GET) for every call.
-var inventory = $$$"""
-    apiVersion: v1
-    kind: Service
-    metadata: {name: echo, namespace: bench}
-    spec: {clusterIP: "127.0.0.1", ports: [{name: http, port: {{{upstreamPort}}}, targetPort: {{{upstreamPort}}}}], selector: {app: echo}}
-    ---
-    apiVersion: v1
-    kind: Pod
-    metadata: {name: echo-1, namespace: bench, labels: {app: echo}}
-    spec: {serviceAccountName: echo}
-    status: {phase: Running, podIP: 10.9.0.9}
-    ---
-    apiVersion: v1
-    kind: Pod
-    metadata: {name: client-1, namespace: bench, labels: {app: client}}
-    spec: {serviceAccountName: client}
-    status: {phase: Running, podIP: 10.9.0.5}
-    ---
-    apiVersion: security.istio.io/v1
-    kind: AuthorizationPolicy
-    metadata: {name: deny-admin, namespace: istio-system}
-    spec: {action: DENY, rules: [{to: [{operation: {paths: ["/admin*"]}}]}]}
-    ---
-    apiVersion: security.istio.io/v1
-    kind: AuthorizationPolicy
-    metadata: {name: deny-other, namespace: bench}
-    spec: {action: DENY, rules: [{from: [{source: {namespaces: ["other"]}}]}]}
-    ---
-    apiVersion: security.istio.io/v1
-    kind: AuthorizationPolicy
-    metadata: {name: echo-allow, namespace: bench}
-    spec:
-      selector: {matchLabels: {app: echo}}
-      rules: [{from: [{source: {principals: ["cluster.local/ns/bench/sa/client"]}}], to: [{operation: {methods: ["GET"], paths: ["/*"]}}]}]
-    """;
+// (loopback destinations allowed for that reason only). The fallback verifies the caller's certificate (XFCC) against
+// the pod at its source IP and evaluates echo's policies for every call (FallbackBenchMesh).
+var inventory = FallbackBenchMesh.Inventory("127.0.0.1", upstreamPort);
 var index = MeshIndexBuilder.Build(InventoryLoader.LoadText(inventory), MeshOptions.Default);
 await using var proxy = new FallbackProxy(
     new MeshIndexHolder(index),
     new FallbackProxyOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), AdminListen = new IPEndPoint(IPAddress.Loopback, 0), AllowLoopbackDestinations = true });
 await proxy.StartAsync();
 
+// The same fallback without the checks (source header believed, no AuthorizationPolicy evaluation): what the checks cost.
+await using var noChecks = new FallbackProxy(
+    new MeshIndexHolder(index),
+    new FallbackProxyOptions
+    {
+        Listen = new IPEndPoint(IPAddress.Loopback, 0),
+        AdminListen = new IPEndPoint(IPAddress.Loopback, 0),
+        AllowLoopbackDestinations = true,
+        CallerIdentity = FallbackCallerIdentity.SourceHeader,
+        EnforceAuthorization = false,
+    });
+await noChecks.StartAsync();
+
 var direct = new Target("direct", $"http://127.0.0.1:{upstreamPort}/", null);
 var viaFallback = new Target("via fallback", $"http://{proxy.BoundEndPoint}/", $"echo.bench:{upstreamPort}");
-viaFallback.Client.DefaultRequestHeaders.TryAddWithoutValidation(
-    "x-forwarded-client-cert",
-    "By=spiffe://cluster.local/ns/lazymesh-system/sa/lazymesh-fallback;Hash=0f;Subject=\"\";URI=spiffe://cluster.local/ns/bench/sa/client");
-viaFallback.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-lazymesh-source-ip", "10.9.0.5");
-Console.WriteLine($"upstream 127.0.0.1:{upstreamPort}, fallback {proxy.BoundEndPoint}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+var viaUnchecked = new Target("no checks", $"http://{noChecks.BoundEndPoint}/", $"echo.bench:{upstreamPort}");
+foreach (var target in new[] { viaFallback, viaUnchecked })
+{
+    target.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-forwarded-client-cert", FallbackBenchMesh.Xfcc);
+    target.Client.DefaultRequestHeaders.TryAddWithoutValidation("x-lazymesh-source-ip", FallbackBenchMesh.CallerIp);
+}
+
+Console.WriteLine($"upstream 127.0.0.1:{upstreamPort}, fallback {proxy.BoundEndPoint} (XFCC identity + AuthorizationPolicies), "
+    + $"fallback without checks {noChecks.BoundEndPoint}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Target[] targets = [direct, viaFallback, viaUnchecked];
 
 // Warm-up: JIT, connection pools.
-await ClosedLoopAsync([direct, viaFallback], 16, TimeSpan.FromSeconds(2));
+await ClosedLoopAsync(targets, 16, TimeSpan.FromSeconds(2));
 
 Console.WriteLine($"\nOpen loop, {rate} req/s per path for {duration} s, side by side (latency from send to full response):");
-var recorders = await OpenLoopAsync([direct, viaFallback], rate, TimeSpan.FromSeconds(duration));
+var recorders = await OpenLoopAsync(targets, rate, TimeSpan.FromSeconds(duration));
 double[] ps = [50, 90, 99, 99.9, 100];
 Console.WriteLine($"{"path",-14}{"requests",10}{"failed",8}{"p50 ms",9}{"p90 ms",9}{"p99 ms",9}{"p99.9 ms",10}{"max ms",9}");
 var results = recorders.Select(r => r.Percentiles(ps)).ToArray();
 for (var i = 0; i < recorders.Length; i++)
 {
     var r = results[i];
-    Console.WriteLine($"{(i == 0 ? direct.Name : viaFallback.Name),-14}{recorders[i].Count,10}{recorders[i].Failures,8}{r[0],9:0.000}{r[1],9:0.000}{r[2],9:0.000}{r[3],10:0.000}{r[4],9:0.000}");
+    Console.WriteLine($"{targets[i].Name,-14}{recorders[i].Count,10}{recorders[i].Failures,8}{r[0],9:0.000}{r[1],9:0.000}{r[2],9:0.000}{r[3],10:0.000}{r[4],9:0.000}");
 }
 
-Console.WriteLine($"added by the fallback: p50 {results[1][0] - results[0][0]:0.000} ms, p90 {results[1][1] - results[0][1]:0.000} ms, p99 {results[1][2] - results[0][2]:0.000} ms");
+Console.WriteLine($"added by the fallback with checks: p50 {results[1][0] - results[0][0]:0.000} ms, p90 {results[1][1] - results[0][1]:0.000} ms, p99 {results[1][2] - results[0][2]:0.000} ms");
+Console.WriteLine($"added by the checks alone:        p50 {results[1][0] - results[2][0]:0.000} ms, p90 {results[1][1] - results[2][1]:0.000} ms, p99 {results[1][2] - results[2][2]:0.000} ms");
 
 Console.WriteLine($"\nClosed loop, {concurrency} concurrent keep-alive requests for {maxDuration} s (max sustained throughput):");
-foreach (var target in new[] { viaFallback, direct })
+foreach (var target in new[] { viaFallback, viaUnchecked, direct })
 {
     var (count, failed, elapsed) = await ClosedLoopAsync([target], concurrency, TimeSpan.FromSeconds(maxDuration));
     Console.WriteLine($"{target.Name,-14}{count / elapsed.TotalSeconds,10:0} req/s  ({count} ok, {failed} failed)");
 }
 
-Console.WriteLine($"\nfallback counters: forwarded {proxy.Metrics.RequestsForwarded.Value}, denied {proxy.Metrics.RequestsDenied.Value}, " +
+// The checks did run: every call above was a verified caller allowed by echo-allow; a call to /admin is denied by the mesh-wide DENY.
+using (var admin = new HttpRequestMessage(HttpMethod.Get, viaFallback.Url + "admin"))
+{
+    admin.Headers.Host = viaFallback.Host;
+    using var denied = await viaFallback.Client.SendAsync(admin);
+    Console.WriteLine($"\nprobe: GET /admin via fallback -> {(int)denied.StatusCode} {await denied.Content.ReadAsStringAsync()}");
+}
+
+Console.WriteLine($"fallback counters: forwarded {proxy.Metrics.RequestsForwarded.Value}, denied {proxy.Metrics.RequestsDenied.Value}, " +
     $"unverified callers {proxy.Metrics.UnverifiedCalls.WithLabels("no_identity").Value + proxy.Metrics.UnverifiedCalls.WithLabels("unknown_source").Value + proxy.Metrics.UnverifiedCalls.WithLabels("source_mismatch").Value}");
 await upstream.StopAsync();
 return 0;

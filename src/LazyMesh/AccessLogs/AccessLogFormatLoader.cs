@@ -189,7 +189,8 @@ public static class AccessLogFormatLoader
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(jsonText);
+            // Duplicate labels are a parse error here, not an ArgumentException when the object is first enumerated (found by fuzzing).
+            node = JsonNode.Parse(jsonText, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

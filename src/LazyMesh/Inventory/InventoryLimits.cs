@@ -13,6 +13,13 @@ public static class InventoryLimits
     public const int MaxDepth = 64;
 
     /// <summary>
+    /// Deepest nesting of YAML flow collections (<c>[</c>, <c>{</c>) before a file is refused outright rather than the
+    /// document skipped: YamlDotNet's scanner does work proportional to this depth for every token
+    /// (<see cref="FlowDepthLimitedScanner"/>), so without it 200,000 nested <c>[</c> took minutes.
+    /// </summary>
+    public const int MaxFlowDepth = 1_024;
+
+    /// <summary>
     /// Most nodes that YAML aliases may add to one document. go-yaml (which kubectl uses) refuses "excessive aliasing"
     /// by a ratio of alias to plain nodes (yaml.v3 decode.go, <c>allowedAliasRatio</c>); a fixed budget is simpler to
     /// reason about, and no Kubernetes manifest comes near it.

@@ -125,8 +125,9 @@ public static class InventoryLoader
     }
 
     /// <summary>
-    /// A JSON file is mapped into memory rather than read onto the heap, and its list items are handed to the builder
-    /// one at a time: a 200 MB list of skipped kinds costs the pages the OS maps, not a 200 MB array plus a tree.
+    /// A JSON file is mapped into memory rather than read onto the heap, its list items are handed to the builder one at
+    /// a time (items of skipped kinds are never built), and the pages read are handed back as the reader passes them: a
+    /// 200 MB list of skipped kinds costs a few MB, not a 200 MB array plus a tree.
     /// </summary>
     private static unsafe void AddJsonFile(InventorySnapshotBuilder builder, string path)
     {
@@ -148,7 +149,8 @@ public static class InventoryLoader
         try
         {
             var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, (int)length);
-            JsonDocumentReader.Read(bytes, path, d => builder.AddDocument(d, path));
+            var release = new MappedPageRelease(pointer, view.PointerOffset);
+            JsonDocumentReader.Read(bytes, path, d => builder.AddDocument(d, path), builder.TrySkipUnbuilt, release.ReleaseBefore);
         }
         finally
         {
@@ -161,7 +163,7 @@ public static class InventoryLoader
         var first = text.AsSpan().TrimStart().TrimStart('\uFEFF');
         if (first.Length > 0 && first[0] is '{' or '[')
         {
-            JsonDocumentReader.Read(Encoding.UTF8.GetBytes(text), name, d => builder.AddDocument(d, name));
+            JsonDocumentReader.Read(Encoding.UTF8.GetBytes(text), name, d => builder.AddDocument(d, name), builder.TrySkipUnbuilt);
         }
         else
         {

@@ -133,79 +133,121 @@ internal sealed class InventorySnapshotBuilder
             return;
         }
 
+        if (SkipKey(kind, apiVersion, MeshConfigMapName(obj)) is { } skip)
+        {
+            Skip(skip);
+            return;
+        }
+
         obj["kind"] = kind;
         obj["apiVersion"] = apiVersion;
-        var slash = apiVersion.IndexOf('/');
-        var group = slash < 0 ? string.Empty : apiVersion[..slash];
-        var version = apiVersion[(slash + 1)..];
         switch (kind)
         {
-            case "Namespace" when group.Length == 0:
+            case "Namespace":
                 Add(namespaces, obj, at, kind, namespaced: false);
                 break;
-            case "Service" when group.Length == 0:
+            case "Service":
                 Add(services, obj, at, kind, namespaced: true);
                 break;
-            case "Pod" when group.Length == 0:
+            case "Pod":
                 Add(pods, obj, at, kind, namespaced: true);
                 break;
-            case "ReplicaSet" when group == "apps":
+            case "ReplicaSet":
                 Add(replicaSets, obj, at, kind, namespaced: true);
                 break;
-            case "Deployment" when group == "apps":
+            case "Deployment":
                 Add(deployments, obj, at, kind, namespaced: true);
                 break;
-            case "StatefulSet" when group == "apps":
+            case "StatefulSet":
                 Add(statefulSets, obj, at, kind, namespaced: true);
                 break;
-            case "DaemonSet" when group == "apps":
+            case "DaemonSet":
                 Add(daemonSets, obj, at, kind, namespaced: true);
                 break;
-            case "Job" when group == "batch":
+            case "Job":
                 Add(jobs, obj, at, kind, namespaced: true);
                 break;
-            case "CronJob" when group == "batch":
+            case "CronJob":
                 Add(cronJobs, obj, at, kind, namespaced: true);
                 break;
-            case ServiceEntryResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+            case ServiceEntryResource.ResourceKind:
                 Add(serviceEntries, obj, at, kind, namespaced: true);
                 break;
-            case SidecarResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+            case SidecarResource.ResourceKind:
                 Add(sidecars, obj, at, kind, namespaced: true);
                 break;
-            case VirtualServiceResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+            case VirtualServiceResource.ResourceKind:
                 Add(virtualServices, obj, at, kind, namespaced: true);
                 break;
-            case DestinationRuleResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+            case DestinationRuleResource.ResourceKind:
                 Add(destinationRules, obj, at, kind, namespaced: true);
                 break;
-            case GatewayResource.ResourceKind when group == IstioNetworking && IsIstioVersion(version):
+            case GatewayResource.ResourceKind:
                 Add(gateways, obj, at, kind, namespaced: true);
                 break;
-            case GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind when group == GatewayApiRouteResource.Group:
+            case GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind:
                 Add(gatewayApiRoutes, obj, at, kind, namespaced: true);
                 break;
-            case "ConfigMap" when group.Length == 0 && IsMeshConfigMap(obj):
+            case "ConfigMap":
                 Add(configMaps, obj, at, kind, namespaced: true);
                 break;
-            case AuthorizationPolicyResource.ResourceKind when group == AuthorizationPolicyResource.Group && version is "v1" or "v1beta1":
+            case AuthorizationPolicyResource.ResourceKind:
                 Add(authorizationPolicies, obj, at, kind, namespaced: true);
-                break;
-            case "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
-                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
-                or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind or AuthorizationPolicyResource.ResourceKind:
-                Skip($"{kind} ({apiVersion})");
-                break;
-            default:
-                Skip(kind);
                 break;
         }
     }
 
+    /// <summary>
+    /// Counts an object as skipped without it ever being built, when its kind, apiVersion and name alone say that
+    /// LazyMesh skips it; a reader calls this before it builds each streamed object (issue 11: a 200 MB list of
+    /// ConfigMaps and Secrets peaked at 1.5 GB). False when the object must be built: a kind that is kept, a list, or
+    /// no kind or apiVersion (which are warnings, reported when the object is added).
+    /// </summary>
+    public bool TrySkipUnbuilt(string? kind, string? apiVersion, string? name)
+    {
+        if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion) || kind.EndsWith("List", StringComparison.Ordinal)
+            || SkipKey(kind, apiVersion, name) is not { } skip)
+        {
+            return false;
+        }
+
+        Skip(skip);
+        return true;
+    }
+
+    /// <summary>Null when LazyMesh keeps objects of this kind and apiVersion (and, for a ConfigMap, name); else what the skip is counted as.</summary>
+    private static string? SkipKey(string kind, string apiVersion, string? name)
+    {
+        var slash = apiVersion.IndexOf('/');
+        var group = slash < 0 ? string.Empty : apiVersion[..slash];
+        var version = apiVersion[(slash + 1)..];
+        var kept = kind switch
+        {
+            "Namespace" or "Service" or "Pod" => group.Length == 0,
+            "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" => group == "apps",
+            "Job" or "CronJob" => group == "batch",
+            ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
+                or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind => group == IstioNetworking && IsIstioVersion(version),
+            GatewayApiRouteResource.HttpRouteKind or GatewayApiRouteResource.GrpcRouteKind => group == GatewayApiRouteResource.Group,
+            "ConfigMap" => group.Length == 0 && IsMeshConfigMapName(name),
+            AuthorizationPolicyResource.ResourceKind => group == AuthorizationPolicyResource.Group && version is "v1" or "v1beta1",
+            _ => false,
+        };
+        return kept ? null : kind switch
+        {
+            "Namespace" or "Service" or "Pod" or "ReplicaSet" or "Deployment" or "StatefulSet" or "DaemonSet" or "Job" or "CronJob"
+                or ServiceEntryResource.ResourceKind or SidecarResource.ResourceKind or VirtualServiceResource.ResourceKind
+                or DestinationRuleResource.ResourceKind or GatewayResource.ResourceKind or AuthorizationPolicyResource.ResourceKind => $"{kind} ({apiVersion})",
+            _ => kind,
+        };
+    }
+
     /// <summary>Only Istio's MeshConfig ConfigMaps are kept (<c>istio</c>, <c>istio-&lt;revision&gt;</c>): nothing else in a ConfigMap is for LazyMesh.</summary>
-    private static bool IsMeshConfigMap(JsonObject obj) =>
-        obj["metadata"] is JsonObject metadata && metadata["name"] is JsonValue name && name.TryGetValue<string>(out var n) &&
-        (n == Mesh.MeshConfigParser.ConfigMapName || n.StartsWith(Mesh.MeshConfigParser.ConfigMapName + "-", StringComparison.Ordinal));
+    private static bool IsMeshConfigMapName(string? name) =>
+        name is not null && (name == Mesh.MeshConfigParser.ConfigMapName || name.StartsWith(Mesh.MeshConfigParser.ConfigMapName + "-", StringComparison.Ordinal));
+
+    private static string? MeshConfigMapName(JsonObject obj) =>
+        obj["metadata"] is JsonObject metadata && metadata["name"] is JsonValue name && name.TryGetValue<string>(out var n) ? n : null;
 
     private static bool IsIstioVersion(string version) => version is "v1" or "v1beta1" or "v1alpha3";
 
@@ -243,12 +285,19 @@ internal sealed class InventorySnapshotBuilder
             throw Error(at, $"duplicate {display}, first defined at {first}");
         }
 
+        if (FirstNullListItem(obj) is { } nullItem)
+        {
+            // The API server never stores one (a typed list of objects cannot hold null); the client's models would
+            // carry it on as a null element (found by fuzzing: a trailing "- " under a Service's ports).
+            throw Error(at, $"{display} has an empty list item at {nullItem}");
+        }
+
         T? value;
         try
         {
             value = KubernetesJson.Deserialize<T>(obj.ToJsonString());
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException)
         {
             var path = ex is JsonException { Path: { } p } ? $" at {p}" : string.Empty;
             throw Error(at, $"cannot read {display}{path}: {ex.Message}", ex);
@@ -256,6 +305,42 @@ internal sealed class InventorySnapshotBuilder
 
         seen[key] = at;
         list.Add(value ?? throw Error(at, $"cannot read {display}"));
+    }
+
+    /// <summary>The path (<c>spec.ports[3]</c>) of the first null element of a list anywhere in the object, or null.</summary>
+    private static string? FirstNullListItem(JsonObject obj)
+    {
+        var pending = new Stack<JsonNode>();
+        pending.Push(obj);
+        while (pending.TryPop(out var node))
+        {
+            if (node is JsonArray array)
+            {
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is { } item)
+                    {
+                        pending.Push(item);
+                    }
+                    else
+                    {
+                        return $"{array.GetPath().TrimStart('$', '.')}[{i}]";
+                    }
+                }
+            }
+            else if (node is JsonObject map)
+            {
+                foreach (var (_, child) in map)
+                {
+                    if (child is not null)
+                    {
+                        pending.Push(child);
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string? GetString(JsonObject obj, string property, SourceLocation at) => obj[property] switch

@@ -24,6 +24,7 @@ internal sealed partial class YamlDocumentReader
     private const string StrTag = "tag:yaml.org,2002:str";
 
     private readonly IParser parser;
+    private readonly IScanner scanner;
     private readonly string filePath;
     private readonly Dictionary<string, JsonNode?> anchors = new(StringComparer.Ordinal);
     private readonly bool skipOverLimitDocuments;
@@ -31,9 +32,20 @@ internal sealed partial class YamlDocumentReader
     private bool started;
     private long aliasNodes;
 
+    // An inventory document's root mapping, while it is read key by key (ContinueRoot).
+    private JsonObject? listRoot;
+    private MappingStart? rootStart;
+    private int rootLine;
+    private HashSet<string>? rootMerged;
+    private bool inItems;
+    private bool streamedItems;
+    private string? itemKind;
+    private string? itemApiVersion;
+
     private YamlDocumentReader(TextReader reader, string filePath, bool skipOverLimitDocuments)
     {
-        parser = new Parser(reader);
+        scanner = new FlowDepthLimitedScanner(reader, filePath);
+        parser = new Parser(scanner);
         this.filePath = filePath;
         this.skipOverLimitDocuments = skipOverLimitDocuments;
     }
@@ -51,43 +63,61 @@ internal sealed partial class YamlDocumentReader
     {
         try
         {
-            if (!started)
+            while (true)
             {
-                parser.Consume<StreamStart>();
-                started = true;
-            }
-
-            if (parser.TryConsume<StreamEnd>(out _))
-            {
-                return null;
-            }
-
-            var start = parser.Consume<DocumentStart>();
-            anchors.Clear();
-            aliasNodes = 0;
-            lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
-            var line = parser.Current is { } current ? LineOf(current.Start) : LineOf(start.Start);
-            JsonNode? root;
-            try
-            {
-                root = ReadNode(0);
-            }
-            catch (LimitExceededException limit) when (skipOverLimitDocuments)
-            {
-                // The rest of the document is parsed (iteratively: YamlDotNet keeps its own stack) but not built.
-                anchors.Clear();
-                lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
-                while (parser.Current is not DocumentEnd)
+                if (listRoot is not null)
                 {
+                    if (ContinueRootOrSkip() is { } fromRoot)
+                    {
+                        return fromRoot;
+                    }
+
+                    continue;
+                }
+
+                if (!started)
+                {
+                    parser.Consume<StreamStart>();
+                    started = true;
+                }
+
+                if (parser.TryConsume<StreamEnd>(out _))
+                {
+                    return null;
+                }
+
+                var start = parser.Consume<DocumentStart>();
+                anchors.Clear();
+                aliasNodes = 0;
+                lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+                var line = parser.Current is { } current ? LineOf(current.Start) : LineOf(start.Start);
+                if (skipOverLimitDocuments && parser.Current is MappingStart { Anchor.IsEmpty: true } mapping)
+                {
+                    // An inventory's root mapping is read key by key, so that a List's items can be handed over one by one.
                     parser.MoveNext();
+                    listRoot = new JsonObject();
+                    lines[listRoot] = line;
+                    rootStart = mapping;
+                    rootLine = line;
+                    rootMerged = null;
+                    inItems = false;
+                    streamedItems = false;
+                    continue;
+                }
+
+                JsonNode? root;
+                try
+                {
+                    root = ReadNode(0);
+                }
+                catch (LimitExceededException limit) when (skipOverLimitDocuments)
+                {
+                    return SkipRestOfDocument(limit, line);
                 }
 
                 parser.Consume<DocumentEnd>();
-                return new SourceDocument(null, line, lines, Problem: limit.Message + " (document skipped)");
+                return new SourceDocument(root, line, lines);
             }
-
-            parser.Consume<DocumentEnd>();
-            return new SourceDocument(root, line, lines);
         }
         catch (YamlException ex)
         {
@@ -97,6 +127,95 @@ internal sealed partial class YamlDocumentReader
         {
             throw new InventoryException(filePath, 0, "cannot read: " + ex.Message, ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException && ex.TargetSite?.Module.Assembly == typeof(Parser).Assembly)
+        {
+            // YamlDotNet's own failures on malformed input (found by fuzzing: the 5 bytes ": {\nm" make its scanner throw
+            // InvalidOperationException from an empty stack).
+            throw new InventoryException(filePath, LineOf(scanner.CurrentPosition), $"invalid YAML: the YAML parser failed near here ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>
+    /// Reads on in an inventory document's root mapping: the next item of its <c>items</c> list (each built on its own,
+    /// so a 200 MB <c>kind: List</c> is never one tree), or the root itself at its end when it had no such list; null
+    /// when the root ended after its items. Going past a limit skips the rest of the document with a problem.
+    /// </summary>
+    private SourceDocument? ContinueRootOrSkip()
+    {
+        try
+        {
+            return ContinueRoot(listRoot!);
+        }
+        catch (LimitExceededException limit)
+        {
+            return SkipRestOfDocument(limit, rootLine);
+        }
+    }
+
+    private SourceDocument? ContinueRoot(JsonObject root)
+    {
+        while (true)
+        {
+            if (inItems)
+            {
+                if (parser.TryConsume<SequenceEnd>(out _))
+                {
+                    inItems = false;
+                    continue;
+                }
+
+                var itemLine = LineOf(parser.Current!.Start);
+                lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+                aliasNodes = 0;
+                var item = ReadNode(2);
+                return new SourceDocument(item, itemLine, lines, itemKind, itemKind is null ? null : itemApiVersion);
+            }
+
+            if (parser.TryConsume<MappingEnd>(out _))
+            {
+                if (!streamedItems)
+                {
+                    CheckObjectSize(rootStart!);
+                }
+
+                parser.Consume<DocumentEnd>();
+                listRoot = null;
+                return streamedItems ? null : new SourceDocument(root, rootLine, lines);
+            }
+
+            var key = parser.Consume<Scalar>();
+            if (key.Value == "items" && parser.Current is SequenceStart { Anchor.IsEmpty: true } && !root.ContainsKey("items"))
+            {
+                // A typed list (PodList) names its kind before its items when it comes from the API server; its items then
+                // carry no kind of their own. kubectl's List sorts keys (items before kind), but keeps each item's.
+                parser.MoveNext();
+                inItems = true;
+                streamedItems = true;
+                var listKind = root["kind"] is JsonValue k && k.TryGetValue<string>(out var kindText) ? kindText : null;
+                itemKind = listKind is { Length: > 4 } && listKind.EndsWith("List", StringComparison.Ordinal) ? listKind[..^4] : null;
+                itemApiVersion = root["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var versionText) ? versionText : null;
+                continue;
+            }
+
+            AddEntry(root, key, ReadNode(1), ref rootMerged);
+        }
+    }
+
+    /// <summary>After a limit: the rest of the document is parsed (iteratively: YamlDotNet keeps its own stack) but not built.</summary>
+    private SourceDocument SkipRestOfDocument(LimitExceededException limit, int line)
+    {
+        var skipped = listRoot is not null && streamedItems ? " (rest of the document skipped)" : " (document skipped)";
+        anchors.Clear();
+        listRoot = null;
+        inItems = false;
+        lines = new Dictionary<JsonNode, int>(ReferenceEqualityComparer.Instance);
+        while (parser.Current is not DocumentEnd)
+        {
+            parser.MoveNext();
+        }
+
+        parser.Consume<DocumentEnd>();
+        return new SourceDocument(null, line, lines, Problem: limit.Message + skipped);
     }
 
     private JsonNode? ReadNode(int depth)
@@ -138,12 +257,20 @@ internal sealed partial class YamlDocumentReader
 
         var mappingStart = parser.Consume<MappingStart>();
         var result = ReadMapping(mappingStart, depth);
-        if (depth <= 2 && parser.Current is { } after && after.Start.Index - mappingStart.Start.Index > InventoryLimits.MaxObjectBytes)
+        if (depth <= 2)
         {
-            throw new LimitExceededException(filePath, LineOf(mappingStart.Start), $"an object of {after.Start.Index - mappingStart.Start.Index} characters is over the limit of {InventoryLimits.MaxObjectBytes}");
+            CheckObjectSize(mappingStart);
         }
 
         return result;
+    }
+
+    private void CheckObjectSize(MappingStart mappingStart)
+    {
+        if (parser.Current is { } after && after.Start.Index - mappingStart.Start.Index > InventoryLimits.MaxObjectBytes)
+        {
+            throw new LimitExceededException(filePath, LineOf(mappingStart.Start), $"an object of {after.Start.Index - mappingStart.Start.Index} characters is over the limit of {InventoryLimits.MaxObjectBytes}");
+        }
     }
 
     /// <summary>Counts the nodes an alias adds; past the budget the document is refused before anything is copied.</summary>
@@ -199,27 +326,29 @@ internal sealed partial class YamlDocumentReader
         while (!parser.TryConsume<MappingEnd>(out _))
         {
             var key = parser.Consume<Scalar>();
-            var value = ReadNode(depth + 1);
-            if (key.Value == "<<" && key.Style == ScalarStyle.Plain)
-            {
-                merged ??= new HashSet<string>(StringComparer.Ordinal);
-                Merge(obj, value, merged, key);
-                continue;
-            }
-
-            if (obj.ContainsKey(key.Value))
-            {
-                if (merged is null || !merged.Remove(key.Value))
-                {
-                    throw new InventoryException(filePath, LineOf(key.Start), $"duplicate key '{key.Value}'");
-                }
-            }
-
-            obj[key.Value] = value;
+            AddEntry(obj, key, ReadNode(depth + 1), ref merged);
         }
 
         Remember(mappingStart.Anchor, obj);
         return obj;
+    }
+
+    /// <summary>One key of a mapping: a <c>&lt;&lt;</c> merge, or a key that must not repeat (unless it only overrides a merged one).</summary>
+    private void AddEntry(JsonObject obj, Scalar key, JsonNode? value, ref HashSet<string>? merged)
+    {
+        if (key.Value == "<<" && key.Style == ScalarStyle.Plain)
+        {
+            merged ??= new HashSet<string>(StringComparer.Ordinal);
+            Merge(obj, value, merged, key);
+            return;
+        }
+
+        if (obj.ContainsKey(key.Value) && (merged is null || !merged.Remove(key.Value)))
+        {
+            throw new InventoryException(filePath, LineOf(key.Start), $"duplicate key '{key.Value}'");
+        }
+
+        obj[key.Value] = value;
     }
 
     private void Merge(JsonObject target, JsonNode? source, HashSet<string> merged, Scalar key)
@@ -299,8 +428,9 @@ internal sealed partial class YamlDocumentReader
         {
             return JsonValue.Create(Convert.ToInt64(text[2..], 8));
         }
-        else if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+        else if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
         {
+            // 1e309 overflows to infinity, which JSON cannot hold; like go-yaml (ParseFloat's ErrRange) it stays a string.
             return JsonValue.Create(real);
         }
 

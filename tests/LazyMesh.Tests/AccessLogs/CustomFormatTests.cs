@@ -10,6 +10,19 @@ public sealed class CustomFormatTests
         "%START_TIME(%s)% %DOWNSTREAM_REMOTE_ADDRESS% -> %DOWNSTREAM_LOCAL_ADDRESS% [%UPSTREAM_CLUSTER%] authority=\"%REQ(:AUTHORITY)%\" "
         + "\"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% route=%ROUTE_NAME% sni=%REQUESTED_SERVER_NAME%\n";
 
+    /// <summary>JSON labels as in Telemetry provider envoyFileAccessLog.logFormat.labels / MeshConfig accessLogFormat with accessLogEncoding JSON.</summary>
+    public static IReadOnlyDictionary<string, string> CamelCaseLabels { get; } = new Dictionary<string, string>
+    {
+        ["startTime"] = "%START_TIME%",
+        ["upstreamCluster"] = "%UPSTREAM_CLUSTER_RAW%",
+        ["authority"] = "%REQ(:AUTHORITY)%",
+        ["source"] = "%DOWNSTREAM_REMOTE_ADDRESS%",
+        ["destination"] = "%DOWNSTREAM_LOCAL_ADDRESS%",
+        ["flags"] = "%RESPONSE_FLAGS%",
+        ["protocol"] = "%PROTOCOL%",
+        ["request"] = "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+    };
+
     [Fact]
     public void A_meshconfig_format_round_trips_render_then_parse()
     {
@@ -83,18 +96,7 @@ public sealed class CustomFormatTests
     [Fact]
     public void Custom_json_labels_with_camel_case_keys_round_trip()
     {
-        // As Telemetry provider envoyFileAccessLog.logFormat.labels / MeshConfig accessLogFormat with accessLogEncoding JSON.
-        var labels = new Dictionary<string, string>
-        {
-            ["startTime"] = "%START_TIME%",
-            ["upstreamCluster"] = "%UPSTREAM_CLUSTER_RAW%",
-            ["authority"] = "%REQ(:AUTHORITY)%",
-            ["source"] = "%DOWNSTREAM_REMOTE_ADDRESS%",
-            ["destination"] = "%DOWNSTREAM_LOCAL_ADDRESS%",
-            ["flags"] = "%RESPONSE_FLAGS%",
-            ["protocol"] = "%PROTOCOL%",
-            ["request"] = "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
-        };
+        var labels = CamelCaseLabels;
         var format = JsonLogFormat.Compile("custom JSON", labels);
         var parser = new AccessLogLineParser(AccessLogFormatSet.WithDefaults([], [format]));
         var line = EnvoyLineRenderer.Json(labels, new EnvoyLineRenderer.Call { ResponseFlags = "NR" });

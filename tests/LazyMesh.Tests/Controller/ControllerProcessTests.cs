@@ -290,4 +290,35 @@ public sealed class ControllerProcessTests : IDisposable
         Assert.Equal(1, await broken.WaitForExitAsync());
         Assert.Contains("inventory.yaml:", broken.Output);
     }
+
+    [Fact]
+    public async Task Two_hundred_thousand_nested_brackets_dropped_into_the_inventory_directory_are_logged_and_the_controller_runs_on()
+    {
+        var inventoryDir = Path.Combine(_dir, "inventory");
+        Directory.CreateDirectory(inventoryDir);
+        File.Copy(Inventory, Path.Combine(inventoryDir, "inventory.yaml"));
+        await using var controller = LazyMeshProcess.Start(["controller", "--inventory", inventoryDir, "--output-dir", Output, "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--als-peer-check", "None"]);
+        await controller.WaitForControllerReadyAsync();
+
+        await File.WriteAllTextAsync(Path.Combine(inventoryDir, "deep.yaml"), "kind: ConfigMap\ndata: " + new string('[', 200_000) + new string(']', 200_000) + "\n");
+
+        await controller.WaitForLineAsync("inventory reload failed, keeping the previous inventory: .*deep.yaml:2: \\[ and \\{ nested deeper than 1024 levels");
+        Assert.False(controller.HasExited);
+    }
+
+    [Fact]
+    public async Task Recommend_with_two_hundred_thousand_nested_brackets_exits_1_naming_the_file()
+    {
+        var deep = Path.Combine(_dir, "deep.json");
+        await File.WriteAllTextAsync(deep, new string('[', 200_000));
+        var log = Path.Combine(RepoPaths.RepositoryRoot, "examples", "bookinfo", "access.log");
+        foreach (var (path, reason) in new[] { (deep, "invalid JSON: The maximum configured depth of 64"), (Path.ChangeExtension(deep, ".yaml"), "[ and { nested deeper than 1024 levels") })
+        {
+            await File.WriteAllTextAsync(path, new string('[', 200_000));
+            await using var recommend = LazyMeshProcess.Start("recommend", "--inventory", Inventory, "--inventory", path, "--access-log", log);
+
+            Assert.Equal(1, await recommend.WaitForExitAsync());
+            Assert.Contains($"lazymesh: {path}:1: {reason}", recommend.Output, StringComparison.Ordinal);
+        }
+    }
 }

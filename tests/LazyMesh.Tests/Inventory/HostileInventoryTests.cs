@@ -1,6 +1,8 @@
 using System.Text;
+using LazyMesh.Controller;
 using LazyMesh.Inventory;
 using LazyMesh.Mesh;
+using LazyMesh.Tests.Support;
 
 namespace LazyMesh.Tests.Inventory;
 
@@ -43,7 +45,7 @@ public sealed class HostileInventoryTests
     public void Deeply_nested_brackets_in_yaml_are_skipped_at_the_depth_limit()
     {
         using var dir = new TempDirectory();
-        var deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + new string((char)91, 2_000) + new string((char)93, 2_000) + "\n";
+        var deep = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + new string('[', 1_000) + new string(']', 1_000) + "\n";
         var path = dir.Write("deep.yaml", deep + "---\n" + GoodPod);
 
         var snapshot = InventoryLoader.Load([path]);
@@ -52,16 +54,51 @@ public sealed class HostileInventoryTests
         Assert.Single(snapshot.Pods);
     }
 
-    [Fact]
-    public void Two_hundred_thousand_nested_brackets_in_json_are_an_error_naming_the_file()
+    private const int IssueDepth = 200_000;
+
+    private const string DeepYamlHead = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ";
+
+    /// <summary>The issue's 200,000 levels, as <c>[</c> and as <c>{</c>, closed or not, in YAML and JSON files.</summary>
+    public static TheoryData<string, string, string> TwoHundredThousandLevels() => new()
+    {
+        { "deep.yaml", DeepYamlHead + new string('[', IssueDepth) + new string(']', IssueDepth) + "\n", ":4: [ and { nested deeper than 1024 levels" },
+        { "open.yaml", DeepYamlHead + new string('[', IssueDepth) + "\n", ":4: [ and { nested deeper than 1024 levels" },
+        { "maps.yaml", DeepYamlHead + string.Concat(Enumerable.Repeat("{a: ", IssueDepth)) + "1" + new string('}', IssueDepth) + "\n", ":4: [ and { nested deeper than 1024 levels" },
+        { "braces.yaml", DeepYamlHead + new string('{', IssueDepth) + "\n", ":4: invalid YAML" },
+        { "deep.json", new string('[', IssueDepth) + new string(']', IssueDepth), ":1: invalid JSON: The maximum configured depth of 64 has been exceeded" },
+        { "maps.json", string.Concat(Enumerable.Repeat("{\"a\":", IssueDepth)) + "1" + new string('}', IssueDepth), ":1: invalid JSON: The maximum configured depth of 64 has been exceeded" },
+        { "braces.json", new string('{', IssueDepth), ":1: invalid JSON:" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TwoHundredThousandLevels))]
+    public void Two_hundred_thousand_nested_levels_are_an_error_naming_the_file_and_line(string file, string content, string expected)
     {
         using var dir = new TempDirectory();
-        var path = dir.Write("deep.json", new string('[', 200_000) + new string(']', 200_000));
+        var path = dir.Write(file, content);
 
         var ex = Assert.Throws<InventoryException>(() => InventoryLoader.Load([path]));
 
         Assert.Equal(path, ex.FilePath);
-        Assert.Contains("depth", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith(path + expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TwoHundredThousandLevels))]
+    public void Two_hundred_thousand_nested_levels_dropped_into_a_watched_inventory_directory_keep_the_previous_inventory(string file, string content, string expected)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("good.yaml", GoodPod);
+        using var logs = new RecordingLoggerProvider();
+        using var watcher = new InventoryWatcher([dir.Path], MeshOptions.Default, TimeSpan.FromHours(1), logs.CreateLogger("inventory"));
+        var before = watcher.LoadAndWatch();
+        var path = dir.Write(file, content);
+
+        watcher.Reload();
+
+        Assert.Equal(1, watcher.FailedReloads);
+        Assert.Same(before, watcher.Holder.Current);
+        Assert.Contains(logs.Messages, m => m.StartsWith("inventory reload failed, keeping the previous inventory: " + path + expected, StringComparison.Ordinal));
     }
 
     [Theory]
