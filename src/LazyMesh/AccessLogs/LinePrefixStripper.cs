@@ -120,8 +120,7 @@ public sealed class LinePrefixStripper
         }
 
         var time = line[..space];
-        if (time[4] != '-' || time[7] != '-' || time[10] != 'T'
-            || !DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+        if (time[4] != '-' || time[7] != '-' || time[10] != 'T' || !AccessLogTime.TryParseUnixMs(time, out _))
         {
             return false;
         }

@@ -18,6 +18,7 @@ internal static class TextLineMasks
     public static int Words(int length) => (length + 63) >> 6;
 
     /// <summary>Fills <paramref name="spaces"/> and <paramref name="quotes"/> (each <see cref="Words"/> long) for <paramref name="line"/>.</summary>
+    [SkipLocalsInit]
     public static void Build(ReadOnlySpan<char> line, Span<ulong> spaces, Span<ulong> quotes)
     {
         ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(line));
