@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace LazyMesh.AccessLogs;
 
@@ -23,7 +24,15 @@ public sealed class IstioJsonLogParser
 
     private const string TruncatedError = "line ends inside the JSON object (truncated line?)";
 
+    /// <summary>How many key positions remember the key last seen there.</summary>
+    private const int PredictedKeys = 64;
+
     private readonly JsonLogFormat _format;
+
+    // Envoy prints a format's keys in the same order on every line: the key seen at each position on the last line is
+    // compared first, and the format's dictionary (hashing the key) is only asked when it differs.
+    private readonly string?[] _keyAt = new string?[PredictedKeys];
+    private readonly AccessLogField[] _fieldAt = new AccessLogField[PredictedKeys];
     private char[] _buffer = new char[512];
     private int _used;
 
@@ -135,8 +144,7 @@ public sealed class IstioJsonLogParser
                     return Fail(pos >= line.Length ? TruncatedError : $"invalid JSON value at column {pos + 1}", out error);
                 }
 
-                keyCount++;
-                if (_format.TryGetField(key, out var field))
+                if (LookUp(key, keyCount++, out var field))
                 {
                     seen |= 1u << (int)field;
                     switch (field)
@@ -244,14 +252,42 @@ public sealed class IstioJsonLogParser
         return AccessLogLineKind.Parsed;
     }
 
+    /// <summary>The field of the <paramref name="index"/>-th key of a line: the key at that position on the last line, else the format's lookup.</summary>
+    private bool LookUp(ReadOnlySpan<char> key, int index, out AccessLogField field)
+    {
+        if ((uint)index >= PredictedKeys)
+        {
+            return _format.TryGetField(key, out field);
+        }
+
+        if (_keyAt[index] is { } predicted && key.SequenceEqual(predicted))
+        {
+            field = _fieldAt[index];
+            return true;
+        }
+
+        // Keys the format does not read are not remembered (that would mean allocating their string).
+        bool known = _format.TryGetField(key, out string? stored, out field);
+        _keyAt[index] = stored;
+        _fieldAt[index] = field;
+        return known;
+    }
+
     private static AccessLogLineKind Fail(string message, out string? error)
     {
         error = message;
         return AccessLogLineKind.Malformed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<char> line, int pos)
     {
+        // Envoy prints no whitespace between tokens: the common case is one compare.
+        if ((uint)pos < (uint)line.Length && line[pos] > ' ')
+        {
+            return pos;
+        }
+
         while (pos < line.Length && line[pos] is ' ' or '\t' or '\r' or '\n')
         {
             pos++;
