@@ -118,6 +118,15 @@ public sealed class AccessLogReader
                         kind = parser.Parse(rest, out accessEvent, out error);
                     }
 
+                    // [pod/NAME/CONTAINER] before a line of such a format: the time after the prefix is the format's own.
+                    if (wholeFirst && kind != AccessLogLineKind.Parsed && prefixes.TimeAfterPrefixAt >= 0
+                        && parser.Parse(line[prefixes.TimeAfterPrefixAt..], out var withTime, out string? withTimeError) == AccessLogLineKind.Parsed)
+                    {
+                        kind = AccessLogLineKind.Parsed;
+                        accessEvent = withTime;
+                        error = withTimeError;
+                    }
+
                     if (kind != AccessLogLineKind.Parsed && prefix != LinePrefixKind.None && !wholeFirst
                         && parser.Parse(line, out var whole, out string? wholeError) == AccessLogLineKind.Parsed)
                     {

@@ -110,14 +110,15 @@ public sealed class LinePrefixTests
         var reader = new AccessLogReader(formats: AccessLogFormatLoader.Load([format]));
         var line = EnvoyLineRenderer.Text(format, new());
         string text = string.Join('\n', line, $"2024-05-01T12:00:01.534000000Z {line}", $"2022-07-22T12:24:13.9Z stdout F {line}",
+            $"[pod/productpage-v1-6b746f74dc-9stvs/istio-proxy] {line}", $"[pod/productpage-v1-6b746f74dc-9stvs/istio-proxy] 2024-05-01T12:00:01.534000000Z {line}",
             SampleLines.HttpOutbound, "2024-05-01T12:00:01.534Z 10.244.1.10:40654 -> truncated");
         var sink = new RecordingSink();
         var stats = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "x.log", sink);
-        Assert.Equal(4, stats.Parsed);
+        Assert.True(stats.Parsed == 6, string.Join("; ", stats.Examples));
         Assert.Equal(1, stats.Malformed);
-        Assert.Equal("CRI (/var/log/pods) 1, kubectl logs --timestamps 2", stats.DescribePrefixes());
-        Assert.Equal("custom TEXT 3, Istio 1.9+ TEXT 1", stats.DescribeFormats());
-        Assert.All(sink.Events.Take(3), e => Assert.Equal(1714564801534, e.StartTimeUnixMs));
+        Assert.Equal("CRI (/var/log/pods) 1, kubectl logs --prefix 2, kubectl logs --timestamps 2", stats.DescribePrefixes());
+        Assert.Equal("custom TEXT 5, Istio 1.9+ TEXT 1", stats.DescribeFormats());
+        Assert.All(sink.Events.Take(5), e => Assert.Equal(1714564801534, e.StartTimeUnixMs));
         Assert.All(sink.Events, e => Assert.Equal("10.244.1.10", e.SourceAddress));
     }
 
