@@ -104,18 +104,7 @@ public class RecommendPipelineBenchmarks
     /// <summary>(a) What "reading the file line by line" means for ordinary .NET code.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory(Default)]
-    public long StreamReaderReadLine()
-    {
-        using var reader = new StreamReader(_log, Encoding.UTF8);
-        long lines = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            lines++;
-            _chars += line.Length;
-        }
-
-        return lines;
-    }
+    public long StreamReaderReadLine() => ReadLines(_log);
 
     /// <summary>(b) Our raw line loop: pooled buffers, UTF-8 decoded into a reused char buffer, no per-line allocation.</summary>
     [Benchmark]
