@@ -209,7 +209,7 @@ public sealed class TextLogFormat
                 }
 
                 // Next found the literal's first character; a one-character literal (a space, usually) is then whole.
-                if (literal.Length > 1 && !line[end..].StartsWith(literal, StringComparison.Ordinal))
+                if (literal.Length > 1 && !At(line, end, literal))
                 {
                     error = _badSeparator[i];
                     return AccessLogLineKind.Malformed;
@@ -323,7 +323,7 @@ public sealed class TextLogFormat
             }
 
             int after = p + literal.Length;
-            if (line[p..].StartsWith(literal, StringComparison.Ordinal))
+            if (At(line, p, literal))
             {
                 if (nextQuoted || (after < line.Length && line[after] != '"'))
                 {
@@ -337,6 +337,31 @@ public sealed class TextLogFormat
 
             from = p + 1;
         }
+    }
+
+    /// <summary>Whether <paramref name="literal"/> is at <paramref name="at"/>: short literals (<c>" "</c>) compared inline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool At(ReadOnlySpan<char> line, int at, string literal)
+    {
+        if (literal.Length > 8)
+        {
+            return line[at..].StartsWith(literal, StringComparison.Ordinal);
+        }
+
+        if (line.Length - at < literal.Length)
+        {
+            return false;
+        }
+
+        for (int k = 0; k < literal.Length; k++)
+        {
+            if (line[at + k] != literal[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The first <paramref name="c"/> at or after <paramref name="from"/>, with the bitmaps for spaces and quotes.</summary>
