@@ -27,6 +27,8 @@ public sealed class IstioJsonLogParser
     /// <summary>How many key positions remember the key last seen there.</summary>
     private const int PredictedKeys = 64;
 
+    private const int MaskWords = TextLineMasks.MaxChars / 64;
+
     private readonly JsonLogFormat _format;
 
     // Envoy prints a format's keys in the same order on every line: the key seen at each position on the last line is
@@ -53,6 +55,7 @@ public sealed class IstioJsonLogParser
     /// <see cref="AccessLogLineKind.NotAccessLog"/> (not an object, or an object with none of Istio's keys, such as
     /// istio-agent's own JSON log) or <see cref="AccessLogLineKind.Malformed"/> (invalid or truncated JSON).
     /// </summary>
+    [SkipLocalsInit]
     public AccessLogLineKind Parse(ReadOnlySpan<char> line, out AccessEvent accessEvent, out string? error)
     {
         accessEvent = default;
@@ -76,6 +79,17 @@ public sealed class IstioJsonLogParser
         }
 
         _used = 0;
+
+        // Where the quotes and backslashes are, in one vectorized pass: each string then ends at a bit scan.
+        bool useMasks = line.Length <= TextLineMasks.MaxChars;
+        Span<ulong> masks = stackalloc ulong[2 * MaskWords];
+        int words = useMasks ? TextLineMasks.Words(line.Length) : 0;
+        var quotes = masks[..words];
+        var backslashes = masks.Slice(MaskWords, words);
+        if (useMasks)
+        {
+            TextLineMasks.Build(line, '"', '\\', quotes, backslashes);
+        }
 
         ReadOnlySpan<char> startTime = default, method = default, protocol = default, authority = default;
         ReadOnlySpan<char> cluster = default, downstreamLocal = default, downstreamRemote = default;
@@ -104,7 +118,7 @@ public sealed class IstioJsonLogParser
                     return Fail($"expected a JSON key at column {pos + 1}", out error);
                 }
 
-                if (!TryReadString(line, ref pos, out var key))
+                if (!TryReadString(line, quotes, backslashes, useMasks, ref pos, out var key))
                 {
                     return Fail(TruncatedError, out error);
                 }
@@ -129,7 +143,7 @@ public sealed class IstioJsonLogParser
                 ReadOnlySpan<char> value = default;
                 if (line[pos] == '"')
                 {
-                    if (!TryReadString(line, ref pos, out value))
+                    if (!TryReadString(line, quotes, backslashes, useMasks, ref pos, out value))
                     {
                         return Fail(TruncatedError, out error);
                     }
@@ -297,28 +311,46 @@ public sealed class IstioJsonLogParser
     }
 
     /// <summary>Reads the string starting at the quote at <paramref name="pos"/>; false if it is not terminated.</summary>
-    private bool TryReadString(ReadOnlySpan<char> line, scoped ref int pos, out ReadOnlySpan<char> value)
+    private bool TryReadString(
+        ReadOnlySpan<char> line, scoped ReadOnlySpan<ulong> quotes, scoped ReadOnlySpan<ulong> backslashes, bool useMasks, scoped ref int pos, out ReadOnlySpan<char> value)
     {
         var content = line[(pos + 1)..];
-
-        // Keys and most values are short: scan the first characters by hand, then let a vectorized search take over.
-        int special = 0;
-        int limit = Math.Min(content.Length, 24);
-        while (special < limit && content[special] is not ('"' or '\\'))
+        int special;
+        if (useMasks)
         {
-            special++;
-        }
-
-        if (special == limit)
-        {
-            int found = content[limit..].IndexOfAny('"', '\\');
+            // The first quote or backslash after the opening quote, from the line's bitmaps.
+            int quote = TextLineMasks.Next(quotes, pos + 1);
+            int backslash = TextLineMasks.Next(backslashes, pos + 1);
+            int found = backslash >= 0 && (quote < 0 || backslash < quote) ? backslash : quote;
             if (found < 0)
             {
                 value = default;
                 return false;
             }
 
-            special = limit + found;
+            special = found - (pos + 1);
+        }
+        else
+        {
+            // Keys and most values are short: scan the first characters by hand, then let a vectorized search take over.
+            special = 0;
+            int limit = Math.Min(content.Length, 24);
+            while (special < limit && content[special] is not ('"' or '\\'))
+            {
+                special++;
+            }
+
+            if (special == limit)
+            {
+                int found = content[limit..].IndexOfAny('"', '\\');
+                if (found < 0)
+                {
+                    value = default;
+                    return false;
+                }
+
+                special = limit + found;
+            }
         }
 
         if (content[special] == '"')
