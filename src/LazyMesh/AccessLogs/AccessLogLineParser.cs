@@ -26,7 +26,14 @@ public sealed class AccessLogLineParser
         var set = formats ?? AccessLogFormatSet.IstioDefaults;
         _text = [.. set.Text];
         _json = [.. set.Json.Select(f => new IstioJsonLogParser(f))];
+        StartsWithField = _text.Any(f => f.Leading.Length == 0);
     }
+
+    /// <summary>
+    /// Whether a TEXT format begins with a field rather than a literal (a custom format starting with <c>%START_TIME%</c>):
+    /// the start of its lines may then look like a prefix a log collector added (<see cref="LinePrefixStripper"/>).
+    /// </summary>
+    public bool StartsWithField { get; }
 
     /// <summary>The name of the format the last parsed line matched (e.g. <c>Istio 1.9+ TEXT</c>); a shared string, not allocated per line.</summary>
     public string LastFormat { get; private set; } = string.Empty;
@@ -70,12 +77,12 @@ public sealed class AccessLogLineParser
         {
             int index = attempt == 0 ? _lastText : (attempt <= _lastText ? attempt - 1 : attempt);
             var format = _text[index];
-            var kind = format.Parse(line, out var parsed, out string? reason, out int progress);
+            // The format fills the event only when the line parses: no copy of the (large) event per attempt.
+            var kind = format.Parse(line, out accessEvent, out string? reason, out int progress);
             if (kind == AccessLogLineKind.Parsed)
             {
                 _lastText = index;
                 LastFormat = format.Name;
-                accessEvent = parsed;
                 error = null;
                 return kind;
             }

@@ -87,30 +87,57 @@ public sealed class AccessLogReader
         var parser = _parser;
         var prefixes = _prefixes;
         var origin = OriginOfPath(sourceName);
+        bool wholeFirst = parser.StartsWithField;
         ForEachLine(
             stream,
             (line, lineNumber) =>
             {
-                var prefix = prefixes.Strip(line, out var rest, out var originPod, out var originNamespace, out bool partial);
-                if (partial)
+                // When a format begins with a field (a custom one starting with %START_TIME%), its lines' start looks like
+                // a prefix (kubectl logs --timestamps): lines are tried whole first, and only those that do not parse whole
+                // are stripped and tried again, so each line of such a format is parsed once. A line that reads both ways
+                // (the prefix's extra token swallowed by a field that may hold spaces) is then read whole.
+                LinePrefixKind prefix = LinePrefixKind.None;
+                ReadOnlySpan<char> originPod = default, originNamespace = default;
+                AccessEvent accessEvent = default;
+                string? error = null;
+                var kind = wholeFirst ? parser.Parse(line, out accessEvent, out error) : AccessLogLineKind.Empty;
+                if (!wholeFirst || kind != AccessLogLineKind.Parsed)
                 {
-                    // A CRI partial line: parsed when the line that completes it arrives.
-                    counters.RecordPrefix(prefix);
-                    counters.Record(sourceName, lineNumber, AccessLogLineKind.Empty, null);
-                    return;
-                }
+                    prefix = prefixes.Strip(line, out var rest, out originPod, out originNamespace, out bool partial);
+                    if (partial)
+                    {
+                        // A CRI partial line: parsed when the line that completes it arrives.
+                        counters.RecordPrefix(prefix);
+                        counters.Record(sourceName, lineNumber, AccessLogLineKind.Empty, null);
+                        return;
+                    }
 
-                var kind = parser.Parse(rest, out var accessEvent, out string? error);
-                if (kind != AccessLogLineKind.Parsed && prefix != LinePrefixKind.None
-                    && parser.Parse(line, out var whole, out string? wholeError) == AccessLogLineKind.Parsed)
-                {
-                    // What looked like a prefix is the format's own start (a custom format beginning with %START_TIME%).
-                    prefix = LinePrefixKind.None;
-                    originPod = default;
-                    originNamespace = default;
-                    kind = AccessLogLineKind.Parsed;
-                    accessEvent = whole;
-                    error = wholeError;
+                    // Without a prefix the line is the one parsed above (when it was).
+                    if (!wholeFirst || prefix != LinePrefixKind.None)
+                    {
+                        kind = parser.Parse(rest, out accessEvent, out error);
+                    }
+
+                    // [pod/NAME/CONTAINER] before a line of such a format: the time after the prefix is the format's own.
+                    if (wholeFirst && kind != AccessLogLineKind.Parsed && prefixes.TimeAfterPrefixAt >= 0
+                        && parser.Parse(line[prefixes.TimeAfterPrefixAt..], out var withTime, out string? withTimeError) == AccessLogLineKind.Parsed)
+                    {
+                        kind = AccessLogLineKind.Parsed;
+                        accessEvent = withTime;
+                        error = withTimeError;
+                    }
+
+                    if (kind != AccessLogLineKind.Parsed && prefix != LinePrefixKind.None && !wholeFirst
+                        && parser.Parse(line, out var whole, out string? wholeError) == AccessLogLineKind.Parsed)
+                    {
+                        // What looked like a prefix is the format's own start (a custom JSON format whose first key is "log").
+                        prefix = LinePrefixKind.None;
+                        originPod = default;
+                        originNamespace = default;
+                        kind = AccessLogLineKind.Parsed;
+                        accessEvent = whole;
+                        error = wholeError;
+                    }
                 }
 
                 counters.RecordPrefix(prefix);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace LazyMesh.AccessLogs;
 
@@ -23,7 +24,17 @@ public sealed class IstioJsonLogParser
 
     private const string TruncatedError = "line ends inside the JSON object (truncated line?)";
 
+    /// <summary>How many key positions remember the key last seen there.</summary>
+    private const int PredictedKeys = 64;
+
+    private const int MaskWords = TextLineMasks.MaxChars / 64;
+
     private readonly JsonLogFormat _format;
+
+    // Envoy prints a format's keys in the same order on every line: the key seen at each position on the last line is
+    // compared first, and the format's dictionary (hashing the key) is only asked when it differs.
+    private readonly string?[] _keyAt = new string?[PredictedKeys];
+    private readonly AccessLogField[] _fieldAt = new AccessLogField[PredictedKeys];
     private char[] _buffer = new char[512];
     private int _used;
 
@@ -44,6 +55,7 @@ public sealed class IstioJsonLogParser
     /// <see cref="AccessLogLineKind.NotAccessLog"/> (not an object, or an object with none of Istio's keys, such as
     /// istio-agent's own JSON log) or <see cref="AccessLogLineKind.Malformed"/> (invalid or truncated JSON).
     /// </summary>
+    [SkipLocalsInit]
     public AccessLogLineKind Parse(ReadOnlySpan<char> line, out AccessEvent accessEvent, out string? error)
     {
         accessEvent = default;
@@ -67,6 +79,17 @@ public sealed class IstioJsonLogParser
         }
 
         _used = 0;
+
+        // Where the quotes and backslashes are, in one vectorized pass: each string then ends at a bit scan.
+        bool useMasks = line.Length <= TextLineMasks.MaxChars;
+        Span<ulong> masks = stackalloc ulong[2 * MaskWords];
+        int words = useMasks ? TextLineMasks.Words(line.Length) : 0;
+        var quotes = masks[..words];
+        var backslashes = masks.Slice(MaskWords, words);
+        if (useMasks)
+        {
+            TextLineMasks.Build(line, '"', '\\', quotes, backslashes);
+        }
 
         ReadOnlySpan<char> startTime = default, method = default, protocol = default, authority = default;
         ReadOnlySpan<char> cluster = default, downstreamLocal = default, downstreamRemote = default;
@@ -95,7 +118,7 @@ public sealed class IstioJsonLogParser
                     return Fail($"expected a JSON key at column {pos + 1}", out error);
                 }
 
-                if (!TryReadString(line, ref pos, out var key))
+                if (!TryReadString(line, quotes, backslashes, useMasks, ref pos, out var key))
                 {
                     return Fail(TruncatedError, out error);
                 }
@@ -120,7 +143,7 @@ public sealed class IstioJsonLogParser
                 ReadOnlySpan<char> value = default;
                 if (line[pos] == '"')
                 {
-                    if (!TryReadString(line, ref pos, out value))
+                    if (!TryReadString(line, quotes, backslashes, useMasks, ref pos, out value))
                     {
                         return Fail(TruncatedError, out error);
                     }
@@ -135,8 +158,7 @@ public sealed class IstioJsonLogParser
                     return Fail(pos >= line.Length ? TruncatedError : $"invalid JSON value at column {pos + 1}", out error);
                 }
 
-                keyCount++;
-                if (_format.TryGetField(key, out var field))
+                if (LookUp(key, keyCount++, out var field))
                 {
                     seen |= 1u << (int)field;
                     switch (field)
@@ -244,14 +266,42 @@ public sealed class IstioJsonLogParser
         return AccessLogLineKind.Parsed;
     }
 
+    /// <summary>The field of the <paramref name="index"/>-th key of a line: the key at that position on the last line, else the format's lookup.</summary>
+    private bool LookUp(ReadOnlySpan<char> key, int index, out AccessLogField field)
+    {
+        if ((uint)index >= PredictedKeys)
+        {
+            return _format.TryGetField(key, out field);
+        }
+
+        if (_keyAt[index] is { } predicted && key.SequenceEqual(predicted))
+        {
+            field = _fieldAt[index];
+            return true;
+        }
+
+        // Keys the format does not read are not remembered (that would mean allocating their string).
+        bool known = _format.TryGetField(key, out string? stored, out field);
+        _keyAt[index] = stored;
+        _fieldAt[index] = field;
+        return known;
+    }
+
     private static AccessLogLineKind Fail(string message, out string? error)
     {
         error = message;
         return AccessLogLineKind.Malformed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<char> line, int pos)
     {
+        // Envoy prints no whitespace between tokens: the common case is one compare.
+        if ((uint)pos < (uint)line.Length && line[pos] > ' ')
+        {
+            return pos;
+        }
+
         while (pos < line.Length && line[pos] is ' ' or '\t' or '\r' or '\n')
         {
             pos++;
@@ -261,28 +311,46 @@ public sealed class IstioJsonLogParser
     }
 
     /// <summary>Reads the string starting at the quote at <paramref name="pos"/>; false if it is not terminated.</summary>
-    private bool TryReadString(ReadOnlySpan<char> line, scoped ref int pos, out ReadOnlySpan<char> value)
+    private bool TryReadString(
+        ReadOnlySpan<char> line, scoped ReadOnlySpan<ulong> quotes, scoped ReadOnlySpan<ulong> backslashes, bool useMasks, scoped ref int pos, out ReadOnlySpan<char> value)
     {
         var content = line[(pos + 1)..];
-
-        // Keys and most values are short: scan the first characters by hand, then let a vectorized search take over.
-        int special = 0;
-        int limit = Math.Min(content.Length, 24);
-        while (special < limit && content[special] is not ('"' or '\\'))
+        int special;
+        if (useMasks)
         {
-            special++;
-        }
-
-        if (special == limit)
-        {
-            int found = content[limit..].IndexOfAny('"', '\\');
+            // The first quote or backslash after the opening quote, from the line's bitmaps.
+            int quote = TextLineMasks.Next(quotes, pos + 1);
+            int backslash = TextLineMasks.Next(backslashes, pos + 1);
+            int found = backslash >= 0 && (quote < 0 || backslash < quote) ? backslash : quote;
             if (found < 0)
             {
                 value = default;
                 return false;
             }
 
-            special = limit + found;
+            special = found - (pos + 1);
+        }
+        else
+        {
+            // Keys and most values are short: scan the first characters by hand, then let a vectorized search take over.
+            special = 0;
+            int limit = Math.Min(content.Length, 24);
+            while (special < limit && content[special] is not ('"' or '\\'))
+            {
+                special++;
+            }
+
+            if (special == limit)
+            {
+                int found = content[limit..].IndexOfAny('"', '\\');
+                if (found < 0)
+                {
+                    value = default;
+                    return false;
+                }
+
+                special = limit + found;
+            }
         }
 
         if (content[special] == '"')

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 
 namespace LazyMesh.AccessLogs;
 
@@ -17,6 +18,7 @@ public sealed class JsonLogFormat
     private static readonly uint LineRequiredMask = (1u << (int)AccessLogField.UpstreamCluster) | (1u << (int)AccessLogField.DownstreamRemoteAddress);
 
     private readonly FrozenDictionary<string, AccessLogField>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, AccessLogField>.AlternateLookup<ReadOnlySpan<char>> _storedKeys;
     private readonly string[] _requiredKeys;
 
     private JsonLogFormat(string name, IReadOnlyDictionary<string, AccessLogField> keys, bool isIstio)
@@ -24,6 +26,7 @@ public sealed class JsonLogFormat
         Name = name;
         Keys = keys.ToFrozenDictionary(StringComparer.Ordinal);
         _lookup = Keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        _storedKeys = new Dictionary<string, AccessLogField>(Keys, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         IsIstio = isIstio;
         _requiredKeys = [.. new[] { AccessLogField.UpstreamCluster, AccessLogField.DownstreamRemoteAddress }
             .Select(f => Keys.FirstOrDefault(k => k.Value == f).Key).Where(k => k is not null)];
@@ -70,6 +73,10 @@ public sealed class JsonLogFormat
 
     /// <summary>The field of <paramref name="key"/>, or false when LazyMesh does not read it.</summary>
     public bool TryGetField(ReadOnlySpan<char> key, out AccessLogField field) => _lookup.TryGetValue(key, out field);
+
+    /// <summary>As <see cref="TryGetField(ReadOnlySpan{char}, out AccessLogField)"/>, also giving the key as stored (not allocated).</summary>
+    internal bool TryGetField(ReadOnlySpan<char> key, [NotNullWhen(true)] out string? storedKey, out AccessLogField field) =>
+        _storedKeys.TryGetValue(key, out storedKey, out field);
 
     /// <summary>
     /// Derives the key mapping from a format's labels (key -> Envoy format string). A label whose value is exactly one

@@ -18,6 +18,12 @@ public sealed class LinePrefixStripper
     private int _pendingLength;
 
     /// <summary>
+    /// When the last <see cref="Strip"/> removed a time after a <c>kubectl logs --prefix</c> or stern prefix, where that
+    /// time starts in the line (a format that itself begins with a time may need it back); else -1.
+    /// </summary>
+    public int TimeAfterPrefixAt { get; private set; } = -1;
+
+    /// <summary>
     /// Strips the prefix of <paramref name="line"/>. Returns the outermost prefix found; <paramref name="partial"/> is true
     /// for a CRI partial line, whose content is kept to be joined with the next one (nothing to parse yet).
     /// </summary>
@@ -27,6 +33,7 @@ public sealed class LinePrefixStripper
         originNamespace = default;
         partial = false;
         rest = line;
+        TimeAfterPrefixAt = -1;
         if (line.IsEmpty)
         {
             return LinePrefixKind.None;
@@ -39,6 +46,7 @@ public sealed class LinePrefixStripper
             var inner = rest;
             if (TryTimestamp(ref inner))
             {
+                TimeAfterPrefixAt = line.Length - rest.Length;
                 rest = inner;
             }
             else if (inner.StartsWith("{\"log\"", StringComparison.Ordinal) && StripOne(ref inner, ref originPod, ref originNamespace, ref partial) == LinePrefixKind.DockerJson)
@@ -120,8 +128,7 @@ public sealed class LinePrefixStripper
         }
 
         var time = line[..space];
-        if (time[4] != '-' || time[7] != '-' || time[10] != 'T'
-            || !DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+        if (time[4] != '-' || time[7] != '-' || time[10] != 'T' || !AccessLogTime.TryParseUnixMs(time, out _))
         {
             return false;
         }

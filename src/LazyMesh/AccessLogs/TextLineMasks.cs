@@ -18,13 +18,20 @@ internal static class TextLineMasks
     public static int Words(int length) => (length + 63) >> 6;
 
     /// <summary>Fills <paramref name="spaces"/> and <paramref name="quotes"/> (each <see cref="Words"/> long) for <paramref name="line"/>.</summary>
-    public static void Build(ReadOnlySpan<char> line, Span<ulong> spaces, Span<ulong> quotes)
+    public static void Build(ReadOnlySpan<char> line, Span<ulong> spaces, Span<ulong> quotes) => Build(line, ' ', '"', spaces, quotes);
+
+    /// <summary>
+    /// Fills <paramref name="firstMask"/> and <paramref name="secondMask"/> (each <see cref="Words"/> long) with where
+    /// <paramref name="first"/> and <paramref name="second"/> are in <paramref name="line"/> (JSON: quotes and backslashes).
+    /// </summary>
+    [SkipLocalsInit]
+    public static void Build(ReadOnlySpan<char> line, char first, char second, Span<ulong> firstMask, Span<ulong> secondMask)
     {
         ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(line));
         int full = line.Length >> 6;
         for (int w = 0; w < full; w++)
         {
-            Block(ref Unsafe.Add(ref start, w << 6), out spaces[w], out quotes[w]);
+            Block(ref Unsafe.Add(ref start, w << 6), first, second, out firstMask[w], out secondMask[w]);
         }
 
         int rest = line.Length - (full << 6);
@@ -33,7 +40,7 @@ internal static class TextLineMasks
             Span<ushort> tail = stackalloc ushort[64];
             MemoryMarshal.Cast<char, ushort>(line[(full << 6)..]).CopyTo(tail);
             tail[rest..].Clear();
-            Block(ref MemoryMarshal.GetReference(tail), out spaces[full], out quotes[full]);
+            Block(ref MemoryMarshal.GetReference(tail), first, second, out firstMask[full], out secondMask[full]);
         }
     }
 
@@ -61,12 +68,12 @@ internal static class TextLineMasks
         return (w << 6) + BitOperations.TrailingZeroCount(bits);
     }
 
-    private static void Block(ref ushort p, out ulong spaces, out ulong quotes)
+    private static void Block(ref ushort p, char first, char second, out ulong spaces, out ulong quotes)
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            var space = Vector512.Create((ushort)' ');
-            var quote = Vector512.Create((ushort)'"');
+            var space = Vector512.Create((ushort)first);
+            var quote = Vector512.Create((ushort)second);
             var a = Vector512.LoadUnsafe(ref p);
             var b = Vector512.LoadUnsafe(ref p, 32);
             spaces = Vector512.Equals(a, space).ExtractMostSignificantBits() | (Vector512.Equals(b, space).ExtractMostSignificantBits() << 32);
@@ -74,8 +81,8 @@ internal static class TextLineMasks
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            var space = Vector256.Create((ushort)' ');
-            var quote = Vector256.Create((ushort)'"');
+            var space = Vector256.Create((ushort)first);
+            var quote = Vector256.Create((ushort)second);
             spaces = 0;
             quotes = 0;
             for (int i = 0; i < 4; i++)
@@ -87,8 +94,8 @@ internal static class TextLineMasks
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            var space = Vector128.Create((ushort)' ');
-            var quote = Vector128.Create((ushort)'"');
+            var space = Vector128.Create((ushort)first);
+            var quote = Vector128.Create((ushort)second);
             spaces = 0;
             quotes = 0;
             for (int i = 0; i < 8; i++)
@@ -105,8 +112,8 @@ internal static class TextLineMasks
             for (int i = 0; i < 64; i++)
             {
                 ushort c = Unsafe.Add(ref p, i);
-                spaces |= (c == ' ' ? 1UL : 0UL) << i;
-                quotes |= (c == '"' ? 1UL : 0UL) << i;
+                spaces |= (c == first ? 1UL : 0UL) << i;
+                quotes |= (c == second ? 1UL : 0UL) << i;
             }
         }
     }

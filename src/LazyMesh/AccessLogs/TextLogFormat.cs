@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LazyMesh.AccessLogs;
 
 /// <summary>
@@ -143,6 +145,7 @@ public sealed class TextLogFormat
         Parse(line, out accessEvent, out error, out progress, allowMasks: true);
 
     /// <summary>As the public overload; <paramref name="allowMasks"/> false forces the scalar search (tests compare both).</summary>
+    [SkipLocalsInit]
     internal AccessLogLineKind Parse(ReadOnlySpan<char> line, out AccessEvent accessEvent, out string? error, out int progress, bool allowMasks)
     {
         accessEvent = default;
@@ -205,7 +208,8 @@ public sealed class TextLogFormat
                     return AccessLogLineKind.Malformed;
                 }
 
-                if (!line[end..].StartsWith(literal, StringComparison.Ordinal))
+                // Next found the literal's first character; a one-character literal (a space, usually) is then whole.
+                if (literal.Length > 1 && !At(line, end, literal))
                 {
                     error = _badSeparator[i];
                     return AccessLogLineKind.Malformed;
@@ -319,7 +323,7 @@ public sealed class TextLogFormat
             }
 
             int after = p + literal.Length;
-            if (line[p..].StartsWith(literal, StringComparison.Ordinal))
+            if (At(line, p, literal))
             {
                 if (nextQuoted || (after < line.Length && line[after] != '"'))
                 {
@@ -333,6 +337,31 @@ public sealed class TextLogFormat
 
             from = p + 1;
         }
+    }
+
+    /// <summary>Whether <paramref name="literal"/> is at <paramref name="at"/>: short literals (<c>" "</c>) compared inline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool At(ReadOnlySpan<char> line, int at, string literal)
+    {
+        if (literal.Length > 8)
+        {
+            return line[at..].StartsWith(literal, StringComparison.Ordinal);
+        }
+
+        if (line.Length - at < literal.Length)
+        {
+            return false;
+        }
+
+        for (int k = 0; k < literal.Length; k++)
+        {
+            if (line[at + k] != literal[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The first <paramref name="c"/> at or after <paramref name="from"/>, with the bitmaps for spaces and quotes.</summary>
@@ -359,14 +388,14 @@ public sealed class TextLogFormat
 
     private static bool IsNumberOrAbsent(ReadOnlySpan<char> value)
     {
-        if (value is "-")
-        {
-            return true;
-        }
-
         if (value.IsEmpty)
         {
             return false;
+        }
+
+        if (IsDash(value))
+        {
+            return true;
         }
 
         foreach (char c in value)
@@ -380,9 +409,13 @@ public sealed class TextLogFormat
         return true;
     }
 
-    private static bool IsAbsent(ReadOnlySpan<char> value) => value.IsEmpty || value is "-";
+    private static bool IsAbsent(ReadOnlySpan<char> value) => value.IsEmpty || IsDash(value);
 
-    private static ReadOnlySpan<char> Present(ReadOnlySpan<char> value) => value is "-" ? default : value;
+    private static ReadOnlySpan<char> Present(ReadOnlySpan<char> value) => IsDash(value) ? default : value;
+
+    /// <summary>Envoy's "absent" (<c>-</c>), compared inline rather than through a string comparison.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDash(ReadOnlySpan<char> value) => value.Length == 1 && value[0] == '-';
 
     private static string DisplayName(EnvoyCommandOperator op) => op.Name switch
     {

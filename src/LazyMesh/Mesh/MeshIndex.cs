@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 
 namespace LazyMesh.Mesh;
 
@@ -183,6 +184,7 @@ public sealed class MeshIndex
     /// and wildcards. A <c>:port</c> is ignored for names; an IP literal (<c>10.0.0.1:9080</c>,
     /// <c>[fd00::1]:80</c>) goes through <see cref="FindByAddress"/> with its port (80 when absent).
     /// </summary>
+    [SkipLocalsInit] // The name buffer (1 KB) is written before it is read: not zeroed on every call of this hot path.
     public MeshService? ResolveName(ReadOnlySpan<char> authority, ReadOnlySpan<char> callerNamespace)
     {
         var host = authority.Trim();

@@ -38,6 +38,23 @@ public sealed class IstioJsonLogParserTests
     }
 
     [Fact]
+    public void Each_line_is_read_by_its_own_keys_whatever_the_previous_line_had_at_each_position()
+    {
+        // The parser remembers the key at each position; lines that reorder, rename or drop keys must not be misread.
+        const string reordered = """{"downstream_remote_address":"10.244.1.10:51864","upstream_cluster":"outbound|9080||details.bookinfo.svc.cluster.local","authority":"details:9080","downstream_local_address":"10.96.10.11:9080","method":"GET","protocol":"HTTP/1.1","start_time":"2024-05-01T12:00:00.930Z"}""";
+        const string renamed = """{"downstream_remote_addr":"10.244.1.99:1","upstream_cluster":"outbound|9080||details.bookinfo.svc.cluster.local","authority":"details:9080","downstream_local_address":"10.96.10.11:9080","downstream_remote_address":"10.244.1.10:51864","method":"GET","protocol":"HTTP/1.1","start_time":"2024-05-01T12:00:00.930Z"}""";
+        const string withoutSource = """{"downstream_remote_addr":"10.244.1.99:1","upstream_cluster":"outbound|9080||details.bookinfo.svc.cluster.local","authority":"details:9080"}""";
+        for (int round = 0; round < 2; round++)
+        {
+            Assert.Equal(HttpOutboundEvent, ParseOk(HttpOutbound));
+            Assert.Equal(HttpOutboundEvent, ParseOk(reordered));
+            Assert.Equal(HttpOutboundEvent, ParseOk(renamed));
+            Assert.Equal(AccessLogLineKind.Malformed, ParseFail(withoutSource).Kind);
+            Assert.Equal(HttpOutboundEvent, ParseOk(reordered));
+        }
+    }
+
+    [Fact]
     public void Tcp_when_method_and_protocol_are_null_or_dash()
     {
         const string nulls = """{"start_time":"2024-05-01T12:00:03.970Z","method":null,"path":null,"protocol":null,"response_code":0,"bytes_received":690,"authority":null,"upstream_cluster":"outbound|443||api.example.com","downstream_local_address":"93.184.216.34:443","downstream_remote_address":"10.244.1.10:56100","requested_server_name":"api.example.com","route_name":null}""";

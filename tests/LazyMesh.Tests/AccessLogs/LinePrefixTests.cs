@@ -101,4 +101,36 @@ public sealed class LinePrefixTests
         Assert.Equal(1, stats.Parsed);
         Assert.Empty(stats.Prefixes);
     }
+
+    [Fact]
+    public void Lines_of_a_format_that_starts_with_a_time_still_lose_real_prefixes()
+    {
+        // Such lines are tried whole first; those with a collector's prefix do not parse whole and are stripped.
+        const string format = "%START_TIME% %DOWNSTREAM_REMOTE_ADDRESS% -> %DOWNSTREAM_LOCAL_ADDRESS% %UPSTREAM_CLUSTER% %REQ(:AUTHORITY)%";
+        var reader = new AccessLogReader(formats: AccessLogFormatLoader.Load([format]));
+        var line = EnvoyLineRenderer.Text(format, new());
+        string text = string.Join('\n', line, $"2024-05-01T12:00:01.534000000Z {line}", $"2022-07-22T12:24:13.9Z stdout F {line}",
+            $"[pod/productpage-v1-6b746f74dc-9stvs/istio-proxy] {line}", $"[pod/productpage-v1-6b746f74dc-9stvs/istio-proxy] 2024-05-01T12:00:01.534000000Z {line}",
+            SampleLines.HttpOutbound, "2024-05-01T12:00:01.534Z 10.244.1.10:40654 -> truncated");
+        var sink = new RecordingSink();
+        var stats = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), "x.log", sink);
+        Assert.True(stats.Parsed == 6, string.Join("; ", stats.Examples));
+        Assert.Equal(1, stats.Malformed);
+        Assert.Equal("CRI (/var/log/pods) 1, kubectl logs --prefix 2, kubectl logs --timestamps 2", stats.DescribePrefixes());
+        Assert.Equal("custom TEXT 5, Istio 1.9+ TEXT 1", stats.DescribeFormats());
+        Assert.All(sink.Events.Take(5), e => Assert.Equal(1714564801534, e.StartTimeUnixMs));
+        Assert.All(sink.Events, e => Assert.Equal("10.244.1.10", e.SourceAddress));
+    }
+
+    [Fact]
+    public void A_custom_json_format_whose_first_key_is_log_is_not_taken_for_docker_json_file()
+    {
+        const string labels = """{"log":"%RESPONSE_CODE_DETAILS%","cluster":"%UPSTREAM_CLUSTER%","source":"%DOWNSTREAM_REMOTE_ADDRESS%","destination":"%DOWNSTREAM_LOCAL_ADDRESS%","authority":"%REQ(:AUTHORITY)%"}""";
+        var reader = new AccessLogReader(formats: AccessLogFormatLoader.Load([labels]));
+        const string line = """{"log":"via_upstream","cluster":"outbound|9080||reviews.bookinfo.svc.cluster.local","source":"10.244.1.10:40654","destination":"10.96.10.12:9080","authority":"reviews:9080"}""";
+        var stats = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes(line)), "x.log", new RecordingSink());
+        Assert.Equal(1, stats.Parsed);
+        Assert.Empty(stats.Prefixes);
+        Assert.Equal("custom JSON 1", stats.DescribeFormats());
+    }
 }
