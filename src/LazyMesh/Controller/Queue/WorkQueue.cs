@@ -244,6 +244,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     {
         int failures = 0;
         var delay = TimeSpan.Zero;
+        TaskCompletionSource[]? idle = null;
         lock (_gate)
         {
             _processing.Remove(key);
@@ -276,13 +277,9 @@ public sealed class WorkQueue<TKey> : IDisposable
                 PruneLocked(now);
             }
 
-            if (_ready.Count == 0 && _processing.Count == 0)
+            if (_ready.Count == 0 && _processing.Count == 0 && _idleWaiters.Count > 0)
             {
-                foreach (var waiter in _idleWaiters)
-                {
-                    waiter.TrySetResult();
-                }
-
+                idle = [.. _idleWaiters];
                 _idleWaiters.Clear();
             }
         }
@@ -292,6 +289,12 @@ public sealed class WorkQueue<TKey> : IDisposable
         {
             _metrics.OnRetry();
             Failed?.Invoke(key, error, failures, delay);
+        }
+
+        // Idle only once everything about the last reconcile (metrics, Failed) has been said.
+        foreach (var waiter in idle ?? [])
+        {
+            waiter.TrySetResult();
         }
     }
 

@@ -80,10 +80,13 @@ public sealed class WriteBudgetTests
         }
     }
 
+    /// <summary>Waits, bounded, until the budget has granted <paramref name="expected"/> writes (grants land on other threads).</summary>
     private static async Task WaitForGrantedAsync(WriteBudget budget, long expected)
     {
+        var deadline = TimeProvider.System.GetTimestamp() + (10 * TimeProvider.System.TimestampFrequency);
         while (budget.Granted < expected)
         {
+            Assert.True(TimeProvider.System.GetTimestamp() < deadline, $"only {budget.Granted} of {expected} writes granted after 10 s");
             await Task.Yield();
         }
     }
