@@ -9,31 +9,11 @@ namespace LazyMesh.Cli;
 /// <summary>Options shared by several commands, and their validation.</summary>
 public static class CommonOptions
 {
-    public static Option<string[]> Inventory(bool required = true)
-    {
-        var option = new Option<string[]>("--inventory", "-i")
-        {
-            Description = "Kubernetes/Istio objects: files, directories (recursive) or - for stdin, as `kubectl get -o yaml|json` prints them",
-            Required = required,
-            AllowMultipleArgumentsPerToken = true,
-            Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
-        };
-        NoOptionLookalikes(option);
-        return option;
-    }
+    public static Option<string[]> Inventory(bool required = true) => PathList(
+        "--inventory", "-i", "Kubernetes/Istio objects: files, directories (recursive) or - for stdin, as `kubectl get -o yaml|json` prints them", required);
 
-    public static Option<string[]> AccessLogs(bool required = true)
-    {
-        var option = new Option<string[]>("--access-log", "-l")
-        {
-            Description = "Istio access-log files (TEXT or JSON encoding, .gz allowed) or - for stdin",
-            Required = required,
-            AllowMultipleArgumentsPerToken = true,
-            Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
-        };
-        NoOptionLookalikes(option);
-        return option;
-    }
+    public static Option<string[]> AccessLogs(bool required = true) => PathList(
+        "--access-log", "-l", "Istio access-log files (TEXT or JSON encoding, .gz allowed) or - for stdin", required);
 
     public static Option<string[]> AccessLogFormat() => new("--log-format")
     {
@@ -108,13 +88,14 @@ public static class CommonOptions
 
     /// <summary>
     /// kubectl's <c>-o</c>: the output format, one of <paramref name="formats"/> (the first is the default).
-    /// <c>--format</c>/<c>-f</c> stay as aliases of the older spelling. <c>-o</c> is never a directory: that is <c>--output-dir</c>.
+    /// <c>--format</c> stays as an alias of the older spelling (not <c>-f</c>, which is a file in kubectl). <c>-o</c> is never
+    /// a directory: that is <c>--output-dir</c>.
     /// </summary>
     public static Option<string> OutputFormat(params string[] formats)
     {
-        var option = new Option<string>("--output", "-o", "--format", "-f")
+        var option = new Option<string>("--output", "-o", "--format")
         {
-            Description = $"Output format: {string.Join(", ", formats)} (default {formats[0]})",
+            Description = $"Output format: {string.Join(", ", formats)}",
             DefaultValueFactory = _ => formats[0],
             HelpName = string.Join("|", formats),
         };
@@ -153,21 +134,30 @@ public static class CommonOptions
     }
 
     /// <summary>
-    /// Path lists take every following word, so a mistyped option after them (<c>-i inv.yaml --bogus</c>) would be
-    /// reported as a missing file; it is reported as the unknown option it is.
+    /// A list of paths after one flag (<c>-i a.yaml b.yaml</c>). Such a list takes every following word, so a mistyped
+    /// option after it (<c>-i inv.yaml --bogus</c>) would be reported as a missing file; it is reported as the unknown
+    /// option it is.
     /// </summary>
-    private static void NoOptionLookalikes(Option<string[]> option)
+    private static Option<string[]> PathList(string name, string alias, string description, bool required)
     {
+        var option = new Option<string[]>(name, alias)
+        {
+            Description = description,
+            Required = required,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+        };
         option.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
             {
                 if (token.Value.Length > 1 && token.Value[0] == '-' && !File.Exists(token.Value) && !Directory.Exists(token.Value))
                 {
-                    result.AddError($"unknown option '{token.Value}' (after {option.Name})");
+                    result.AddError($"unknown option '{token.Value}' (after {name})");
                 }
             }
         });
+        return option;
     }
 
     public static Option<string?> Prometheus() => new("--prometheus")
