@@ -69,7 +69,14 @@ public static class LazyMeshCli
             await stderr.WriteLineAsync($"lazymesh: {ex.Message}").ConfigureAwait(false);
             return CliExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is Grpc.Core.RpcException or System.Net.Http.HttpRequestException or InventoryException or StrictModeException or IOException or InvalidDataException or UnauthorizedAccessException or AlsDecodeException or MetricsSource.PrometheusQueryException)
+        catch (Grpc.Core.RpcException ex)
+        {
+            // Its Message embeds the debug exception's type name; say what failed and why in words.
+            var cause = ex.Status.DebugException is { } debug ? $" ({debug.Message})" : string.Empty;
+            await stderr.WriteLineAsync($"lazymesh: gRPC call failed, {ex.StatusCode}: {ex.Status.Detail}{cause}").ConfigureAwait(false);
+            return CliExitCodes.Failed;
+        }
+        catch (Exception ex) when (ex is System.Net.Http.HttpRequestException or InventoryException or StrictModeException or IOException or InvalidDataException or UnauthorizedAccessException or AlsDecodeException or MetricsSource.PrometheusQueryException)
         {
             await stderr.WriteLineAsync($"lazymesh: {ex.Message}").ConfigureAwait(false);
             return CliExitCodes.Failed;

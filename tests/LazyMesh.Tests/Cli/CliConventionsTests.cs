@@ -49,6 +49,18 @@ public sealed class CliConventionsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_connection_is_a_failed_run_in_words()
+    {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        var run = await CliRun.RunAsync(["replay", "-t", "127.0.0.1:1", "-l", Log]);
+
+        Assert.Equal(CliExitCodes.Failed, run.ExitCode);
+        Assert.Contains("lazymesh: gRPC call failed, Unavailable", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Recommend_prints_yaml_json_or_a_table_and_the_directory_is_output_dir()
     {
         var yaml = await CliRun.RunAsync(["recommend", "-i", Inventory, "-l", Log]);

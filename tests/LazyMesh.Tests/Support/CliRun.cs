@@ -7,9 +7,13 @@ namespace LazyMesh.Tests.Support;
 public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
     /// <param name="environment">Variables to set (a null value removes the variable).</param>
-    public static async Task<CliRun> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Task<CliRun> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunProgramAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "lazymesh.dll"), .. args], environment);
+
+    /// <summary>Any program (e.g. <c>bash</c> running the <c>./lazymesh</c> wrapper), the same way.</summary>
+    public static async Task<CliRun> RunProgramAsync(string program, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -18,7 +22,6 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lazymesh.dll"));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -49,7 +52,7 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"lazymesh {string.Join(' ', args)} did not exit within 60 s; stderr so far:\n{await stderr}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not exit within 60 s; stderr so far:\n{await stderr}");
         }
 
         return new CliRun(process.ExitCode, await stdout, await stderr);
