@@ -28,7 +28,7 @@ for mb in "${sizes[@]}"; do
   cat "$log" > /dev/null   # page-cache warm, as in the in-process benchmark
   bytes=$(stat -c %s "$log")
   /usr/bin/time -v -o "$work/time.txt" "$here/lazymesh" recommend --inventory "$work/inventory.yaml" --access-log "$log" \
-    -o "$work/out" 2> "$work/summary.txt"
+    --output-dir "$work/out" 2> "$work/summary.txt"
   rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
   elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
   summary=$(grep -E '^(access logs|learned)' "$work/summary.txt" | tr '\n' ';')

@@ -59,7 +59,7 @@ public static class AccessLogIngest
     /// </summary>
     public static IEnumerable<string> Describe(AccessLogReadStats reads)
     {
-        yield return $"{reads.Lines} lines, {reads.Parsed} entries, {reads.NotAccessLog} not access-log lines, {reads.Malformed} malformed, {reads.TooLong} too long";
+        yield return $"{Count(reads.Lines)} lines, {Count(reads.Parsed)} entries, {Count(reads.NotAccessLog)} not access-log lines, {Count(reads.Malformed)} malformed, {Count(reads.TooLong)} too long";
         if (reads.Formats.Count > 0)
         {
             yield return $"  formats: {reads.DescribeFormats()}";
@@ -75,4 +75,6 @@ public static class AccessLogIngest
             yield return $"  {problem}";
         }
     }
+
+    private static string Count(long n) => Reporting.HumanNumbers.Count(n);
 }

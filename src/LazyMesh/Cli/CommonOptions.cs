@@ -9,21 +9,11 @@ namespace LazyMesh.Cli;
 /// <summary>Options shared by several commands, and their validation.</summary>
 public static class CommonOptions
 {
-    public static Option<string[]> Inventory(bool required = true) => new("--inventory", "-i")
-    {
-        Description = "Kubernetes/Istio objects: files, directories (recursive) or - for stdin, as `kubectl get -o yaml|json` prints them",
-        Required = required,
-        AllowMultipleArgumentsPerToken = true,
-        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
-    };
+    public static Option<string[]> Inventory(bool required = true) => PathList(
+        "--inventory", "-i", "Kubernetes/Istio objects: files, directories (recursive) or - for stdin, as `kubectl get -o yaml|json` prints them", required);
 
-    public static Option<string[]> AccessLogs(bool required = true) => new("--access-log", "-l")
-    {
-        Description = "Istio access-log files (TEXT or JSON encoding, .gz allowed) or - for stdin",
-        Required = required,
-        AllowMultipleArgumentsPerToken = true,
-        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
-    };
+    public static Option<string[]> AccessLogs(bool required = true) => PathList(
+        "--access-log", "-l", "Istio access-log files (TEXT or JSON encoding, .gz allowed) or - for stdin", required);
 
     public static Option<string[]> AccessLogFormat() => new("--log-format")
     {
@@ -110,17 +100,75 @@ public static class CommonOptions
 
     /// <summary>
     /// kubectl's <c>-o</c>: the output format, one of <paramref name="formats"/> (the first is the default).
-    /// <c>--format</c>/<c>-f</c> stay as aliases of the older spelling.
+    /// <c>--format</c> stays as an alias of the older spelling (not <c>-f</c>, which is a file in kubectl). <c>-o</c> is never
+    /// a directory: that is <c>--output-dir</c>.
     /// </summary>
     public static Option<string> OutputFormat(params string[] formats)
     {
-        var option = new Option<string>("--output", "-o", "--format", "-f")
+        var option = new Option<string>("--output", "-o", "--format")
         {
             Description = $"Output format: {string.Join(", ", formats)}",
             DefaultValueFactory = _ => formats[0],
             HelpName = string.Join("|", formats),
         };
-        option.AcceptOnlyFromAmong(formats);
+        OnlyFormats(option, formats);
+        return option;
+    }
+
+    /// <summary><c>-o</c> for a command whose default output is plain text (<c>version</c>): no default, one of <paramref name="formats"/>.</summary>
+    public static Option<string?> OptionalOutputFormat(params string[] formats)
+    {
+        var option = new Option<string?>("--output", "-o")
+        {
+            Description = $"Output format: {string.Join(", ", formats)} (default: text)",
+            HelpName = string.Join("|", formats),
+        };
+        OnlyFormats(option, formats);
+        return option;
+    }
+
+    /// <summary>True when the user gave <paramref name="option"/> (not just its default).</summary>
+    public static bool IsGiven(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    private static void OnlyFormats(Option option, string[] formats)
+    {
+        option.CompletionSources.Add(formats);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[^1].Value is var value && !formats.Contains(value, StringComparer.Ordinal))
+            {
+                var hint = value.Contains('/', StringComparison.Ordinal) || value.Contains('.', StringComparison.Ordinal) || value.Contains('\\', StringComparison.Ordinal)
+                    ? " (-o is the output format, as in kubectl; a directory is --output-dir)"
+                    : string.Empty;
+                result.AddError($"--output: '{value}' is not one of {string.Join(", ", formats)}{hint}");
+            }
+        });
+    }
+
+    /// <summary>
+    /// A list of paths after one flag (<c>-i a.yaml b.yaml</c>). Such a list takes every following word, so a mistyped
+    /// option after it (<c>-i inv.yaml --bogus</c>) would be reported as a missing file; it is reported as the unknown
+    /// option it is.
+    /// </summary>
+    private static Option<string[]> PathList(string name, string alias, string description, bool required)
+    {
+        var option = new Option<string[]>(name, alias)
+        {
+            Description = description,
+            Required = required,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-' && !File.Exists(token.Value) && !Directory.Exists(token.Value))
+                {
+                    result.AddError($"unknown option '{token.Value}' (after {name})");
+                }
+            }
+        });
         return option;
     }
 

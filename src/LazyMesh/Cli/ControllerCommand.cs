@@ -18,7 +18,7 @@ public static class ControllerCommand
     public static Command Create()
     {
         var inventory = CommonOptions.Inventory(required: false);
-        var outputDir = new Option<string?>("--output-dir", "-o") { Description = "On files: where Sidecars are written, DIR/<namespace>/<name>.yaml" };
+        var outputDir = new Option<string?>("--output-dir") { Description = "On files: where Sidecars are written, DIR/<namespace>/<name>.yaml" };
         var kubeconfig = KubeClientFactory.KubeconfigOption();
         var context = KubeClientFactory.ContextOption();
         var ttl = new Option<string>("--ttl") { Description = "On Kubernetes: a learned host not seen for this long is expired (Go duration)", DefaultValueFactory = _ => "168h" };

@@ -7,10 +7,19 @@ public static class CrdCommand
 {
     public static Command Create()
     {
-        var command = new Command("crd", "Print LazyMesh's CustomResourceDefinitions (kubectl apply -f -)");
-        command.SetAction(_ =>
+        var format = CommonOptions.OutputFormat("yaml", "json");
+        var command = new Command("crd", "Print LazyMesh's CustomResourceDefinitions (kubectl apply -f -)") { format };
+        command.SetAction(parse =>
         {
-            Console.Out.Write(Manifest());
+            if (parse.GetRequiredValue(format) == "json")
+            {
+                ObjectOutput.Write(Console.Out, "json", Rendering.YamlJson.ParseAll(Manifest()).OfType<System.Text.Json.Nodes.JsonObject>());
+            }
+            else
+            {
+                Console.Out.Write(Manifest());
+            }
+
             return CliExitCodes.Success;
         });
         return command;

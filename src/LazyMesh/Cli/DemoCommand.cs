@@ -32,8 +32,13 @@ public static class DemoCommand
 
             var options = new DemoOptions { ExtraServices = extraServices, KeepRunning = parse.GetValue(keep), Timeout = TimeSpan.FromSeconds(seconds) };
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-            if (Console.IsOutputRedirected)
+            if (TerminalWidth.FromEnvironment(Environment.GetEnvironmentVariable(TerminalWidth.ColumnsVariable)) is { } columns)
             {
+                console.Profile.Width = columns;
+            }
+            else if (Console.IsOutputRedirected)
+            {
+                // Progress lines in a log are kept whole.
                 console.Profile.Width = 200;
             }
 

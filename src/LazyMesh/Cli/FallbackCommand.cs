@@ -41,12 +41,12 @@ public static partial class FallbackCommand
             listen, httpListen, inventory, kubeconfig, context, alsTarget, timeout, fallbackNamespace, serviceName, clusterDomain, trustSourceHeader, rootNamespace, maxConnections, istioNamespace,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            EndpointParser.Parse("--listen", parse.GetRequiredValue(listen)),
-            EndpointParser.Parse("--http-listen", parse.GetRequiredValue(httpListen)),
+            EndpointParser.ParseListen("--listen", parse.GetRequiredValue(listen)),
+            EndpointParser.ParseListen("--http-listen", parse.GetRequiredValue(httpListen)),
             parse.GetValue(inventory) is { Length: > 0 } paths
                 ? FallbackInventory.Files(paths)
                 : FallbackInventory.Cluster(parse.GetValue(kubeconfig), parse.GetValue(context)),
-            parse.GetValue(alsTarget) is { } target ? ParseTarget(target) : null,
+            parse.GetValue(alsTarget) is { } target ? EndpointParser.ParseTarget("--als-target", target) : null,
             parse.GetValue(timeout),
             new FallbackRoutingOptions
             {
@@ -132,17 +132,6 @@ public static partial class FallbackCommand
         await lifetime.WaitAsync().ConfigureAwait(false);
         LogStopping(logger);
         return CliExitCodes.Success;
-    }
-
-    /// <summary><c>HOST:PORT</c> (a DNS name is fine) to <c>http://HOST:PORT</c>.</summary>
-    public static Uri ParseTarget(string value)
-    {
-        if (!Uri.TryCreate("http://" + value, UriKind.Absolute, out var uri) || uri.IsDefaultPort || uri.AbsolutePath != "/")
-        {
-            throw new UsageException($"--als-target: '{value}' is not HOST:PORT");
-        }
-
-        return uri;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "inventory: {Services} services, {Pods} pods, {Workloads} workloads")]

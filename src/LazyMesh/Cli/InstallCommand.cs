@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LazyMesh.Install;
 using LazyMesh.Kubernetes.Sink;
-using LazyMesh.Rendering;
 
 namespace LazyMesh.Cli;
 
@@ -20,16 +19,22 @@ public static class InstallCommand
         var kustomize = new Option<string?>("--kustomize") { Description = "Write the manifests as a kustomize tree to DIR (base, overlays/small, overlays/large, istio fragments)" };
         var meshConfig = new Option<string?>("--mesh-config") { Description = "Print only the MeshConfig extensionProviders: configmap (istiod's ConfigMap), istiooperator or helm (istiod values)" };
         meshConfig.AcceptOnlyFromAmong("configmap", "istiooperator", "helm");
+        var format = CommonOptions.OutputFormat("yaml", "json");
         var kubeconfig = KubeClientFactory.KubeconfigOption();
         var context = KubeClientFactory.ContextOption();
-        var command = new Command("install", "Install LazyMesh on a cluster: print the manifests (default), --apply them, --dry-run, or write --kustomize DIR")
+        var command = new Command("install", "Install LazyMesh on a cluster: print the manifests (default, -o yaml|json), --apply them, --dry-run, or write --kustomize DIR")
         {
-            apply, dryRun, kustomize, meshConfig, kubeconfig, context,
+            apply, dryRun, kustomize, meshConfig, format, kubeconfig, context,
         };
         flags.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var options = flags.Read(parse);
+            if (CommonOptions.IsGiven(parse, format) && (parse.GetValue(apply) || parse.GetValue(dryRun) || parse.GetValue(kustomize) is not null))
+            {
+                throw new UsageException("--output: only when printing (manifests or --mesh-config), not with --apply, --dry-run or --kustomize");
+            }
+
             if (parse.GetValue(meshConfig) is { } fragment)
             {
                 var obj = fragment switch
@@ -38,7 +43,7 @@ public static class InstallCommand
                     "istiooperator" => IstioWiring.IstioOperatorFragment(options),
                     _ => IstioWiring.HelmValuesFragment(options),
                 };
-                Console.Out.Write(ResourceYaml.SerializeNode(obj));
+                ObjectOutput.WriteOne(Console.Out, parse.GetRequiredValue(format), obj);
                 return CliExitCodes.Success;
             }
 
@@ -54,9 +59,10 @@ public static class InstallCommand
 
             if (!parse.GetValue(apply) && !parse.GetValue(dryRun))
             {
-                Console.Out.Write(InstallRenderer.RenderYaml(options, Header(options)));
+                ObjectOutput.Write(Console.Out, parse.GetRequiredValue(format), InstallRenderer.Render(options), Header(options));
                 return CliExitCodes.Success;
             }
+
 
             var client = KubeClientFactory.Create(parse.GetValue(kubeconfig), parse.GetValue(context));
             using (client as IDisposable)

@@ -13,7 +13,8 @@ namespace LazyMesh.Cli;
 
 /// <summary>
 /// <c>lazymesh recommend</c>: offline, inventory files + Istio access logs -> one Sidecar per workload,
-/// as files under <c>--output-dir</c> or multi-document YAML on stdout. Summary on stderr.
+/// as files under <c>--output-dir</c>, or on stdout as multi-document YAML (<c>-o yaml</c>, the default), a JSON List
+/// (<c>-o json</c>) or a table (<c>-o table</c>). Summary on stderr.
 /// </summary>
 public static class RecommendCommand
 {
@@ -23,12 +24,13 @@ public static class RecommendCommand
         var accessLogs = CommonOptions.AccessLogs(required: false);
         var prometheus = CommonOptions.Prometheus();
         var window = CommonOptions.PrometheusWindow("7d");
-        var outputDir = new Option<string?>("--output-dir", "-o") { Description = "Write DIR/<namespace>/<name>.yaml (atomically; unchanged files untouched) instead of YAML on stdout" };
+        var outputDir = new Option<string?>("--output-dir") { Description = "Write DIR/<namespace>/<name>.yaml (atomically; unchanged files untouched) instead of printing to stdout", HelpName = "DIR" };
+        var format = CommonOptions.OutputFormat("yaml", "json", "table");
         var clusterDomain = CommonOptions.ClusterDomain();
         var baseline = CommonOptions.BaselineHosts();
         var maxHosts = CommonOptions.MaxHostsPerWorkload();
         var strict = new Option<bool>("--strict") { Description = "Fail at the first malformed access-log line instead of counting it" };
-        var namespaces = new Option<string[]>("--namespace", "-n") { Description = "Only workloads in this namespace (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var namespaces = new NamespaceOptions("Only workloads in this namespace", repeatable: true);
         var workloads = new Option<string[]>("--workload") { Description = "Only this workload: name, Kind/name or namespace/Kind/name (repeatable)", AllowMultipleArgumentsPerToken = false };
         var includeUnseen = new Option<bool>("--include-unseen")
         {
@@ -40,8 +42,9 @@ public static class RecommendCommand
         var logFormat = CommonOptions.AccessLogFormat();
         var command = new Command("recommend", "Offline: turn inventory files and Istio access logs into the Sidecar each workload needs")
         {
-            inventory, accessLogs, outputDir, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, namespaces, workloads, includeUnseen, prometheus, window,
+            inventory, accessLogs, outputDir, format, clusterDomain, baseline, maxHosts, strict, meshConfig, routing, fallbackNamespace, logFormat, workloads, includeUnseen, prometheus, window,
         };
+        namespaces.AddTo(command);
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
             parse.GetValue(accessLogs) ?? [],
@@ -57,8 +60,9 @@ public static class RecommendCommand
                 ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
                 : null,
             parse.GetValue(logFormat),
-            new RecommendFilter(parse.GetValue(namespaces) ?? [], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen)),
-            CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(window), TimeSpan.Zero)));
+            new RecommendFilter([.. namespaces.Read(parse)], parse.GetValue(workloads) ?? [], parse.GetValue(includeUnseen)),
+            CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(window), TimeSpan.Zero),
+            CommonOptions.IsGiven(parse, format) ? parse.GetRequiredValue(format) : null));
         return command;
     }
 
@@ -76,8 +80,14 @@ public static class RecommendCommand
         FallbackRoutingOptions? routing = null,
         string[]? logFormats = null,
         RecommendFilter? filter = null,
-        MetricsSource.MetricsPollingOptions? prometheus = null)
+        MetricsSource.MetricsPollingOptions? prometheus = null,
+        string? format = null)
     {
+        if (outputDir is not null && format is not null)
+        {
+            throw new UsageException($"--output {format}: not with --output-dir, whose files are always YAML; drop one of them");
+        }
+
         var formats = CommonOptions.AccessLogFormats(logFormats);
         filter ??= RecommendFilter.Default;
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
@@ -142,10 +152,13 @@ public static class RecommendCommand
         var written = 0;
         var unchanged = 0;
         var pruned = 0;
-        if (outputDir is null)
+        if (outputDir is null && format == "table")
         {
-            ResourceYaml.WriteAll(stdout, desired.Sidecars.Select(static d => (object)d.Sidecar).Concat(routingObjects));
-            stdout.Flush();
+            WriteTable(stdout, desired, routingObjects.Count);
+        }
+        else if (outputDir is null)
+        {
+            ObjectOutput.Write(stdout, format ?? "yaml", desired.Sidecars.Select(static d => (object)d.Sidecar).Concat(routingObjects).Select(Install.InstallRenderer.ToJson));
         }
         else
         {
@@ -198,6 +211,31 @@ public static class RecommendCommand
         return CliExitCodes.Success;
     }
 
+    /// <summary><c>-o table</c>: one row per Sidecar, with how many of its hosts were learned and how many are static.</summary>
+    private static void WriteTable(TextWriter stdout, DesiredState desired, int routingObjects)
+    {
+        var console = PlainConsole.Create(stdout, TerminalWidth.For(stdout));
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn(new TableColumn("Namespace").NoWrap()).AddColumn(new TableColumn("Workload").NoWrap()).AddColumn(new TableColumn("Sidecar").NoWrap())
+            .AddColumn(new TableColumn("Learned hosts").RightAligned())
+            .AddColumn(new TableColumn("Static hosts").RightAligned());
+        foreach (var d in desired.Sidecars)
+        {
+            table.AddRow(
+                Markup.Escape(d.Workload.Namespace),
+                Markup.Escape($"{d.Workload.Kind}/{d.Workload.Name}"),
+                Markup.Escape(d.Sidecar.Metadata.Name),
+                Count(d.LearnedHosts),
+                Count(d.StaticHosts));
+        }
+
+        console.Write(table);
+        stdout.WriteLine($"{Count(desired.Sidecars.Count)} sidecars" + (routingObjects > 0 ? $", {Count(routingObjects)} fallback routing objects (-o yaml shows them)" : string.Empty));
+        stdout.Flush();
+    }
+
+    private static string Count(long n) => Reporting.HumanNumbers.Count(n);
+
     private static void PrintSummary(
         IAnsiConsole console,
         InventorySnapshot snapshot,
@@ -212,9 +250,9 @@ public static class RecommendCommand
         int pruned,
         List<string> logWarnings)
     {
-        console.MarkupLine($"[bold]inventory[/]: {snapshot.Count} objects, {index.Workloads.Count} workloads, {index.Services.Count} services/hosts" +
+        console.MarkupLine($"[bold]inventory[/]: {Count(snapshot.Count)} objects, {Count(index.Workloads.Count)} workloads, {Count(index.Services.Count)} services/hosts" +
             (snapshot.SkippedKinds.Count > 0 ? $", skipped kinds: {Markup.Escape(string.Join(", ", snapshot.SkippedKinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} x{k.Value}")))}" : string.Empty) +
-            (snapshot.SkippedObjects > 0 ? $", [yellow]{snapshot.SkippedObjects} malformed objects skipped[/]" : string.Empty));
+            (snapshot.SkippedObjects > 0 ? $", [yellow]{Count(snapshot.SkippedObjects)} malformed objects skipped[/]" : string.Empty));
         foreach (var warning in index.Warnings)
         {
             console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
@@ -236,18 +274,18 @@ public static class RecommendCommand
 
         var skipped = Enum.GetValues<SkipReason>()
             .Where(r => r != SkipReason.None && attribution.SkippedCount(r) > 0)
-            .Select(r => $"{r} {attribution.SkippedCount(r)}")
+            .Select(r => $"{r} {Count(attribution.SkippedCount(r))}")
             .ToList();
-        console.MarkupLine($"[bold]attribution[/]: {attribution.TotalAttributed} attributed, {attribution.TotalSkipped} skipped" +
+        console.MarkupLine($"[bold]attribution[/]: {Count(attribution.TotalAttributed)} attributed, {Count(attribution.TotalSkipped)} skipped" +
             (skipped.Count > 0 ? $" ({string.Join(", ", skipped)})" : string.Empty));
-        console.MarkupLine($"[bold]learned[/]: {store.EdgeCount} edges across {store.WorkloadCount} workloads" +
-            (store.CappedCount > 0 ? $", [yellow]{store.CappedCount} new hosts rejected by --max-hosts[/]" : string.Empty));
+        console.MarkupLine($"[bold]learned[/]: {Count(store.EdgeCount)} edges across {Count(store.WorkloadCount)} workloads" +
+            (store.CappedCount > 0 ? $", [yellow]{Count(store.CappedCount)} new hosts rejected by --max-hosts[/]" : string.Empty));
         foreach (var warning in desired.Warnings)
         {
             console.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}");
         }
 
-        var where = outputDir is null ? "stdout" : $"{Markup.Escape(outputDir)} ({written} written, {unchanged} unchanged, {pruned} removed)";
-        console.MarkupLine($"[bold]sidecars[/]: {desired.Sidecars.Count} to {where}; {desired.DisabledWorkloads} workloads disabled, {desired.ConflictingWorkloads} skipped for user-written Sidecars");
+        var where = outputDir is null ? "stdout" : $"{Markup.Escape(outputDir)} ({Count(written)} written, {Count(unchanged)} unchanged, {Count(pruned)} removed)";
+        console.MarkupLine($"[bold]sidecars[/]: {Count(desired.Sidecars.Count)} to {where}; {Count(desired.DisabledWorkloads)} workloads disabled, {Count(desired.ConflictingWorkloads)} skipped for user-written Sidecars");
     }
 }

@@ -10,7 +10,7 @@ public static class ReplayCommand
 {
     public static Command Create()
     {
-        var target = new Option<string>("--target", "-t") { Description = "The ALS endpoint, HOST:PORT (HTTP/2 cleartext)", Required = true };
+        var target = new Option<string>("--target", "-t") { Description = "The ALS endpoint, HOST:PORT (a host name or IP address; HTTP/2 cleartext)", Required = true };
         var accessLogs = CommonOptions.AccessLogs();
         var batch = new Option<int>("--batch") { Description = "Entries per ALS message", DefaultValueFactory = _ => 100 };
         var rate = new Option<double?>("--rate") { Description = "At most this many entries per second (default: as fast as possible)" };
@@ -25,7 +25,7 @@ public static class ReplayCommand
         {
             var paths = parse.GetRequiredValue(accessLogs);
             CommonOptions.RequireExisting("--access-log", paths);
-            var endpoint = EndpointParser.Parse("--target", parse.GetRequiredValue(target));
+            var endpoint = EndpointParser.ParseTarget("--target", parse.GetRequiredValue(target));
             var batchSize = parse.GetValue(batch);
             if (batchSize < 1)
             {
@@ -40,7 +40,7 @@ public static class ReplayCommand
 
             var formats = CommonOptions.AccessLogFormats(parse.GetValue(logFormat));
             var options = new AlsReplayOptions { BatchSize = batchSize, MaxEntriesPerSecond = maxRate, NodeId = parse.GetRequiredValue(nodeId), LogName = parse.GetRequiredValue(logName) };
-            return await RunAsync(endpoint.ToString(), paths, options, Console.Error, cancellationToken, formats).ConfigureAwait(false);
+            return await RunAsync(endpoint.Authority, paths, options, Console.Error, cancellationToken, formats).ConfigureAwait(false);
         });
         return command;
     }
@@ -75,7 +75,7 @@ public static class ReplayCommand
         var result = await client.ReplayAsync(channel.Reader.ReadAllAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         await producer.ConfigureAwait(false);
         await report.WriteLineAsync(
-            $"replayed {result.HttpEntries} HTTP and {result.TcpEntries} TCP entries in {result.Messages} messages to {target}").ConfigureAwait(false);
+            $"replayed {Reporting.HumanNumbers.Count(result.HttpEntries)} HTTP and {Reporting.HumanNumbers.Count(result.TcpEntries)} TCP entries in {Reporting.HumanNumbers.Count(result.Messages)} messages to {target}").ConfigureAwait(false);
         foreach (var line in AccessLogIngest.Describe(stats))
         {
             await report.WriteLineAsync(line).ConfigureAwait(false);

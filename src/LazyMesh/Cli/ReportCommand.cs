@@ -17,25 +17,29 @@ public static class ReportCommand
     {
         var inventory = CommonOptions.Inventory();
         var sidecars = new Option<string?>("--sidecars", "-s") { Description = "A directory of Sidecar YAML (e.g. recommend's --output-dir); Sidecars in the inventory count too" };
-        var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = CommonOptions.OutputFormat("table", "json", "yaml");
         var clusterDomain = CommonOptions.ClusterDomain();
         var costModel = CommonOptions.CostModel();
+        var namespaces = new NamespaceOptions("Only workloads in this namespace", repeatable: true);
         var command = new Command("report", "What scoping saves: clusters, endpoints, HTTP virtual hosts and estimated Envoy memory per workload")
         {
             inventory, sidecars, format, clusterDomain, costModel,
         };
+        namespaces.AddTo(command);
         command.SetAction(parse => Run(
             parse.GetRequiredValue(inventory),
             parse.GetValue(sidecars),
             parse.GetRequiredValue(format),
             parse.GetRequiredValue(clusterDomain),
             Console.Out,
-            parse.GetValue(costModel)));
+            parse.GetValue(costModel),
+            namespaces.Read(parse)));
         return command;
     }
 
-    public static int Run(string[] inventoryPaths, string? sidecarsDir, string format, string clusterDomain, TextWriter stdout, string? costModelPath = null)
+    /// <param name="namespaces">Only workloads in these namespaces (empty: all).</param>
+    /// <param name="width">Table width; default <see cref="TerminalWidth.For"/> the writer.</param>
+    public static int Run(string[] inventoryPaths, string? sidecarsDir, string format, string clusterDomain, TextWriter stdout, string? costModelPath = null, IReadOnlyList<string>? namespaces = null, int? width = null)
     {
         CommonOptions.RequireExisting("--inventory", inventoryPaths);
         var costs = CommonOptions.LoadCostModel(costModelPath);
@@ -45,14 +49,19 @@ public static class ReportCommand
         }
 
         var index = MeshIndexBuilder.Build(WithSidecars(InventoryLoader.Load(inventoryPaths), sidecarsDir, Console.Error), new MeshOptions { ClusterDomain = clusterDomain });
-        var report = SavingsCalculator.Compute(index, costs: costs);
+        var report = SavingsCalculator.Compute(index, namespaces is { Count: > 0 } ? w => namespaces.Contains(w.Namespace) : null, costs);
         if (format == "json")
         {
             stdout.WriteLine(SavingsReportJson.Serialize(report));
         }
+        else if (format == "yaml")
+        {
+            // The same document as -o json (docs/report-schema.md), in YAML.
+            stdout.Write(Rendering.ResourceYaml.SerializeNode(System.Text.Json.Nodes.JsonNode.Parse(SavingsReportJson.Serialize(report))!));
+        }
         else
         {
-            WriteTable(report, stdout);
+            WriteTable(report, stdout, width ?? TerminalWidth.For(stdout));
         }
 
         stdout.Flush();
@@ -79,45 +88,52 @@ public static class ReportCommand
         return inventory with { Sidecars = [.. inventory.Sidecars, .. stored.Select(static s => s.Sidecar)] };
     }
 
-    private static void WriteTable(SavingsReport report, TextWriter stdout)
+    private static void WriteTable(SavingsReport report, TextWriter stdout, int width)
     {
-        var console = PlainConsole.Create(stdout, 160);
+        var console = PlainConsole.Create(stdout, width);
+        // Names never wrap (they are copied into other commands); the figures are "full -> scoped".
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumn("Namespace").AddColumn("Workload").AddColumn("Sidecar")
+            .AddColumn(new TableColumn("Namespace").NoWrap()).AddColumn(new TableColumn("Workload").NoWrap()).AddColumn("Sidecar")
             .AddColumn(new TableColumn("Clusters").RightAligned())
             .AddColumn(new TableColumn("Endpoints").RightAligned())
             .AddColumn(new TableColumn("HTTP vhosts").RightAligned())
-            .AddColumn(new TableColumn("Est. memory").RightAligned())
-            .AddColumn(new TableColumn("Saved").RightAligned());
+            .AddColumn(new TableColumn("Est. memory MiB").RightAligned())
+            .AddColumn(new TableColumn("Saved").RightAligned().NoWrap());
         foreach (var row in report.Workloads)
         {
             table.AddRow(
                 Markup.Escape(row.Namespace),
                 Markup.Escape($"{row.Kind}/{row.Name}"),
                 Markup.Escape(row.Sidecar ?? "(none: full mesh)"),
-                $"{row.Full.Clusters} -> {row.Scoped.Clusters}",
-                $"{row.Full.Endpoints} -> {row.Scoped.Endpoints}",
-                $"{row.Full.HttpVirtualHosts} -> {row.Scoped.HttpVirtualHosts}",
+                $"{Count(row.Full.Clusters)} -> {Count(row.Scoped.Clusters)}",
+                $"{Count(row.Full.Endpoints)} -> {Count(row.Scoped.Endpoints)}",
+                $"{Count(row.Full.HttpVirtualHosts)} -> {Count(row.Scoped.HttpVirtualHosts)}",
                 $"{Mib(row.Full.EstimatedMemoryBytes)} -> {Mib(row.Scoped.EstimatedMemoryBytes)}",
-                $"{SavingsReport.Percent(row.Full.EstimatedMemoryBytes, row.Scoped.EstimatedMemoryBytes):0.0}%");
+                Percent(SavingsReport.Percent(row.Full.EstimatedMemoryBytes, row.Scoped.EstimatedMemoryBytes)));
         }
 
         table.AddEmptyRow();
         table.AddRow(
             "[bold]total[/]",
-            $"{report.Workloads.Count} workloads",
+            $"{Count(report.Workloads.Count)} workloads",
             string.Empty,
-            $"{report.TotalFull.Clusters} -> {report.TotalScoped.Clusters}",
-            $"{report.TotalFull.Endpoints} -> {report.TotalScoped.Endpoints}",
-            $"{report.TotalFull.HttpVirtualHosts} -> {report.TotalScoped.HttpVirtualHosts}",
+            $"{Count(report.TotalFull.Clusters)} -> {Count(report.TotalScoped.Clusters)}",
+            $"{Count(report.TotalFull.Endpoints)} -> {Count(report.TotalScoped.Endpoints)}",
+            $"{Count(report.TotalFull.HttpVirtualHosts)} -> {Count(report.TotalScoped.HttpVirtualHosts)}",
             $"{Mib(report.TotalFull.EstimatedMemoryBytes)} -> {Mib(report.TotalScoped.EstimatedMemoryBytes)}",
-            $"{report.MemoryReductionPercent:0.0}%");
+            Percent(report.MemoryReductionPercent));
         console.Write(table);
+
+        // Prose after the table is not wrapped: a terminal wraps it, a file keeps whole lines.
         foreach (var line in SavingsSummary.Lines(report))
         {
-            console.WriteLine(line);
+            stdout.WriteLine(line);
         }
     }
 
-    private static string Mib(long bytes) => $"{bytes / 1048576.0:0.00} MiB";
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("#,0.00", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Count(long n) => HumanNumbers.Count(n);
+
+    private static string Percent(double percent) => percent.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 }

@@ -23,21 +23,16 @@ public static class RevertCommand
 
     public static Command Create()
     {
-        var ns = new Option<string?>("--namespace", "-n") { Description = "Only this namespace" };
-        var all = new Option<bool>("--all") { Description = "Every namespace" };
+        // Deleting needs an explicit scope: -n NAMESPACE or -A (--all, the older spelling, still works).
+        var namespaces = new NamespaceOptions("Only this namespace", choiceRequired: true, allAliases: "--all");
         var kubeconfig = KubeClientFactory.KubeconfigOption();
         var context = KubeClientFactory.ContextOption();
-        var command = new Command("revert", "Remove every object LazyMesh generated (LazySidecars, Sidecars, ...); user objects are untouched") { ns, all, kubeconfig, context };
+        var command = new Command("revert", "Remove every object LazyMesh generated (LazySidecars, Sidecars, ...); user objects are untouched") { kubeconfig, context };
+        namespaces.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var (n, a) = (parse.GetValue(ns), parse.GetValue(all));
-            if ((n is null) == !a)
-            {
-                throw new UsageException("revert: give exactly one of --namespace NS or --all");
-            }
-
             using var client = (IDisposable)KubeClientFactory.Create(parse.GetValue(kubeconfig), parse.GetValue(context));
-            return await RunAsync((IKubernetes)client, n, Console.Out, ct);
+            return await RunAsync((IKubernetes)client, namespaces.Read(parse).FirstOrDefault(), Console.Out, ct);
         });
         return command;
     }

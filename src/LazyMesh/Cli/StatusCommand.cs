@@ -10,20 +10,22 @@ public static class StatusCommand
 {
     public static Command Create()
     {
-        var ns = new Option<string?>("--namespace", "-n") { Description = "Only this namespace (default: all)" };
+        var namespaces = new NamespaceOptions("Only lazy workloads in this namespace");
         var format = CommonOptions.OutputFormat("table", "json", "yaml");
         var kubeconfig = KubeClientFactory.KubeconfigOption();
         var context = KubeClientFactory.ContextOption();
-        var command = new Command("status", "Lazy workloads: learned host count, last learned dependency, phase (observing until when, narrowed), conditions") { ns, format, kubeconfig, context };
+        var command = new Command("status", "Lazy workloads: learned host count, last learned dependency, phase (observing until when, narrowed), conditions") { format, kubeconfig, context };
+        namespaces.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             using var client = (IDisposable)KubeClientFactory.Create(parse.GetValue(kubeconfig), parse.GetValue(context));
-            return await RunAsync((IKubernetes)client, parse.GetValue(ns), parse.GetRequiredValue(format), Console.Out, ct);
+            return await RunAsync((IKubernetes)client, namespaces.Read(parse).FirstOrDefault(), parse.GetRequiredValue(format), Console.Out, ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, string format, TextWriter stdout, CancellationToken cancellationToken)
+    /// <param name="width">Table width; default <see cref="TerminalWidth.For"/> the writer.</param>
+    public static async Task<int> RunAsync(IKubernetes client, string? @namespace, string format, TextWriter stdout, CancellationToken cancellationToken, int? width = null)
     {
         var lazySidecars = await new ApiLazySidecarSource(client).ListAsync(@namespace, cancellationToken);
         if (format is "json" or "yaml")
@@ -39,9 +41,9 @@ public static class StatusCommand
             .OrderBy(static r => r.Namespace, StringComparer.Ordinal).ThenBy(static r => r.Workload, StringComparer.Ordinal)
             .ToList();
 
-        var console = PlainConsole.Create(stdout, 200);
+        var console = PlainConsole.Create(stdout, width ?? TerminalWidth.For(stdout));
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumn("Namespace").AddColumn("Workload").AddColumn("Sidecar")
+            .AddColumn(new TableColumn("Namespace").NoWrap()).AddColumn(new TableColumn("Workload").NoWrap()).AddColumn(new TableColumn("Sidecar").NoWrap())
             .AddColumn(new TableColumn("Hosts").RightAligned())
             .AddColumn("Last learned").AddColumn("Ready").AddColumn("Phase").AddColumn("Conflict");
         foreach (var row in rows)
@@ -50,7 +52,7 @@ public static class StatusCommand
                 Markup.Escape(row.Namespace),
                 Markup.Escape(row.Workload),
                 Markup.Escape(row.Sidecar ?? "-"),
-                row.Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Reporting.HumanNumbers.Count(row.Hosts),
                 Markup.Escape(row.LastLearnedHost is null ? "-" : $"{row.LastLearnedHost} ({row.LastLearnedTime})"),
                 Markup.Escape(row.Ready ?? "Unknown"),
                 Markup.Escape(row.Phase),
@@ -58,7 +60,7 @@ public static class StatusCommand
         }
 
         console.Write(table);
-        console.WriteLine($"{rows.Count} lazy workloads");
+        await stdout.WriteLineAsync($"{Reporting.HumanNumbers.Count(rows.Count)} lazy workloads");
         return CliExitCodes.Success;
     }
 

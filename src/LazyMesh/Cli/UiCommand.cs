@@ -23,6 +23,8 @@ public static class UiCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // The address first: it is cheap to check, reading the inputs may not be.
+            var endpoint = EndpointParser.ParseListen("--listen", parse.GetRequiredValue(listen));
             var graph = Prepare(
                 parse.GetRequiredValue(inventory),
                 parse.GetRequiredValue(sidecars),
@@ -30,7 +32,6 @@ public static class UiCommand
                 parse.GetValue(baseline),
                 parse.GetValue(costModel),
                 Console.Error);
-            var endpoint = EndpointParser.Parse("--listen", parse.GetRequiredValue(listen));
             using var lifetime = new ServiceLifetime(cancellationToken);
             await using var server = new UiServer(endpoint, graph);
             await server.StartAsync(lifetime.Token).ConfigureAwait(false);

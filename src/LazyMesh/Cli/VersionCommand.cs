@@ -13,10 +13,25 @@ public static class VersionCommand
 
     public static Command Create()
     {
-        var command = new Command("version", "Print the LazyMesh version");
+        var format = CommonOptions.OptionalOutputFormat("json", "yaml");
+        var command = new Command("version", "Print the LazyMesh version") { format };
         command.SetAction(parse =>
         {
-            parse.InvocationConfiguration.Output.WriteLine($"lazymesh {Version} (.NET {Environment.Version})");
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(format) is { } structured)
+            {
+                // As kubectl version -o json|yaml: a document scripts can read.
+                ObjectOutput.WriteOne(output, structured, new System.Text.Json.Nodes.JsonObject
+                {
+                    ["lazymeshVersion"] = Version,
+                    ["dotnetVersion"] = Environment.Version.ToString(),
+                });
+            }
+            else
+            {
+                output.WriteLine($"lazymesh {Version} (.NET {Environment.Version})");
+            }
+
             return CliExitCodes.Success;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LazyMesh.Controller;
@@ -223,21 +224,23 @@ public sealed class DemoRunner
         var index = MeshIndexBuilder.Build(Cli.ReportCommand.WithSidecars(InventoryLoader.Load([inventoryPath]), output, TextWriter.Null));
         var report = SavingsCalculator.Compute(index, static w => w.Namespace == DemoTopology.Namespace);
         _console.WriteLine();
-        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"What the Bookinfo sidecars import, full mesh ({index.Services.Count:#,0} services) vs lazy; Envoy memory and xDS bytes computed against {report.Costs.Source}"))
+        var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"What the Bookinfo sidecars import, full mesh ({HumanNumbers.Count(index.Services.Count)} services) vs lazy; Envoy memory and xDS bytes computed against {report.Costs.Source}"))
             .AddColumn("Workload").AddColumn(new TableColumn("Clusters").RightAligned()).AddColumn(new TableColumn("Endpoints").RightAligned())
             .AddColumn(new TableColumn("HTTP vhosts").RightAligned()).AddColumn(new TableColumn("Est. Envoy memory").RightAligned());
         foreach (var row in report.Workloads)
         {
-            table.AddRow(row.Name, $"{row.Full.Clusters} -> {row.Scoped.Clusters}", $"{row.Full.Endpoints} -> {row.Scoped.Endpoints}", $"{row.Full.HttpVirtualHosts} -> {row.Scoped.HttpVirtualHosts}", $"{Mib(row.Full.EstimatedMemoryBytes)} -> {Mib(row.Scoped.EstimatedMemoryBytes)}");
+            table.AddRow(row.Name, Arrow(row.Full.Clusters, row.Scoped.Clusters), Arrow(row.Full.Endpoints, row.Scoped.Endpoints), Arrow(row.Full.HttpVirtualHosts, row.Scoped.HttpVirtualHosts), $"{Mib(row.Full.EstimatedMemoryBytes)} -> {Mib(row.Scoped.EstimatedMemoryBytes)}");
         }
 
-        table.AddRow("[bold]total[/]", $"{report.TotalFull.Clusters} -> {report.TotalScoped.Clusters}", $"{report.TotalFull.Endpoints} -> {report.TotalScoped.Endpoints}", $"{report.TotalFull.HttpVirtualHosts} -> {report.TotalScoped.HttpVirtualHosts}", $"{Mib(report.TotalFull.EstimatedMemoryBytes)} -> {Mib(report.TotalScoped.EstimatedMemoryBytes)} (-{report.MemoryReductionPercent:0.0}%)");
+        table.AddRow("[bold]total[/]", Arrow(report.TotalFull.Clusters, report.TotalScoped.Clusters), Arrow(report.TotalFull.Endpoints, report.TotalScoped.Endpoints), Arrow(report.TotalFull.HttpVirtualHosts, report.TotalScoped.HttpVirtualHosts), $"{Mib(report.TotalFull.EstimatedMemoryBytes)} -> {Mib(report.TotalScoped.EstimatedMemoryBytes)} (-{report.MemoryReductionPercent.ToString("0.0", CultureInfo.InvariantCulture)}%)");
         _console.Write(table);
         foreach (var line in SavingsSummary.Lines(report))
         {
             _console.WriteLine(line);
         }
     }
+
+    private static string Arrow(long full, long scoped) => $"{HumanNumbers.Count(full)} -> {HumanNumbers.Count(scoped)}";
 
     private static string SidecarPath(MeshIndex index, string output, DemoPod pod)
     {
@@ -254,7 +257,7 @@ public sealed class DemoRunner
 
     private static string ShortName(string fqdn) => fqdn[..fqdn.IndexOf('.', StringComparison.Ordinal)];
 
-    private static string Mib(long bytes) => $"{bytes / 1048576.0:0.0} MiB";
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("#,0.0", CultureInfo.InvariantCulture) + " MiB";
 
     private void Say(string text, bool markup = false) =>
         _console.MarkupLine($"[grey]+{_clock.Elapsed.TotalSeconds,5:0.00}s[/] {(markup ? text : Markup.Escape(text))}");

@@ -1,6 +1,6 @@
 namespace LazyMesh.Reporting;
 
-/// <summary>The JSON document <c>lazymesh report --format json</c> prints; field names and meanings are a stable contract.</summary>
+/// <summary>The JSON document <c>lazymesh report -o json</c> prints; field names and meanings are a stable contract.</summary>
 public sealed record SavingsReportDocument(
     int SchemaVersion,
     SavingsReportDocument.CostModel Costs,

@@ -149,7 +149,7 @@ public sealed class RecommendCommandTests : IDisposable
         var bad = Path.Combine(_dir, "bad.yaml");
         File.WriteAllText(bad, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [oops\n");
         var output = Path.Combine(_dir, "out");
-        Assert.Equal(1, await LazyMeshCli.RunAsync(["recommend", "-i", bad, "-l", Example("access.log"), "-o", output]));
+        Assert.Equal(1, await LazyMeshCli.RunAsync(["recommend", "-i", bad, "-l", Example("access.log"), "--output-dir", output]));
         Assert.False(Directory.Exists(output));
     }
 

@@ -26,7 +26,7 @@ public sealed class RevertAndStatusCommandTests
         await client.CustomObjects.CreateNamespacedCustomObjectAsync(user, "networking.istio.io", "v1", "shop", "sidecars");
 
         var status = new StringWriter();
-        Assert.Equal(0, await StatusCommand.RunAsync(client, null, "table", status, CancellationToken.None));
+        Assert.Equal(0, await StatusCommand.RunAsync(client, null, "table", status, CancellationToken.None, width: 200));
         Assert.Contains("Pod/web", status.ToString(), StringComparison.Ordinal);
         Assert.Contains("shop/cart.shop.svc.cluster.local", status.ToString(), StringComparison.Ordinal);
         var json = new StringWriter();
