@@ -74,17 +74,22 @@ public static class CommonOptions
         }
     }
 
-    /// <summary><paramref name="value"/> when it is a valid namespace name (DNS-1123 label); otherwise a usage error naming <paramref name="option"/>.</summary>
-    public static string Namespace(string option, string value) =>
-        Rendering.KubernetesNames.IsDns1123Label(value)
-            ? value
-            : throw new UsageException($"{option}: \"{value}\" is not a valid namespace name (lowercase letters, digits and '-', at most 63)");
-
-    public static Option<string> IstioNamespace() => new("--istio-namespace")
+    public static Option<string> IstioNamespace()
     {
-        Description = "istiod's namespace, where its MeshConfig ConfigMap istio is read (and watched on Kubernetes)",
-        DefaultValueFactory = _ => Mesh.MeshConfig.DefaultRootNamespace,
-    };
+        var option = new Option<string>("--istio-namespace")
+        {
+            Description = "istiod's namespace, where its MeshConfig ConfigMap istio is read (and watched on Kubernetes)",
+            DefaultValueFactory = _ => Mesh.MeshConfig.DefaultRootNamespace,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && !Rendering.KubernetesNames.IsDns1123Label(token.Value))
+            {
+                result.AddError($"--istio-namespace: '{token.Value}' is not a namespace name (lower-case letters, digits and '-', at most 63)");
+            }
+        });
+        return option;
+    }
 
     public static Option<string[]> BaselineHosts() => new("--baseline-host")
     {

@@ -76,7 +76,7 @@ public static class ControllerCommand
             };
             var meshOptions = CommonOptions.MeshOptions(parse.GetRequiredValue(clusterDomain), parse.GetValue(meshConfig)) with
             {
-                MeshConfigNamespace = CommonOptions.Namespace("--istio-namespace", parse.GetRequiredValue(istioNamespace)),
+                MeshConfigNamespace = parse.GetRequiredValue(istioNamespace),
             };
             var metrics = CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(prometheusWindow), Duration("--prometheus-interval", parse.GetRequiredValue(prometheusInterval)));
             if (inventoryPaths.Length == 0)

@@ -61,7 +61,7 @@ public static partial class FallbackCommand
                 RootNamespace = parse.GetRequiredValue(rootNamespace),
                 MaxConnections = parse.GetValue(maxConnections),
             },
-            new MeshOptions { MeshConfigNamespace = CommonOptions.Namespace("--istio-namespace", parse.GetRequiredValue(istioNamespace)) }));
+            new MeshOptions { MeshConfigNamespace = parse.GetRequiredValue(istioNamespace) }));
         return command;
     }
 

@@ -48,6 +48,11 @@ public sealed class BadInvocationTests
         { "--batch", ["replay", "-t", "127.0.0.1:1", "-l", Log, "--batch", "1", "--batch", "2"] },
         { "--controller-cpu", ["install", "--controller-cpu", "lots"] },
 
+        // bad namespaces
+        { "--istio-namespace", ["controller", "-i", Inventory, "--output-dir", Missing, "--istio-namespace", "Istio_System"] },
+        { "--istio-namespace", ["fallback", "-i", Inventory, "--istio-namespace", "../x"] },
+        { "--mesh-config", ["controller", "-i", Inventory, "--output-dir", Missing, "--mesh-config", Missing] },
+
         // bad durations
         { "--ttl", ["controller", "--ttl", "5parsecs", "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"] },
         { "--window", ["recommend", "-i", Inventory, "-l", Log, "--prometheus", "http://127.0.0.1:9", "--window", "a while"] },
