@@ -10,7 +10,13 @@ namespace LazyMesh.InformerBench;
 /// </summary>
 internal sealed class ClusterSeeder(Uri baseAddress, int namespaces, int deployments, int pods, int services)
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromMinutes(5),
+        // The test API server checks bearer tokens, as kube-apiserver does.
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", KubeTesting.KubeTestServer.AdminToken) },
+    };
 
     public async Task SeedAsync()
     {
