@@ -30,6 +30,11 @@ public sealed class DemoRunner
     private readonly ConcurrentDictionary<(string, string), TimeSpan> _firstFallback = new();
     private readonly ConcurrentDictionary<(string, string), byte> _firstDirect = new();
     private readonly ConcurrentDictionary<(string, string), TimeSpan> _learned = new();
+
+    // A sidecar can see its new Sidecar file (and call directly) before the controller's event that reports the
+    // write has been printed: a "now direct" line waits here for its "learned" line, so the story reads in order.
+    private readonly Lock _story = new();
+    private readonly Dictionary<(string, string), string> _directBeforeLearned = [];
     private long _calls;
     private long _fallbackCalls;
     private long _failedCalls;
@@ -194,22 +199,51 @@ public sealed class DemoRunner
         }
         else if (_firstDirect.TryAdd(key, 0))
         {
-            Say($"{call.Workload} -> {ShortName(call.Destination)}: now direct ({call.StatusCode}, {call.Elapsed.TotalMilliseconds:0.0} ms)");
+            var line = $"{call.Workload} -> {ShortName(call.Destination)}: now direct ({call.StatusCode}, {call.Elapsed.TotalMilliseconds:0.0} ms)";
+            lock (_story)
+            {
+                if (_learned.ContainsKey(key))
+                {
+                    Say(line);
+                }
+                else
+                {
+                    _directBeforeLearned[key] = line;
+                }
+            }
         }
     }
 
     private void OnPersisted(DependencyPersisted persisted)
     {
         var key = (persisted.WorkloadKey, persisted.Host);
-        if (_learned.TryAdd(key, _clock.Elapsed))
+        lock (_story)
         {
-            var sinceFirstCall = _firstFallback.TryGetValue(key, out var first) ? $"{(_clock.Elapsed - first).TotalMilliseconds:0} ms after its first call" : "restored";
-            Say($"[green]learned[/] {Markup.Escape(persisted.WorkloadKey)} -> {Markup.Escape(persisted.Host)}: in its Sidecar {sinceFirstCall} ({persisted.Latency.TotalMilliseconds:0.0} ms from the report's arrival to disk)", markup: true);
+            if (_learned.TryAdd(key, _clock.Elapsed))
+            {
+                var sinceFirstCall = _firstFallback.TryGetValue(key, out var first) ? $"{(_clock.Elapsed - first).TotalMilliseconds:0} ms after its first call" : "restored";
+                Say($"[green]learned[/] {Markup.Escape(persisted.WorkloadKey)} -> {Markup.Escape(persisted.Host)}: in its Sidecar {sinceFirstCall} ({persisted.Latency.TotalMilliseconds:0.0} ms from the report's arrival to disk)", markup: true);
+            }
+
+            if (_directBeforeLearned.Remove(key, out var direct))
+            {
+                Say(direct);
+            }
         }
     }
 
     private void PrintSidecars(string output)
     {
+        lock (_story)
+        {
+            foreach (var line in _directBeforeLearned.Values)
+            {
+                Say(line);
+            }
+
+            _directBeforeLearned.Clear();
+        }
+
         _console.WriteLine();
         _console.MarkupLine("[bold]Generated Sidecars (bookinfo)[/]");
         foreach (var file in Directory.GetFiles(Path.Combine(output, DemoTopology.Namespace), "*.yaml").Order(StringComparer.Ordinal))
