@@ -78,6 +78,9 @@ public static class ControllerCommand
             {
                 MeshConfigNamespace = parse.GetRequiredValue(istioNamespace),
             };
+            // Checked in both modes, so that a bad value is an error even where the option does not apply (files).
+            var ttlValue = Duration("--ttl", parse.GetRequiredValue(ttl));
+            var graceValue = Duration("--expiry-grace", parse.GetRequiredValue(grace));
             var metrics = CommonOptions.MetricsPolling(parse.GetValue(prometheus), parse.GetRequiredValue(prometheusWindow), Duration("--prometheus-interval", parse.GetRequiredValue(prometheusInterval)));
             if (inventoryPaths.Length == 0)
             {
@@ -99,8 +102,8 @@ public static class ControllerCommand
                         Sink = new KubernetesSinkOptions
                         {
                             Render = render,
-                            Ttl = Duration("--ttl", parse.GetRequiredValue(ttl)),
-                            ExpiryGrace = Duration("--expiry-grace", parse.GetRequiredValue(grace)),
+                            Ttl = ttlValue,
+                            ExpiryGrace = graceValue,
                             FallbackRouting = parse.GetValue(routing)
                                 ? new FallbackRoutingOptions { Namespace = parse.GetRequiredValue(fallbackNamespace), ClusterDomain = parse.GetRequiredValue(clusterDomain) }
                                 : null,

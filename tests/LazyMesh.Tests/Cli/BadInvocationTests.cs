@@ -55,6 +55,8 @@ public sealed class BadInvocationTests
 
         // bad durations
         { "--ttl", ["controller", "--ttl", "5parsecs", "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"] },
+        { "--ttl", ["controller", "-i", Inventory, "--output-dir", Missing, "--ttl", "5"] }, // files mode checks it too
+        { "--expiry-grace", ["controller", "-i", Inventory, "--output-dir", Missing, "--expiry-grace", "soon"] },
         { "--window", ["recommend", "-i", Inventory, "-l", Log, "--prometheus", "http://127.0.0.1:9", "--window", "a while"] },
 
         // bad addresses
