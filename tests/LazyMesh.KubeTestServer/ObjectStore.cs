@@ -21,6 +21,11 @@ internal sealed class ObjectStore
     private readonly Queue<HistoryEvent> _history = new();
     private readonly List<WatchSubscription> _watches = [];
     private long _resourceVersion;
+
+    // Per resource type, its objects in key order (namespace, name), as etcd and the watch cache keep them, so a paged
+    // LIST reads a page instead of filtering and sorting the whole store per page. Valid while the store's
+    // resourceVersion has not moved (every write goes through Commit, which bumps it).
+    private readonly Dictionary<(string Group, string Plural), (long Rv, List<StoredObject> Objects)> _sorted = [];
     private long _oldestServable;
 
     public ObjectStore(KubeTestServerOptions options)
@@ -93,27 +98,34 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             var listRv = _resourceVersion;
-            var items = _objects.Values
-                .Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
-                .OrderBy(o => o.Key.Namespace, StringComparer.Ordinal)
-                .ThenBy(o => o.Key.Name, StringComparer.Ordinal)
-                .ToList();
+            var sorted = SortedObjects(type);
+            var start = 0;
             if (!string.IsNullOrEmpty(continueToken))
             {
                 var (rv, afterNs, afterName) = DecodeContinue(continueToken);
                 listRv = rv;
-                items = items.Where(o => string.CompareOrdinal(o.Key.Namespace, afterNs) > 0
-                    || (o.Key.Namespace == afterNs && string.CompareOrdinal(o.Key.Name, afterName) > 0)).ToList();
+                start = FirstAfter(sorted, afterNs, afterName);
             }
 
-            string? next = null;
+            var items = new List<StoredObject>();
             var remaining = 0;
-            if (limit > 0 && items.Count > limit)
+            for (var i = start; i < sorted.Count; i++)
             {
-                remaining = items.Count - limit;
-                items = items.Take(limit).ToList();
-                next = EncodeContinue(listRv, items[^1].Key);
+                var o = sorted[i];
+                if ((ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
+                {
+                    if (limit <= 0 || items.Count < limit)
+                    {
+                        items.Add(o);
+                    }
+                    else
+                    {
+                        remaining++;
+                    }
+                }
             }
+
+            var next = remaining > 0 ? EncodeContinue(listRv, items[^1].Key) : null;
 
             var sb = new StringBuilder();
             sb.Append("{\"kind\":\"").Append(type.ListKind).Append("\",\"apiVersion\":\"").Append(type.ApiVersion(version))
@@ -567,6 +579,46 @@ internal sealed class ObjectStore
     }
 
     private static bool Same(StoredObject obj, KubeResourceType type) => obj.Key.Group == type.Group && obj.Key.Plural == type.Plural;
+
+    /// <summary>The objects of <paramref name="type"/> ordered by (namespace, name), cached until the next write. Under <see cref="_gate"/>.</summary>
+    private List<StoredObject> SortedObjects(KubeResourceType type)
+    {
+        if (_sorted.TryGetValue((type.Group, type.Plural), out var cached) && cached.Rv == _resourceVersion)
+        {
+            return cached.Objects;
+        }
+
+        var objects = _objects.Values.Where(o => Same(o, type)).ToList();
+        objects.Sort(static (a, b) => CompareKeys(a.Key.Namespace, a.Key.Name, b.Key.Namespace, b.Key.Name));
+        _sorted[(type.Group, type.Plural)] = (_resourceVersion, objects);
+        return objects;
+    }
+
+    private static int CompareKeys(string ns1, string name1, string ns2, string name2)
+    {
+        var byNamespace = string.CompareOrdinal(ns1, ns2);
+        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(name1, name2);
+    }
+
+    /// <summary>Index of the first object whose key is after (<paramref name="ns"/>, <paramref name="name"/>).</summary>
+    private static int FirstAfter(List<StoredObject> sorted, string ns, string name)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (CompareKeys(sorted[mid].Key.Namespace, sorted[mid].Key.Name, ns, name) <= 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 
     private static List<string> OwnerUids(JsonObject node) =>
         node["metadata"]?["ownerReferences"] is JsonArray refs
