@@ -49,6 +49,9 @@ public sealed class KubeTestServer : IAsyncDisposable
     /// <summary>Request counters.</summary>
     public RequestStats Stats { get; } = new();
 
+    /// <summary>Writes that changed nothing on the server (no new resourceVersion): what a controller should never send.</summary>
+    public long NoOpWrites => Store.NoOpWrites;
+
     /// <summary>The current (latest) global resourceVersion.</summary>
     public long ResourceVersion => Store.ResourceVersion;
 

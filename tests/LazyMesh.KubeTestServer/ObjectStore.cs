@@ -21,6 +21,10 @@ internal sealed class ObjectStore
     private readonly Queue<HistoryEvent> _history = new();
     private readonly List<WatchSubscription> _watches = [];
     private long _resourceVersion;
+    private long _noOpWrites;
+
+    /// <summary>Updates, patches and applies that changed nothing (the object was already as written).</summary>
+    public long NoOpWrites => Interlocked.Read(ref _noOpWrites);
 
     // Per resource type, its objects in key order (namespace, name), as etcd and the watch cache keep them, so a paged
     // LIST reads a page instead of filtering and sorting the whole store per page. Valid while the store's
@@ -454,6 +458,12 @@ internal sealed class ObjectStore
         meta["resourceVersion"] = old.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         if (JsonNode.DeepEquals(old.Node, obj))
         {
+            // A write that changes nothing: like kube-apiserver, no new resourceVersion and no watch event.
+            if (!dryRun)
+            {
+                Interlocked.Increment(ref _noOpWrites);
+            }
+
             return old.JsonFor(version);
         }
 

@@ -73,6 +73,8 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
 
             var lazy = await GetAsync("lazymesh.io", "v1alpha1", "lazysidecars", sidecar["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
             Assert.Equal("shop/cart.shop.svc.cluster.local", lazy["status"]!["learnedHosts"]![0]!["host"]!.GetValue<string>());
+            // Every write so far changed something (the echo of its own applies, status included, sends nothing).
+            Assert.Equal(0, _cluster.Server.NoOpWrites);
 
             // Deleted by hand: the controller puts it back.
             var applies = controller.Output.Split('\n').Count(l => l.Contains("applied Sidecar shop/lazymesh-web (1 learned hosts", StringComparison.Ordinal));
