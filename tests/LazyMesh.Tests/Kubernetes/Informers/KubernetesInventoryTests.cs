@@ -106,7 +106,9 @@ public sealed class KubernetesInventoryTests
             await cluster.CreatePodAsync("shop", $"p{i}", $"10.1.0.{i + 1}", labels);
         }
 
-        await cluster.WaitForIndexAsync(i => i.Pods.Count(p => p.Namespace == "shop") == 100);
+        // Each pod is created, then given its IP (two events): wait until every IP resolves, i.e. both events of every
+        // pod are in (a pod is in the index from its first event, so counting pods would not wait for the second).
+        await cluster.WaitForIndexAsync(i => Enumerable.Range(1, 100).All(k => PodAt(i, $"10.1.0.{k}") is not null));
         Assert.Equal(200, inventory.Pods.Counters.Added + inventory.Pods.Counters.Modified);
         Assert.True(inventory.Builds - buildsBefore < 100, $"{inventory.Builds - buildsBefore} builds for 200 events");
     }
