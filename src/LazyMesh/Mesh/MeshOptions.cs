@@ -15,7 +15,7 @@ public sealed record MeshOptions
 
     /// <summary>
     /// Where istiod's MeshConfig ConfigMap (<c>istio</c>) lives: istiod's own namespace (istio/istio
-    /// <c>pilot/pkg/bootstrap/mesh.go</c> reads <c>istio</c>, or <c>istio-&lt;revision&gt;</c>, there). Read unless
+    /// <c>pilot/pkg/bootstrap/mesh.go getMeshConfigMapName</c>: <c>istio</c>, or <c>istio-&lt;revision&gt;</c>, read there). Read unless
     /// <see cref="MeshConfig"/> is given.
     /// </summary>
     public string MeshConfigNamespace { get; init; } = Mesh.MeshConfig.DefaultRootNamespace;
