@@ -89,21 +89,22 @@ public sealed class Informer<T> : IInformer
     {
         var needList = true;
         var reason = "initial";
-        var resyncAt = DateTime.MaxValue;
+        // The period runs from the list's start, so the deadline does not depend on how long listing took. The timer
+        // is armed before the list (and so before Listed is raised): a clock that moves once a list has been seen
+        // can never pass a deadline the timer was not armed for yet.
+        using var resync = new ResyncTimer(_options.ResyncPeriod, _options.Time);
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 if (needList)
                 {
-                    // The period runs from the list's start, so the deadline does not depend on how long listing took.
-                    var listStarted = _options.Time.GetUtcNow().UtcDateTime;
+                    resync.Restart();
                     await ListAsync(reason, stop).ConfigureAwait(false);
                     needList = false;
-                    resyncAt = _options.ResyncPeriod > TimeSpan.Zero ? listStarted + _options.ResyncPeriod : DateTime.MaxValue;
                 }
 
-                var outcome = await WatchAsync(resyncAt, stop).ConfigureAwait(false);
+                var outcome = await WatchAsync(resync.Token, stop).ConfigureAwait(false);
                 switch (outcome)
                 {
                     case WatchOutcome.Gone:
@@ -225,18 +226,14 @@ public sealed class Informer<T> : IInformer
         Invoke(Listed);
     }
 
-    private async Task<WatchOutcome> WatchAsync(DateTime resyncAt, CancellationToken stop)
+    private async Task<WatchOutcome> WatchAsync(CancellationToken resync, CancellationToken stop)
     {
-        var now = _options.Time.GetUtcNow().UtcDateTime;
-        using var resync = resyncAt == DateTime.MaxValue
-            ? new CancellationTokenSource()
-            : new CancellationTokenSource(resyncAt - now is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero, _options.Time);
-        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop, resync.Token);
+        var started = _options.Time.GetUtcNow().UtcDateTime;
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop, resync);
 
         var gone = false;
         Exception? streamError = null;
         var events = 0;
-        var started = now;
         Counters.OnWatch();
         var timeoutSeconds = (int)Math.Max(1, _options.WatchTimeout.TotalSeconds);
         try

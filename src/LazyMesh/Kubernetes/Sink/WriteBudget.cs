@@ -63,7 +63,7 @@ public sealed class WriteBudget
     {
         while (true)
         {
-            TimeSpan wait;
+            Task delay;
             lock (_lock)
             {
                 var now = _time.GetTimestamp();
@@ -76,14 +76,16 @@ public sealed class WriteBudget
                     return;
                 }
 
-                wait = TimeSpan.FromSeconds((1 - _tokens) / _perSecond);
+                // The timer is armed before waiters are told about this one, so a clock moved by someone who saw
+                // the waiter always moves this timer too.
+                delay = Task.Delay(TimeSpan.FromSeconds((1 - _tokens) / _perSecond), _time, cancellationToken);
                 _waiting++;
                 _waiterSignal.TrySetResult();
             }
 
             try
             {
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                await delay.ConfigureAwait(false);
             }
             finally
             {
