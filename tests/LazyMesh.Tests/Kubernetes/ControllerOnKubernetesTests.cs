@@ -95,8 +95,23 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
         }
 
         await using var restarted = Start();
-        await restarted.WaitForControllerReadyAsync();
+        var (_, restartedHttp) = await restarted.WaitForControllerReadyAsync();
         await restarted.WaitForLineAsync("restored 1 learned hosts of 1 workloads from LazySidecar status");
+
+        // The restarted controller remembers nothing it applied, reads its objects back and finds them current:
+        // the LazySidecar and the Sidecar are not sent again (kube-apiserver would count a no-op write for each).
+        using var client = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string restartedMetrics;
+        while (!System.Text.RegularExpressions.Regex.IsMatch(
+            restartedMetrics = await client.GetStringAsync($"http://{restartedHttp}/metrics"), "lazymesh_kube_writes_total\\{result=\"unchanged\"\\} ([2-9]|[1-9][0-9]+)\n"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the restarted controller did not reconcile its objects in 30 s:\n" + restartedMetrics);
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("lazymesh_kube_writes_total{result=\"applied\"} 0", restartedMetrics);
+        Assert.Equal(0, _cluster.Server.NoOpWrites);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -50,12 +49,15 @@ public sealed partial class KubeWriter
 
     /// <summary>
     /// Server-side apply (<c>application/apply-patch+yaml</c>, this writer's field manager, force) of
-    /// <paramref name="body"/>. Returns null without a request when the same content was last applied.
+    /// <paramref name="body"/>, stamped with <see cref="AppliedContent.HashAnnotation"/>. Returns null without a write
+    /// when the object already holds this content: known from the last apply, or (the first time this process applies
+    /// the object, e.g. after a restart or a resync) read from the live object (<see cref="AppliedContent"/>).
     /// </summary>
     public async Task<T?> ApplyAsync<T>(string group, string version, string plural, string ns, string name, object body, CancellationToken cancellationToken)
         where T : class =>
         await ApplyCoreAsync(
-            plural, ns, name, body,
+            plural, ns, name, body, listElementsMayHaveDefaults: false,
+            async ct => await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonNode>(group, version, ns, plural, name, ct).ConfigureAwait(false),
             (patch, ct) => Client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(patch, group, version, ns, plural, name, fieldManager: FieldManager, force: true, cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
 
@@ -64,25 +66,46 @@ public sealed partial class KubeWriter
     {
         ArgumentNullException.ThrowIfNull(service);
         var (ns, name) = (service.Metadata.NamespaceProperty, service.Metadata.Name);
+
+        // Service ports are a map-list keyed by port and protocol; the API server fills protocol and targetPort in.
         return await ApplyCoreAsync(
-            "services", ns, name, service,
+            "services", ns, name, service, listElementsMayHaveDefaults: true,
+            async ct => JsonNode.Parse(KubernetesJson.Serialize(await Client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: ct).ConfigureAwait(false))),
             (patch, ct) => Client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: FieldManager, force: true, cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T?> ApplyCoreAsync<T>(string plural, string ns, string name, object body, Func<V1Patch, CancellationToken, Task<T>> send, CancellationToken cancellationToken)
+    private async Task<T?> ApplyCoreAsync<T>(
+        string plural,
+        string ns,
+        string name,
+        object body,
+        bool listElementsMayHaveDefaults,
+        Func<CancellationToken, Task<JsonNode?>> read,
+        Func<V1Patch, CancellationToken, Task<T>> send,
+        CancellationToken cancellationToken)
         where T : class
     {
-        var json = KubernetesJson.Serialize(body);
+        var stamped = AppliedContent.Stamp(KubernetesJson.Serialize(body), out var hash);
         var key = Key(plural, ns, name);
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-        if (_appliedHashes.TryGetValue(key, out var last) && last == hash)
+        if (_appliedHashes.TryGetValue(key, out var last))
         {
+            if (last == hash)
+            {
+                Stats.OnUnchanged();
+                return null;
+            }
+        }
+        else if (AppliedContent.IsCurrent(stamped, await ReadLiveAsync(plural, ns, name, read, cancellationToken).ConfigureAwait(false), listElementsMayHaveDefaults))
+        {
+            // Nothing applied by this process yet, and the object already holds exactly this content: no write.
+            _appliedHashes[key] = hash;
             Stats.OnUnchanged();
             return null;
         }
 
         _appliedHashes.TryRemove(key, out _);
+        var json = stamped.ToJsonString();
         var result = await ExecuteAsync(
             $"apply {plural} {ns}/{name}",
             write: true,
@@ -92,6 +115,19 @@ public sealed partial class KubeWriter
         _appliedHashes[key] = hash;
         Stats.OnApplied();
         return result;
+    }
+
+    /// <summary>The live object, or null when it does not exist (a read: no write budget).</summary>
+    private async Task<JsonNode?> ReadLiveAsync(string plural, string ns, string name, Func<CancellationToken, Task<JsonNode?>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecuteAsync($"get {plural} {ns}/{name}", write: false, retryConflicts: false, read, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (KubeErrors.IsNotFound(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>Forgets what was last applied to an object (it changed behind our back, or was deleted), so the next apply is sent.</summary>

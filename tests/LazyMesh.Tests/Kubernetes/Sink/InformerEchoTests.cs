@@ -37,11 +37,20 @@ public sealed class InformerEchoTests
         // Edited by hand (an egress host removed): applied again.
         var edited = await ReadSidecarAsync(h, "lazymesh-pod-web");
         edited.Spec.Egress![0].Hosts = [.. edited.Spec.Egress[0].Hosts.Where(x => x != Cart)];
+        edited = await h.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<SidecarResource>(edited, "networking.istio.io", "v1", "shop", "sidecars", edited.Metadata.Name);
         Assert.True(h.Sink.OnSidecarChanged(InformerChangeType.Updated, edited));
         Assert.Equal(WorkloadOutcome.Applied, await h.ReconcileAsync(Web));
         Assert.Equal(patches + 1, server.Stats.Count("patch", "sidecars"));
+        Assert.Contains(Cart, (await ReadSidecarAsync(h, "lazymesh-pod-web")).Spec.Egress![0].Hosts);
+
+        // An update event whose object still holds exactly what was applied (a label added by someone else, say):
+        // the live object is read and nothing is written.
+        Assert.True(h.Sink.OnSidecarChanged(InformerChangeType.Updated, edited));
+        Assert.Equal(WorkloadOutcome.Unchanged, await h.ReconcileAsync(Web));
+        Assert.Equal(patches + 1, server.Stats.Count("patch", "sidecars"));
 
         // Deleted: applied again.
+        await h.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.istio.io", "v1", "shop", "sidecars", "lazymesh-pod-web");
         Assert.True(h.Sink.OnSidecarChanged(InformerChangeType.Deleted, echo));
         Assert.Equal(WorkloadOutcome.Applied, await h.ReconcileAsync(Web));
         Assert.Equal(patches + 2, server.Stats.Count("patch", "sidecars"));
