@@ -19,7 +19,8 @@ public sealed class PooledStringConverter : JsonConverter<string>
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            throw new JsonException($"expected a string, found {reader.TokenType}");
+            // No message of our own: the serializer then writes one naming the type, the JSON path, line and byte.
+            throw new JsonException();
         }
 
         return reader.ValueIsEscaped || reader.HasValueSequence

@@ -10,7 +10,8 @@ public sealed class PooledStringDictionaryConverter : JsonConverter<Dictionary<s
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException($"expected an object of strings, found {reader.TokenType}");
+            // No message of our own: the serializer then writes one naming the type, the JSON path, line and byte.
+            throw new JsonException();
         }
 
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -18,7 +19,8 @@ public sealed class PooledStringDictionaryConverter : JsonConverter<Dictionary<s
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
             {
-                throw new JsonException($"expected a property name, found {reader.TokenType}");
+                // No message of our own: the serializer then writes one naming the type, the JSON path, line and byte.
+                throw new JsonException();
             }
 
             var key = reader.ValueIsEscaped || reader.HasValueSequence ? WireStrings.Get(reader.GetString()!) : WireStrings.Get(reader.ValueSpan);
