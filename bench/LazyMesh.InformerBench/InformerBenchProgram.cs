@@ -108,7 +108,9 @@ public static class InformerBenchProgram
             Console.WriteLine(FormattableString.Invariant($"time to ready: {ready.TotalSeconds:F2} s (first index build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
             Console.WriteLine(FormattableString.Invariant(
                 $"cpu until ready: controller {clientCpu.TotalSeconds:F2} s, API server {serverCpu.TotalSeconds:F2} s; controller allocated {allocated / 1048576} MB, {gcs} GCs, {pauses.TotalMilliseconds:F0} ms paused"));
-            Console.WriteLine(FormattableString.Invariant($"gc: server {System.Runtime.GCSettings.IsServerGC}, latency {System.Runtime.GCSettings.LatencyMode}, conserve memory {AppContext.GetData("GCConserveMemory") ?? "unset"}, DATAS {AppContext.GetData("System.GC.DynamicAdaptationMode") ?? "unset"}"));
+            var gc = GC.GetConfigurationVariables();
+            Console.WriteLine(FormattableString.Invariant(
+                $"gc: server {gc.GetValueOrDefault("ServerGC")}, concurrent {gc.GetValueOrDefault("ConcurrentGC")}, conserve memory {gc.GetValueOrDefault("ConserveMemory")}, DATAS {gc.GetValueOrDefault("GCDynamicAdaptationMode")}, gen0 size {gc.GetValueOrDefault("GCgen0size")}; committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB after the full GC"));
             Console.WriteLine(FormattableString.Invariant($"index: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services"));
             Console.WriteLine(FormattableString.Invariant($"managed heap after full GC: {heap / 1048576} MB"));
             Console.WriteLine(FormattableString.Invariant($"working set: {self.WorkingSet64 / 1048576} MB after GC (baseline before start {baseline / 1048576} MB, peak {peakWorkingSet / 1048576} MB)"));
@@ -116,6 +118,14 @@ public static class InformerBenchProgram
             {
                 Console.WriteLine(FormattableString.Invariant(
                     $"  {informer.Resource,-15} {informer.Count,7} objects, synced at {(await synced[informer.Resource]).TotalSeconds,6:F2} s, {informer.Counters.Lists} lists, {informer.Counters.Errors} errors"));
+            }
+
+            var hold = Option(args, "--hold-seconds", 0);
+            if (hold > 0)
+            {
+                // Time to take a heap dump of this process (dotnet-gcdump collect -p PID) with the caches and index alive.
+                Console.WriteLine(FormattableString.Invariant($"holding {hold} s, pid {Environment.ProcessId}"));
+                await Task.Delay(TimeSpan.FromSeconds(hold));
             }
 
             GC.KeepAlive(index);

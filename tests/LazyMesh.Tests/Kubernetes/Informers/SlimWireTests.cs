@@ -145,6 +145,39 @@ public sealed class SlimWireTests
     }
 
     [Fact]
+    public void Pods_of_one_workload_share_their_repeated_parts_and_different_ones_do_not()
+    {
+        var first = PodSlimmerTests.FullPod();
+        var second = PodSlimmerTests.FullPod();
+        second.Metadata.Name = "web-abc-1";
+        second.Metadata.Uid = "uid-2";
+        second.Status.PodIP = "10.0.0.2";
+        var other = PodSlimmerTests.FullPod();
+        other.Metadata.Labels = new Dictionary<string, string> { ["pod-template-hash"] = "abc", ["app"] = "web" };
+        other.Spec.Containers[0].Ports[0].ContainerPort = 8081;
+        other.Metadata.OwnerReferences[0].Uid = "rs-uid-2";
+
+        var a = KubernetesJson.Deserialize<WirePod>(KubernetesJson.Serialize(first)).ToPod();
+        var b = KubernetesJson.Deserialize<WirePod>(KubernetesJson.Serialize(second)).ToPod();
+        var c = AssertSameSlimPod(KubernetesJson.Serialize(other));
+
+        Assert.Same(a.Spec, b.Spec);
+        Assert.Same(a.Metadata.Labels, b.Metadata.Labels);
+        Assert.Same(a.Metadata.Annotations, b.Metadata.Annotations);
+        Assert.Same(a.Metadata.OwnerReferences, b.Metadata.OwnerReferences);
+        Assert.Same(a.Status.Conditions, b.Status.Conditions);
+        Assert.NotSame(a.Status, b.Status);
+        Assert.Equal("10.0.0.2", b.Status.PodIP);
+        // The same labels in another order, another port, another owner: not shared, and read as written.
+        Assert.NotSame(a.Metadata.Labels, c.Metadata.Labels);
+        Assert.Equal(["pod-template-hash", "app"], c.Metadata.Labels.Keys);
+        Assert.NotSame(a.Spec, c.Spec);
+        Assert.Equal(8081, c.Spec.Containers[0].Ports[0].ContainerPort);
+        Assert.NotSame(a.Metadata.OwnerReferences, c.Metadata.OwnerReferences);
+        Assert.Equal("rs-uid-2", c.Metadata.OwnerReferences[0].Uid);
+    }
+
+    [Fact]
     public void Escaped_and_long_strings_read_as_written()
     {
         var pod = PodSlimmerTests.FullPod();

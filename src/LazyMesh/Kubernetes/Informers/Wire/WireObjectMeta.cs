@@ -54,9 +54,10 @@ public sealed class WireObjectMeta
             Uid = Uid,
             ResourceVersion = ResourceVersion,
             Generation = Generation,
-            Labels = Labels,
-            Annotations = annotations is { Count: > 0 } ? annotations : null,
-            OwnerReferences = OwnerReferences?.Select(static r => r.ToOwnerReference()).ToList(),
+            // Objects of one workload carry equal labels, annotations and owners: they share one copy of each.
+            Labels = SharedShapes.Maps.Get(Labels),
+            Annotations = SharedShapes.Maps.Get(annotations is { Count: > 0 } ? annotations : null),
+            OwnerReferences = SharedShapes.OwnerReferences.Get(OwnerReferences?.Select(static r => r.ToOwnerReference()).ToList()),
             CreationTimestamp = CreationTimestamp,
             DeletionTimestamp = DeletionTimestamp,
         };

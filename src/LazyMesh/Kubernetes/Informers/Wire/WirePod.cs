@@ -37,13 +37,14 @@ public sealed class WirePod
             ApiVersion = ApiVersion,
             Kind = Kind,
             Metadata = Metadata is null ? new V1ObjectMeta() : Metadata.ToSlim(),
-            Spec = new V1PodSpec
+            // The pods of one workload have equal slim specs: they share one.
+            Spec = SharedShapes.PodSpecs.Get(new V1PodSpec
             {
                 HostNetwork = Spec?.HostNetwork,
                 ServiceAccountName = Spec?.ServiceAccountName ?? Spec?.ServiceAccount,
                 Containers = containers is { Count: > 0 } ? containers : null,
                 InitContainers = PodSlimmer.NativeProxy(Spec?.InitContainers?.Select(static c => c.Name)),
-            },
+            }),
             Status = Status?.ToStatus(),
         };
     }

@@ -27,7 +27,7 @@ public sealed class WirePodStatus
             Phase = Phase,
             PodIP = PodIP,
             PodIPs = PodIPs?.Select(static p => new V1PodIP { Ip = p.Ip }).ToList(),
-            Conditions = ready is null ? null : [new V1PodCondition { Type = ready.Type, Status = ready.Status }],
+            Conditions = ready is null ? null : SharedShapes.ReadyCondition(ready.Type, ready.Status),
         };
     }
 }
