@@ -110,7 +110,11 @@ public static class InformerBenchProgram
                 $"cpu until ready: controller {clientCpu.TotalSeconds:F2} s, API server {serverCpu.TotalSeconds:F2} s; controller allocated {allocated / 1048576} MB, {gcs} GCs, {pauses.TotalMilliseconds:F0} ms paused"));
             var gc = GC.GetConfigurationVariables();
             Console.WriteLine(FormattableString.Invariant(
-                $"gc: server {gc.GetValueOrDefault("ServerGC")}, concurrent {gc.GetValueOrDefault("ConcurrentGC")}, conserve memory {gc.GetValueOrDefault("ConserveMemory")}, DATAS {gc.GetValueOrDefault("GCDynamicAdaptationMode")}, gen0 size {gc.GetValueOrDefault("GCgen0size")}; committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB after the full GC"));
+                $"gc: {string.Join(", ", gc.Where(static v => v.Key is "ServerGC" or "ConcurrentGC" or "ConserveMemory" or "GCConserveMem" or "GCDynamicAdaptationMode" or "GCgen0size" or "Gen0Size").Select(static v => $"{v.Key} {v.Value}"))}; committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB after the full GC"));
+            if (args.Contains("--gc-config"))
+            {
+                Console.WriteLine(string.Join(", ", gc.Select(static v => $"{v.Key}={v.Value}")));
+            }
             Console.WriteLine(FormattableString.Invariant($"index: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services"));
             Console.WriteLine(FormattableString.Invariant($"managed heap after full GC: {heap / 1048576} MB"));
             Console.WriteLine(FormattableString.Invariant($"working set: {self.WorkingSet64 / 1048576} MB after GC (baseline before start {baseline / 1048576} MB, peak {peakWorkingSet / 1048576} MB)"));

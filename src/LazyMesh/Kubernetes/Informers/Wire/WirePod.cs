@@ -7,19 +7,8 @@ namespace LazyMesh.Kubernetes.Informers.Wire;
 /// A pod as the API sends it, reduced on reading to what <see cref="PodSlimmer"/> keeps; <see cref="ToPod"/> gives the
 /// same <see cref="V1Pod"/> that <see cref="PodSlimmer.Slim"/> makes of the whole object.
 /// </summary>
-public sealed class WirePod
+public sealed class WirePod : WireObject
 {
-    [JsonPropertyName("apiVersion")]
-    [JsonConverter(typeof(PooledStringConverter))]
-    public string? ApiVersion { get; set; }
-
-    [JsonPropertyName("kind")]
-    [JsonConverter(typeof(PooledStringConverter))]
-    public string? Kind { get; set; }
-
-    [JsonPropertyName("metadata")]
-    public WireObjectMeta? Metadata { get; set; }
-
     [JsonPropertyName("spec")]
     public WirePodSpec? Spec { get; set; }
 

@@ -7,19 +7,8 @@ namespace LazyMesh.Kubernetes.Informers.Wire;
 /// A Service as the API sends it, with its metadata reduced on reading to what <see cref="MetadataSlimmer"/> keeps
 /// (<c>managedFields</c> skipped); <c>spec</c> and <c>status</c> are read whole, as the typed client reads them.
 /// </summary>
-public sealed class WireService
+public sealed class WireService : WireObject
 {
-    [JsonPropertyName("apiVersion")]
-    [JsonConverter(typeof(PooledStringConverter))]
-    public string? ApiVersion { get; set; }
-
-    [JsonPropertyName("kind")]
-    [JsonConverter(typeof(PooledStringConverter))]
-    public string? Kind { get; set; }
-
-    [JsonPropertyName("metadata")]
-    public WireObjectMeta? Metadata { get; set; }
-
     [JsonPropertyName("spec")]
     public V1ServiceSpec? Spec { get; set; }
 

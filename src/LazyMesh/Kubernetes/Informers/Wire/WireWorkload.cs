@@ -7,19 +7,8 @@ namespace LazyMesh.Kubernetes.Informers.Wire;
 /// A workload controller (ReplicaSet, Deployment) as the API sends it, reduced on reading to what
 /// <see cref="WorkloadSlimmer"/> keeps: metadata, <c>spec.selector</c>, <c>spec.replicas</c> and the pod template's labels.
 /// </summary>
-public sealed class WireWorkload
+public sealed class WireWorkload : WireObject
 {
-    [JsonPropertyName("apiVersion")]
-    [JsonConverter(typeof(PooledStringConverter))]
-    public string? ApiVersion { get; set; }
-
-    [JsonPropertyName("kind")]
-    [JsonConverter(typeof(PooledStringConverter))]
-    public string? Kind { get; set; }
-
-    [JsonPropertyName("metadata")]
-    public WireObjectMeta? Metadata { get; set; }
-
     [JsonPropertyName("spec")]
     public WireWorkloadSpec? Spec { get; set; }
 
