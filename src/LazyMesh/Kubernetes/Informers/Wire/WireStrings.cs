@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace LazyMesh.Kubernetes.Informers.Wire;
@@ -22,6 +23,7 @@ public static class WireStrings
     private static int _count;
 
     /// <summary>The pooled copy of <paramref name="utf8"/> (a string of it when it is too long to pool).</summary>
+    [SkipLocalsInit] // called for most strings of every object read: no zeroing of the buffer the decoder overwrites
     public static string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxLength)
@@ -29,7 +31,8 @@ public static class WireStrings
             return Encoding.UTF8.GetString(utf8);
         }
 
-        Span<char> chars = stackalloc char[MaxLength];
+        // UTF-8 never has fewer bytes than UTF-16 has chars.
+        Span<char> chars = stackalloc char[utf8.Length];
         var length = Encoding.UTF8.GetChars(utf8, chars);
         return Get(chars[..length]);
     }
