@@ -257,6 +257,11 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         Interlocked.Increment(ref _builds);
         if (first)
         {
+            if (_options.CompactAfterSync)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+
             LogReady(_logger, objects, index.Workloads.Count, index.Services.Count, watch.ElapsedMilliseconds);
             _ready.TrySetResult();
         }
