@@ -4,18 +4,20 @@ using k8s.Autorest;
 
 namespace LazyMesh.Kubernetes.Informers;
 
-/// <summary>An <see cref="IResourceClient{T}"/> for a custom resource (Istio, LazyMesh) through KubernetesClient's <c>CustomObjects</c> API.</summary>
+/// <summary>
+/// An <see cref="IResourceClient{T}"/> for a custom resource (Istio, LazyMesh) through KubernetesClient's <c>CustomObjects</c> API;
+/// with the empty <paramref name="group"/> it reaches core resources (<c>/api/v1/pods</c>), as KubernetesClient's <c>GenericClient</c> does.
+/// </summary>
 public sealed class CustomResourceClient<T>(IKubernetes client, string group, string version, string plural) : IResourceClient<T>
 {
     public string Resource => plural;
 
     public async Task<ResourceListPage<T>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken)
     {
-        using var response = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
+        // The generic overload reads the response stream straight into the list type: no intermediate JSON document or text.
+        using var response = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<CustomResourceList<T>>(
             group, version, plural, continueParameter: continueToken, limit: limit, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var list = response.Body is System.Text.Json.JsonElement element
-            ? KubernetesJson.Deserialize<CustomResourceList<T>>(element.GetRawText())
-            : null;
+        var list = response.Body;
         return new ResourceListPage<T>(list?.Items ?? [], list?.Metadata?.ResourceVersion, list?.Metadata?.ContinueProperty);
     }
 

@@ -39,10 +39,13 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         var io = _options.Informers;
         var slim = _options.SlimObjects;
         Namespaces = new Informer<V1Namespace>(ResourceClients.Namespaces(client), io, logger, MetadataSlimmer.Slim);
-        Services = new Informer<V1Service>(ResourceClients.Services(client), io, logger, MetadataSlimmer.Slim);
-        Pods = new Informer<V1Pod>(ResourceClients.Pods(client), io, logger, slim ? PodSlimmer.Slim : null);
-        ReplicaSets = new Informer<V1ReplicaSet>(ResourceClients.ReplicaSets(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
-        Deployments = new Informer<V1Deployment>(ResourceClients.Deployments(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
+        // The high-volume kinds are read slim off the wire (the same objects the slimmers would make, never built whole).
+        Services = slim
+            ? new Informer<V1Service>(ResourceClients.SlimServices(client), io, logger)
+            : new Informer<V1Service>(ResourceClients.Services(client), io, logger, MetadataSlimmer.Slim);
+        Pods = new Informer<V1Pod>(slim ? ResourceClients.SlimPods(client) : ResourceClients.Pods(client), io, logger);
+        ReplicaSets = new Informer<V1ReplicaSet>(slim ? ResourceClients.SlimReplicaSets(client) : ResourceClients.ReplicaSets(client), io, logger);
+        Deployments = new Informer<V1Deployment>(slim ? ResourceClients.SlimDeployments(client) : ResourceClients.Deployments(client), io, logger);
         StatefulSets = new Informer<V1StatefulSet>(ResourceClients.StatefulSets(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
         DaemonSets = new Informer<V1DaemonSet>(ResourceClients.DaemonSets(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
         Jobs = new Informer<V1Job>(ResourceClients.Jobs(client), io, logger, slim ? WorkloadSlimmer.Slim : null);
@@ -254,6 +257,11 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         Interlocked.Increment(ref _builds);
         if (first)
         {
+            if (_options.CompactAfterSync)
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+
             LogReady(_logger, objects, index.Workloads.Count, index.Services.Count, watch.ElapsedMilliseconds);
             _ready.TrySetResult();
         }

@@ -12,21 +12,22 @@ namespace LazyMesh.Kubernetes.Informers;
 /// </summary>
 public static class PodSlimmer
 {
+    /// <summary>The one pod condition kept.</summary>
+    public const string ReadyCondition = "Ready";
+
     public static V1Pod Slim(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        // Named ports, and the istio-proxy container with its "router" argument (a gateway: Mesh/ProxyKinds).
         var containers = pod.Spec?.Containers?
-            .Where(static c => c.Ports is { Count: > 0 } || c.Name == ProxyKinds.ProxyContainer)
+            .Where(static c => Keeps(c.Name, c.Ports?.Count ?? 0))
             .Select(static c => new V1Container
             {
                 Name = c.Name,
                 Ports = c.Ports?.Select(static p => new V1ContainerPort { Name = p.Name, ContainerPort = p.ContainerPort, Protocol = p.Protocol }).ToList(),
-                Args = c.Name == ProxyKinds.ProxyContainer && c.Args?.Contains("router") == true ? ["router"] : null,
+                Args = RouterArgs(c.Name, c.Args),
             })
             .ToList();
-        var nativeProxy = pod.Spec?.InitContainers?.Any(static c => c.Name == ProxyKinds.ProxyContainer) == true;
-        var ready = pod.Status?.Conditions?.FirstOrDefault(static c => c.Type == "Ready");
+        var ready = pod.Status?.Conditions?.FirstOrDefault(static c => c.Type == ReadyCondition);
         return new V1Pod
         {
             ApiVersion = pod.ApiVersion,
@@ -37,7 +38,7 @@ public static class PodSlimmer
                 HostNetwork = pod.Spec?.HostNetwork,
                 ServiceAccountName = pod.Spec?.ServiceAccountName ?? pod.Spec?.ServiceAccount,
                 Containers = containers is { Count: > 0 } ? containers : null,
-                InitContainers = nativeProxy ? [new V1Container { Name = ProxyKinds.ProxyContainer }] : null,
+                InitContainers = NativeProxy(pod.Spec?.InitContainers?.Select(static c => c.Name)),
             },
             Status = pod.Status is null ? null : new V1PodStatus
             {
@@ -48,4 +49,15 @@ public static class PodSlimmer
             },
         };
     }
+
+    /// <summary>A container is kept when it has ports (named ports) or is the istio-proxy (with its "router" argument: a gateway, Mesh/ProxyKinds).</summary>
+    public static bool Keeps(string? containerName, int ports) => ports > 0 || containerName == ProxyKinds.ProxyContainer;
+
+    /// <summary>The arguments kept of a container: <c>["router"]</c> for an istio-proxy that has it, else none.</summary>
+    public static List<string>? RouterArgs(string? containerName, IEnumerable<string>? args) =>
+        containerName == ProxyKinds.ProxyContainer && args?.Contains("router") == true ? ["router"] : null;
+
+    /// <summary>The init containers kept: the istio-proxy alone (name only) when it runs as a native sidecar, else none.</summary>
+    public static List<V1Container>? NativeProxy(IEnumerable<string?>? initContainerNames) =>
+        initContainerNames?.Any(static n => n == ProxyKinds.ProxyContainer) == true ? [new V1Container { Name = ProxyKinds.ProxyContainer }] : null;
 }

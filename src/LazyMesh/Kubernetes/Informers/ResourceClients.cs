@@ -104,5 +104,21 @@ public static class ResourceClients
     public static IResourceClient<T> LazySidecars<T>(IKubernetes client) =>
         new CustomResourceClient<T>(client, LazyMeshGroup, LazySidecarVersion, LazySidecarPlural);
 
+    /// <summary>Pods read into <see cref="Wire.WirePod"/> and cached as <see cref="PodSlimmer"/> would slim them.</summary>
+    public static IResourceClient<V1Pod> SlimPods(IKubernetes client) =>
+        new SlimResourceClient<Wire.WirePod, V1Pod>(client, string.Empty, "v1", "pods", static p => p.ToPod());
+
+    /// <summary>Services read with slim metadata (<see cref="Wire.WireService"/>), as <see cref="MetadataSlimmer"/> would leave them.</summary>
+    public static IResourceClient<V1Service> SlimServices(IKubernetes client) =>
+        new SlimResourceClient<Wire.WireService, V1Service>(client, string.Empty, "v1", "services", static s => s.ToService());
+
+    /// <summary>ReplicaSets read into <see cref="Wire.WireWorkload"/>, as <see cref="WorkloadSlimmer"/> would slim them.</summary>
+    public static IResourceClient<V1ReplicaSet> SlimReplicaSets(IKubernetes client) =>
+        new SlimResourceClient<Wire.WireWorkload, V1ReplicaSet>(client, "apps", "v1", "replicasets", static r => r.ToReplicaSet());
+
+    /// <summary>Deployments read into <see cref="Wire.WireWorkload"/>, as <see cref="WorkloadSlimmer"/> would slim them.</summary>
+    public static IResourceClient<V1Deployment> SlimDeployments(IKubernetes client) =>
+        new SlimResourceClient<Wire.WireWorkload, V1Deployment>(client, "apps", "v1", "deployments", static d => d.ToDeployment());
+
     private static bool? Bookmarks(bool watch) => watch ? true : null;
 }

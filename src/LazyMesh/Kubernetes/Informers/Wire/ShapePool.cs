@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace LazyMesh.Kubernetes.Informers.Wire;
+
+/// <summary>
+/// One shared instance per distinct value (by <paramref name="comparer"/>): the pods of one ReplicaSet carry equal
+/// labels, annotations, owner references and slim specs, and the cache then holds one copy of each instead of one per
+/// pod. Cached objects are read-only (as in client-go's informer caches), so sharing them is safe. Bounded: a pool that
+/// reaches <paramref name="capacity"/> entries starts over.
+/// </summary>
+public sealed class ShapePool<T>(IEqualityComparer<T> comparer, int capacity)
+    where T : class
+{
+    private readonly ConcurrentDictionary<T, T> _pool = new(comparer);
+    private int _count;
+
+    /// <summary>The shared instance equal to <paramref name="value"/> (<paramref name="value"/> itself when it is the first).</summary>
+    public T? Get(T? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (_pool.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        if (Interlocked.Increment(ref _count) > capacity)
+        {
+            _pool.Clear();
+            Interlocked.Exchange(ref _count, 1);
+        }
+
+        return _pool.GetOrAdd(value, value);
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace LazyMesh.Kubernetes.Informers.Wire;
+
+/// <summary>A workload's selector, replica count and pod template (its labels only).</summary>
+public sealed class WireWorkloadSpec
+{
+    [JsonPropertyName("selector")]
+    public V1LabelSelector? Selector { get; set; }
+
+    [JsonPropertyName("replicas")]
+    public int? Replicas { get; set; }
+
+    [JsonPropertyName("template")]
+    public WirePodTemplate? Template { get; set; }
+}
