@@ -44,7 +44,7 @@ internal static class ControllerLatencyTool
             var startClock = Stopwatch.StartNew();
             await controller.StartAsync();
             Console.WriteLine($"controller-latency: {workloads} workloads, {mesh.Services} services, {Environment.ProcessorCount} cores; " +
-                $"controller started (inventory load + {controller.Writes.Written} initial Sidecars) in {startClock.Elapsed.TotalMilliseconds:N0} ms");
+                $"controller started (inventory load + {((LazyMesh.Controller.Files.DirectoryTarget)controller.Mode.Target).Writes.Written} initial Sidecars) in {startClock.Elapsed.TotalMilliseconds:N0} ms");
             await using (controller)
             {
                 using var channels = new ChannelSet(controller.AlsEndPoint.Port, 4);
@@ -97,7 +97,7 @@ internal static class ControllerLatencyTool
                     call.Dispose();
                 }
 
-                Console.WriteLine($"Sidecar writes: {controller.Writes.Written} written, {controller.Writes.Unchanged} unchanged; edges {controller.Store.EdgeCount}");
+                Console.WriteLine($"Sidecar writes: {((LazyMesh.Controller.Files.DirectoryTarget)controller.Mode.Target).Writes.Written} written, {((LazyMesh.Controller.Files.DirectoryTarget)controller.Mode.Target).Writes.Unchanged} unchanged; edges {controller.Store.EdgeCount}");
             }
 
             return 0;
