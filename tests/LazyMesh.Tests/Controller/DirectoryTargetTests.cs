@@ -12,18 +12,6 @@ namespace LazyMesh.Tests.Controller;
 /// <summary>Where objects go on files: one workload's reconcile, as the controller runs it per workload key.</summary>
 public sealed class DirectoryTargetTests : IDisposable
 {
-    private const string Inventory = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: cart, namespace: shop}
-        spec: {clusterIP: 10.96.0.5, selector: {app: cart}, ports: [{name: http, port: 8080}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web, namespace: shop, labels: {app: web}}
-        status: {phase: Running, podIP: 10.0.0.1}
-        """;
-
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "lazymesh-target-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -38,7 +26,7 @@ public sealed class DirectoryTargetTests : IDisposable
     public async Task An_invalid_learned_host_is_dropped_with_a_warning_as_on_kubernetes()
     {
         using var logs = new RecordingLoggerProvider();
-        var index = MeshIndexBuilder.Build(InventoryLoader.LoadText(Inventory));
+        var index = MeshIndexBuilder.Build(InventoryLoader.LoadText(Kubernetes.Sink.SinkHarness.Shop));
         var store = new DependencyStore();
         store.Learn("shop/Pod/web", "shop/cart.shop.svc.cluster.local", 1);
         store.Learn("shop/Pod/web", "Bad_NS/cart.example.com", 1);

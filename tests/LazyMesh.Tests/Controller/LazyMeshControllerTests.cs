@@ -22,17 +22,7 @@ public sealed class LazyMeshControllerTests
     private const string Web = "shop/Pod/web";
     private const string Cart = "shop/Pod/cart";
 
-    private const string Shop = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web, namespace: shop, labels: {app: web}}
-        status: {phase: Running, podIP: 10.0.0.1}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: cart, namespace: shop, labels: {app: cart}}
-        status: {phase: Running, podIP: 10.0.0.2}
-        """;
+    private const string Shop = Kubernetes.Sink.SinkHarness.Shop;
 
     private const string Api = """
         apiVersion: v1

@@ -1,6 +1,6 @@
 using LazyMesh.Controller.Queue;
 using LazyMesh.Learning;
-using LazyMesh.Sinks;
+using LazyMesh.Storage;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 

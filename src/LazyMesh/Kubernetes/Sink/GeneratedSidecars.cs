@@ -27,9 +27,9 @@ public sealed class GeneratedSidecars
     {
         ArgumentNullException.ThrowIfNull(sidecar);
         var (ns, name) = (sidecar.Metadata.NamespaceProperty, sidecar.Metadata.Name);
-        var applied = await _writer.ApplyAsync<SidecarResource>(SidecarResource.Group, Version, SidecarResource.Plural, ns, name, sidecar, cancellationToken).ConfigureAwait(false);
+        // Recorded before the apply: its echo can reach the informer before the apply call returns.
         _appliedSpecs[$"{ns}/{name}"] = KubernetesJson.Serialize(sidecar.Spec);
-        return applied;
+        return await _writer.ApplyAsync<SidecarResource>(SidecarResource.Group, Version, SidecarResource.Plural, ns, name, sidecar, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes LazyMesh's generated Sidecar of that name, if there is one and it is LazyMesh's.</summary>

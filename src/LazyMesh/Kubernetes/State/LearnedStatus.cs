@@ -21,9 +21,25 @@ public sealed class LearnedStatus
 
     public SyncedHosts Synced { get; }
 
-    /// <summary>Rebuilds the store from every LazySidecar's status; returns the number of hosts restored.</summary>
-    public Task<int> RestoreAsync(ILazySidecarSource source, CancellationToken cancellationToken) =>
-        LearnedStateRestorer.RestoreAsync(source, Store, Synced, cancellationToken);
+    /// <summary>Rebuilds the store from every LazySidecar's status (and records it as synced); returns the number of hosts restored.</summary>
+    public async Task<int> RestoreAsync(ILazySidecarSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var restored = 0;
+        foreach (var lazy in await source.ListAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            var hosts = LazySidecarStatuses.Hosts(lazy.Status);
+            foreach (var host in hosts)
+            {
+                Store.Restore(lazy.WorkloadKey, host.Host, host.FirstSeenMs, host.LastSeenMs);
+            }
+
+            Synced.Set(lazy.WorkloadKey, hosts);
+            restored += hosts.Count;
+        }
+
+        return restored;
+    }
 
     /// <summary>The hosts this replica holds for the workload (learned here or restored), as status records.</summary>
     public IEnumerable<LearnedHostRecord> LocalHosts(string workloadKey) =>

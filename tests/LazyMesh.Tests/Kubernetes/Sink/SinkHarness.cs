@@ -125,7 +125,7 @@ internal sealed class SinkHarness : IDisposable
         }
     }
 
-    public Task<int> RestoreAsync() => LearnedStateRestorer.RestoreAsync(Source, Store, Synced, CancellationToken.None);
+    public Task<int> RestoreAsync() => Sink.Learned.RestoreAsync(Source, CancellationToken.None);
 
     public long Now => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
