@@ -13,7 +13,7 @@ using static LazyMesh.Tests.Kubernetes.Sink.SinkHarness;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
 
-public sealed class FallbackRoutingSinkTests
+public sealed class FallbackRoutingOnApiTests
 {
     private const string FilterPath = "/namespaces/shop/envoyfilters/lazymesh-pod-web";
 
