@@ -33,7 +33,13 @@ internal static class ControllerLatencyTool
             var keys = Enumerable.Range(0, workloads).ToDictionary(mesh.WorkloadKey);
             var sentAt = new long[workloads];
             var persisted = new ConcurrentQueue<(int Workload, TimeSpan Controller, TimeSpan Client)>();
-            var controllerOptions = new ControllerOptions { InventoryPaths = [inventory], OutputDirectory = Path.Combine(dir, "out") };
+            // One stream per workload over 4 connections from one client: the per-connection and per-peer stream limits are lifted.
+            var controllerOptions = new ControllerOptions
+            {
+                InventoryPaths = [inventory],
+                OutputDirectory = Path.Combine(dir, "out"),
+                Als = new LazyMesh.Als.AlsServerOptions { MaxStreamsPerConnection = workloads, MaxStreamsPerPeer = workloads, MaxConcurrentStreams = workloads * 2 },
+            };
             var controller = new LazyMeshController(controllerOptions, NullLoggerFactory.Instance);
             controller.DependencyPersisted += e =>
             {

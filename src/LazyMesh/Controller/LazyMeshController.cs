@@ -350,15 +350,16 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     private async Task ReconcileWorkloadAsync(string workloadKey, CancellationToken cancellationToken)
     {
-        // 1. Recorded first: no Sidecar shows an edge before it is where learned state lives.
+        // 1. Recorded first: no Sidecar shows an edge before it is where learned state lives. The edges of this
+        //    workload recorded by now are the ones this pass can show (a later one queues the workload again).
         Record();
+        var recorded = _notShown.TryRemove(workloadKey, out var queued) ? queued : null;
 
         // 2. Rendered and written.
         var index = Index;
         if (index.FindWorkload(workloadKey) is not { } workload)
         {
             _mode.Target.Forget(workloadKey);
-            _notShown.TryRemove(workloadKey, out _);
             if (_outcomes.TryRemove(workloadKey, out _))
             {
                 _queue.Add(ControllerKey.Routing);
@@ -376,16 +377,18 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         {
             // Unknown now: routing leaves this namespace's EnvoyFilters as they are.
             _outcomes.TryRemove(workloadKey, out _);
+            NotShownYet(workloadKey, recorded);
             throw;
         }
 
         if (WorkloadOutcomes.ShowsLearnedHosts(outcome))
         {
-            Shown(index, workload);
+            Shown(index, workload, recorded);
         }
-        else if (outcome is WorkloadOutcome.Disabled or WorkloadOutcome.NoSelector or WorkloadOutcome.Conflict)
+        else if (outcome is not (WorkloadOutcome.Disabled or WorkloadOutcome.NoSelector or WorkloadOutcome.Conflict))
         {
-            _notShown.TryRemove(workloadKey, out _);
+            // Observing, paused, gone meanwhile, not ours: shown by a later pass.
+            NotShownYet(workloadKey, recorded);
         }
 
         var previous = _outcomes.TryGetValue(workloadKey, out var p) ? p : (WorkloadOutcome?)null;
@@ -394,6 +397,20 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         {
             // Routing after the Sidecars it depends on: the workload's EnvoyFilter follows its Sidecar.
             _queue.Add(ControllerKey.Routing);
+        }
+    }
+
+    private void NotShownYet(string workloadKey, ConcurrentQueue<PendingEdge>? edges)
+    {
+        if (edges is null)
+        {
+            return;
+        }
+
+        var into = _notShown.GetOrAdd(workloadKey, static _ => new ConcurrentQueue<PendingEdge>());
+        while (edges.TryDequeue(out var edge))
+        {
+            into.Enqueue(edge);
         }
     }
 
@@ -435,9 +452,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     }
 
     /// <summary>The workload's recorded edges are in a Sidecar now: reported once each, with their latency.</summary>
-    private void Shown(MeshIndex index, Workload workload)
+    private void Shown(MeshIndex index, Workload workload, ConcurrentQueue<PendingEdge>? edges)
     {
-        if (!_notShown.TryGetValue(workload.Key, out var edges) || edges.IsEmpty)
+        if (edges is null || edges.IsEmpty)
         {
             return;
         }

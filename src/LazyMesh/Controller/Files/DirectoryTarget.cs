@@ -13,8 +13,10 @@ namespace LazyMesh.Controller.Files;
 /// <summary>
 /// Objects on files: each workload's Sidecar rendered by <see cref="DesiredStateBuilder"/> into a
 /// <see cref="DirectorySink"/> (<c>DIR/&lt;namespace&gt;/&lt;name&gt;.yaml</c>, replaced atomically, never rewritten
-/// unchanged), the routing objects beside them, and a cleanup duty (at start and after each inventory change) that
-/// removes the Sidecars of workloads gone from the inventory, each after its EnvoyFilter.
+/// unchanged; safe for several workers), the routing objects beside them, and a cleanup duty (at start, after each
+/// inventory change and every <c>cleanupInterval</c>) that removes the Sidecars of workloads gone from the inventory,
+/// each after its EnvoyFilter. A workload still in the inventory has its file removed by its own key, never by the
+/// cleanup, so the two never race over one file.
 /// </summary>
 public sealed partial class DirectoryTarget : IObjectTarget
 {
@@ -23,9 +25,11 @@ public sealed partial class DirectoryTarget : IObjectTarget
     private readonly RenderOptions _render;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TimeSpan _cleanupInterval;
 
-    public DirectoryTarget(DirectorySink sink, DependencyStore store, RenderOptions render, FallbackRoutingOptions? routing, TimeProvider time, ILogger logger)
+    public DirectoryTarget(DirectorySink sink, DependencyStore store, RenderOptions render, FallbackRoutingOptions? routing, TimeProvider time, ILogger logger, TimeSpan? cleanupInterval = null)
     {
+        _cleanupInterval = cleanupInterval ?? TimeSpan.FromMinutes(5);
         _sink = sink;
         _store = store;
         _render = render;
@@ -109,8 +113,21 @@ public sealed partial class DirectoryTarget : IObjectTarget
                 break;
         }
 
-        // Pods no label set tells apart share the primary's Sidecar: written from any member's key, routed as the primary's.
-        return desired.Workload != workload ? WorkloadOutcome.Merged : result == WriteResult.Written ? WorkloadOutcome.Applied : WorkloadOutcome.Unchanged;
+        if (desired.Workload != workload)
+        {
+            // Pods no label set tells apart share the primary's Sidecar: written from any member's key, routed as the
+            // primary's; a Sidecar of this member's own name (from before the pods shared labels) goes.
+            var own = SidecarNames.For(workload);
+            if (Routing is not null)
+            {
+                await Routing.RemoveBeforeSidecarAsync(workload.Namespace, own, cancellationToken).ConfigureAwait(false);
+            }
+
+            Delete(workload.Namespace, own, $"its pods share the Sidecar of {desired.Workload.Key}");
+            return WorkloadOutcome.Merged;
+        }
+
+        return result == WriteResult.Written ? WorkloadOutcome.Applied : WorkloadOutcome.Unchanged;
     }
 
     public void Forget(string workloadKey)
@@ -131,16 +148,8 @@ public sealed partial class DirectoryTarget : IObjectTarget
             return ReconcileResult.Done;
         }
 
-        // Kept: the Sidecar of every workload whose Sidecar is in place, or whose state is unknown (not reconciled, or failed).
-        var index = context.Index;
-        var keep = new HashSet<(string, string)>();
-        foreach (var workload in index.Workloads)
-        {
-            if (!context.Outcomes.TryGetValue(workload.Key, out var outcome) || WorkloadOutcomes.IsRouted(outcome))
-            {
-                keep.Add((workload.Namespace, SidecarNames.For(workload)));
-            }
-        }
+        // Only Sidecars no workload of the inventory is named for: a present workload's file is its own key's business.
+        var keep = context.Index.Workloads.Select(static w => (w.Namespace, SidecarNames.For(w))).ToHashSet();
 
         foreach (var stored in _sink.ReadAll().Where(_sink.IsAtItsOwnPath))
         {
@@ -155,10 +164,10 @@ public sealed partial class DirectoryTarget : IObjectTarget
                 await Routing.RemoveBeforeSidecarAsync(ns, name, cancellationToken).ConfigureAwait(false);
             }
 
-            Delete(ns, name, "its workload is gone or no longer gets one");
+            Delete(ns, name, "its workload is gone from the inventory");
         }
 
-        return ReconcileResult.Done;
+        return ReconcileResult.After(_cleanupInterval);
     }
 
     public void AddMetrics(CollectorRegistry registry)

@@ -5,11 +5,15 @@ namespace LazyMesh.Controller.Files;
 
 /// <summary>
 /// The controller on files: inventory files watched (<see cref="InventoryWatcher"/>), learned state in the journal
-/// (<see cref="JournalState"/>), objects into a directory (<see cref="DirectoryTarget"/>). One worker (the journal
-/// has one writer); everything restored is written before the ALS port opens.
+/// (<see cref="JournalState"/>), objects into a directory (<see cref="DirectoryTarget"/>). Several workers (Sidecar
+/// files are independent; the journal serialises its own writes); everything restored is written before the ALS port
+/// opens.
 /// </summary>
 public static partial class FilesMode
 {
+    /// <summary>Workloads written at once: YAML rendering and file replacement overlap (a restart writes every workload).</summary>
+    public const int FileWorkers = 4;
+
     public static ControllerMode Create(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,7 +27,7 @@ public static partial class FilesMode
         // Sidecar files need atomic replacement for their readers, not a disk sync each.
         var sink = new DirectorySink(options.OutputDirectory, durable: false);
         var store = new Learning.DependencyStore(options.MaxHostsPerWorkload, recordBeforeShowing: true);
-        var target = new DirectoryTarget(sink, store, options.EffectiveRender, options.FallbackRouting, clock, logger);
+        var target = new DirectoryTarget(sink, store, options.EffectiveRender, options.FallbackRouting, clock, logger, options.CompactionInterval);
         return new ControllerMode
         {
             Name = "files",
@@ -43,7 +47,7 @@ public static partial class FilesMode
             Target = target,
             Render = options.EffectiveRender,
             EnabledByDefault = true,
-            Workers = 1,
+            Workers = FileWorkers,
             MinWriteInterval = options.MinWriteInterval,
             ReconcileBeforeListening = true,
             AlsEndPoint = options.AlsEndPoint,

@@ -9,7 +9,8 @@ namespace LazyMesh.Controller.Files;
 /// <summary>
 /// Learned state on files: the <see cref="DependencyJournal"/> under the state directory. Restored at start; every new
 /// edge is appended and fsynced before any Sidecar shows it (the store keeps a host out of every Sidecar until
-/// recorded); compacted into the snapshot as a duty and once more at exit.
+/// recorded); compacted into the snapshot as a duty and once more at exit. The journal has one writer at a time:
+/// appends and compactions are serialised here, whichever worker runs them.
 /// </summary>
 public sealed partial class JournalState : ILearnedState
 {
@@ -17,6 +18,7 @@ public sealed partial class JournalState : ILearnedState
     private readonly IDurableFileSystem? _files;
     private readonly TimeSpan _compactionInterval;
     private readonly ILogger _logger;
+    private readonly Lock _gate = new();
     private DependencyJournal? _journal;
     private DependencyStore? _store;
 
@@ -52,7 +54,10 @@ public sealed partial class JournalState : ILearnedState
         ArgumentNullException.ThrowIfNull(edges);
         try
         {
-            Journal.Append([.. edges.Select(static e => new PersistedEdge(e.WorkloadKey, e.Host, e.SeenUnixMs, e.SeenUnixMs))]);
+            lock (_gate)
+            {
+                Journal.Append([.. edges.Select(static e => new PersistedEdge(e.WorkloadKey, e.Host, e.SeenUnixMs, e.SeenUnixMs))]);
+            }
         }
         catch (IOException ex)
         {
@@ -117,8 +122,12 @@ public sealed partial class JournalState : ILearnedState
 
     public ValueTask DisposeAsync()
     {
-        _journal?.Dispose();
-        _journal = null;
+        lock (_gate)
+        {
+            _journal?.Dispose();
+            _journal = null;
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -128,7 +137,11 @@ public sealed partial class JournalState : ILearnedState
     {
         try
         {
-            Journal.Compact(_store!);
+            lock (_gate)
+            {
+                Journal.Compact(_store!);
+            }
+
             return true;
         }
         catch (IOException ex)
