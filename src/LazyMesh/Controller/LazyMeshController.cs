@@ -24,6 +24,7 @@ namespace LazyMesh.Controller;
 public sealed partial class LazyMeshController : IAsyncDisposable
 {
     private readonly ControllerMode _mode;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentQueue<PendingEdge> _pending = new();
@@ -52,7 +53,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(mode);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _mode = mode;
-        LoggerFactory = loggerFactory;
+        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
         _time = time ?? TimeProvider.System;
         _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval }, _time);
@@ -70,16 +71,11 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     /// <summary>Raised after a learned dependency is in a Sidecar where objects go (on the worker that wrote it).</summary>
     public event Action<DependencyPersisted>? DependencyPersisted;
 
-    public ILoggerFactory LoggerFactory { get; }
-
     public ControllerMode Mode => _mode;
 
     public DependencyStore Store => _mode.Store;
 
     public ControllerMetrics Metrics { get; }
-
-    /// <summary>The ALS server's sink; null before start.</summary>
-    public EdgeLearner? Learner => _learner;
 
     public IPEndPoint AlsEndPoint => _als?.BoundEndPoint ?? throw new InvalidOperationException("not started");
 
@@ -92,9 +88,6 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     /// <summary>Inventory loaded, learned state restored and the ALS port listening.</summary>
     public bool IsReady => _ready;
-
-    /// <summary>The <c>--prometheus</c> source, when configured.</summary>
-    public MetricsSource.MetricsPoller? MetricsPoller { get; private set; }
 
     /// <summary>True while a change of workload <paramref name="workloadKey"/> waits for its write.</summary>
     public bool IsPendingWrite(string workloadKey) => _queue.IsPending(ControllerKey.Workload(workloadKey));
@@ -137,7 +130,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         await _mode.State.RestoreAsync(Store, cancellationToken).ConfigureAwait(false);
         _learner = new EdgeLearner(_mode.Inventory.Holder, Store, OnNewEdge, _time);
         _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
-        _als = new AlsServer(_mode.AlsEndPoint, _mode.Als, _learner, LoggerFactory);
+        _als = new AlsServer(_mode.AlsEndPoint, _mode.Als, _learner, _loggerFactory);
         Metrics.Track(_learner.Stats, _als.Stats);
 
         await _mode.Target.StartAsync(_context, _stopping.Token).ConfigureAwait(false);
@@ -163,8 +156,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         if (_mode.Prometheus is { } prometheus)
         {
-            MetricsPoller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, LoggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
-            var poller = MetricsPoller;
+            var poller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, _loggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
             _loops.Add(Task.Run(() => poller.RunAsync(_stopping.Token), CancellationToken.None));
         }
 

@@ -62,8 +62,6 @@ public sealed class ApiTarget : IObjectTarget
         ];
     }
 
-    public KubernetesSink Sink => _sink;
-
     public ControllerLeadership? Leadership { get; }
 
     public bool IsLeader => Leadership?.IsLeader ?? true;

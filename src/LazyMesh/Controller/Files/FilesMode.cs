@@ -5,14 +5,18 @@ namespace LazyMesh.Controller.Files;
 
 /// <summary>
 /// The controller on files: inventory files watched (<see cref="InventoryWatcher"/>), learned state in the journal
-/// (<see cref="JournalState"/>), objects into a directory (<see cref="DirectoryTarget"/>). Several workers (Sidecar
-/// files are independent; the journal serialises its own writes); everything restored is written before the ALS port
-/// opens.
+/// (<see cref="JournalState"/>), objects into a directory (<see cref="DirectoryTarget"/>). One worker: keys run in
+/// the order they were queued, so the routing key queued after every workload at start (and after an inventory
+/// change) sees all their outcomes; everything restored is written before the ALS port opens.
 /// </summary>
 public static partial class FilesMode
 {
-    /// <summary>Workloads written at once: YAML rendering and file replacement overlap (a restart writes every workload).</summary>
-    public const int FileWorkers = 4;
+    /// <summary>
+    /// Keys reconciled at once. One: with more, the routing key could run beside the last workloads of a pass and wait
+    /// out its interval after them, so a pass would end with routing objects missing (measured 4 workers against 1:
+    /// no difference out of the noise, docs/benchmarks.md).
+    /// </summary>
+    public const int FileWorkers = 1;
 
     public static ControllerMode Create(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {

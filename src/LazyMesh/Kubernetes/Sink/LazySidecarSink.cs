@@ -120,7 +120,7 @@ public sealed partial class LazySidecarSink
                         ? LazySidecarStatuses.WithHosts(current.Status, hosts)
                         : LazySidecarStatuses.Copy(current.Status);
                     observe = ObservePhase.Evaluate(observeFor, hosts.Count == 0 ? null : hosts.Min(static h => h.FirstSeenMs), _time.GetUtcNow());
-                    return ReadyStatus(status, current, name, hosts.Count, staticHosts.Count, observe);
+                    return ReadyStatus(status, current, name, hosts.Count, staticHosts.Count, observe, _time.GetUtcNow().ToUnixTimeMilliseconds());
                 },
                 cancellationToken).ConfigureAwait(false);
             if (updated is null)
@@ -207,11 +207,10 @@ public sealed partial class LazySidecarSink
         }
     }
 
-    private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics, ObserveStatus observe)
+    private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics, ObserveStatus observe, long now)
     {
         status.SidecarName = observe.Observing ? null : sidecarName;
         status.ObservedGeneration = current.Metadata.Generation;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         status = LazySidecarStatuses.WithCondition(status, LazySidecarCondition.Conflict, "False", "NoUserSidecar", "no user-written Sidecar selects the workload", current.Metadata.Generation, now);
         if (observe.Observing)
         {
