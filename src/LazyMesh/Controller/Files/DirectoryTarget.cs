@@ -58,10 +58,7 @@ public sealed partial class DirectoryTarget : IObjectTarget
         var warnings = new List<string>();
         var desired = DesiredStateBuilder.BuildOne(
             index, workload, _store.Find(workload.Key), _render, enabledByDefault: true, warnings, out var skip, _store.Find, _time.GetUtcNow());
-        foreach (var warning in warnings)
-        {
-            LogRenderWarning(_logger, warning);
-        }
+        RenderLog.Warnings(_logger, warnings);
 
         if (desired is null)
         {
@@ -196,9 +193,6 @@ public sealed partial class DirectoryTarget : IObjectTarget
 
     [LoggerMessage(Level = LogLevel.Information, Message = "wrote Sidecar {Sidecar} ({Learned} learned hosts, {Static} static)")]
     private static partial void LogWritten(ILogger logger, string sidecar, int learned, int @static);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogRenderWarning(ILogger logger, string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "removed Sidecar {Sidecar}: {Reason}")]
     private static partial void LogDeleted(ILogger logger, string sidecar, string reason);

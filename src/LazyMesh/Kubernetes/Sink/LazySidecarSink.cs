@@ -63,7 +63,7 @@ public sealed partial class LazySidecarSink
         ArgumentNullException.ThrowIfNull(workload);
         var warnings = new List<string>();
         var admission = WorkloadAdmission.Evaluate(index, workload, _options.EnabledByDefault, warnings, out var staticHosts);
-        LogWarnings(warnings);
+        RenderLog.Warnings(_logger, warnings);
         switch (admission)
         {
             case WorkloadSkip.Disabled or WorkloadSkip.NotNarrowable:
@@ -147,7 +147,7 @@ public sealed partial class LazySidecarSink
             warnings.Clear();
             var desired = DesiredStateBuilder.BuildOne(
                 index, workload, _learned.Store.Find(workload.Key), _options.EffectiveRender, _options.EnabledByDefault, warnings, out var skip, _learned.Store.Find, _time.GetUtcNow());
-            LogWarnings(warnings);
+            RenderLog.Warnings(_logger, warnings);
             if (desired is null)
             {
                 await RemoveSidecarAsync(workload.Namespace, name, cancellationToken).ConfigureAwait(false);
@@ -197,14 +197,6 @@ public sealed partial class LazySidecarSink
         }
 
         return outcome;
-    }
-
-    private void LogWarnings(List<string> warnings)
-    {
-        foreach (var warning in warnings)
-        {
-            LogRenderWarning(_logger, warning);
-        }
     }
 
     private static LazySidecarStatus ReadyStatus(LazySidecarStatus status, LazySidecarResource current, string sidecarName, int learned, int statics, ObserveStatus observe, long now)
@@ -278,9 +270,6 @@ public sealed partial class LazySidecarSink
 
     [LoggerMessage(Level = LogLevel.Information, Message = "applied Sidecar {Sidecar} ({Learned} learned hosts, {Static} static)")]
     private static partial void LogApplied(ILogger logger, string sidecar, int learned, int @static);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogRenderWarning(ILogger logger, string warning);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Workload}: user-written Sidecar {Sidecar} selects it; no Sidecar generated")]
     private static partial void LogConflict(ILogger logger, string workload, string sidecar);
