@@ -33,7 +33,13 @@ internal static class ControllerLatencyTool
             var keys = Enumerable.Range(0, workloads).ToDictionary(mesh.WorkloadKey);
             var sentAt = new long[workloads];
             var persisted = new ConcurrentQueue<(int Workload, TimeSpan Controller, TimeSpan Client)>();
-            var controllerOptions = new ControllerOptions { InventoryPaths = [inventory], OutputDirectory = Path.Combine(dir, "out") };
+            // One stream per workload over 4 connections from one client: the per-connection and per-peer stream limits are lifted.
+            var controllerOptions = new ControllerOptions
+            {
+                InventoryPaths = [inventory],
+                OutputDirectory = Path.Combine(dir, "out"),
+                Als = new LazyMesh.Als.AlsServerOptions { MaxStreamsPerConnection = workloads, MaxStreamsPerPeer = workloads, MaxConcurrentStreams = workloads * 2 },
+            };
             var controller = new LazyMeshController(controllerOptions, NullLoggerFactory.Instance);
             controller.DependencyPersisted += e =>
             {
@@ -44,7 +50,7 @@ internal static class ControllerLatencyTool
             var startClock = Stopwatch.StartNew();
             await controller.StartAsync();
             Console.WriteLine($"controller-latency: {workloads} workloads, {mesh.Services} services, {Environment.ProcessorCount} cores; " +
-                $"controller started (inventory load + {controller.Writes.Written} initial Sidecars) in {startClock.Elapsed.TotalMilliseconds:N0} ms");
+                $"controller started (inventory load + {((LazyMesh.Controller.Files.DirectoryTarget)controller.Mode.Target).Writes.Written} initial Sidecars) in {startClock.Elapsed.TotalMilliseconds:N0} ms");
             await using (controller)
             {
                 using var channels = new ChannelSet(controller.AlsEndPoint.Port, 4);
@@ -97,7 +103,7 @@ internal static class ControllerLatencyTool
                     call.Dispose();
                 }
 
-                Console.WriteLine($"Sidecar writes: {controller.Writes.Written} written, {controller.Writes.Unchanged} unchanged; edges {controller.Store.EdgeCount}");
+                Console.WriteLine($"Sidecar writes: {((LazyMesh.Controller.Files.DirectoryTarget)controller.Mode.Target).Writes.Written} written, {((LazyMesh.Controller.Files.DirectoryTarget)controller.Mode.Target).Writes.Unchanged} unchanged; edges {controller.Store.EdgeCount}");
             }
 
             return 0;

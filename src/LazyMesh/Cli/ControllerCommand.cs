@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Net;
 using LazyMesh.Als;
 using LazyMesh.Controller;
+using LazyMesh.Controller.Cluster;
+using LazyMesh.Controller.Files;
 using LazyMesh.Kubernetes.Hosting;
 using LazyMesh.Kubernetes.Leadership;
 using LazyMesh.Kubernetes.Sink;
@@ -12,7 +14,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Cli;
 
-/// <summary><c>lazymesh controller</c>: the online loop on files (inventory files in, Sidecar files out).</summary>
+/// <summary><c>lazymesh controller</c>: the one controller, on files (inventory files in, Sidecar files out) or on a cluster.</summary>
 public static class ControllerCommand
 {
     public static Command Create()
@@ -143,30 +145,20 @@ public static class ControllerCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(ControllerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ControllerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        RunAsync(FilesMode.Create(options, loggerFactory), loggerFactory, cancellationToken);
+
+    public static Task<int> RunKubernetesAsync(k8s.IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        RunAsync(KubernetesMode.Create(client, options, loggerFactory), loggerFactory, cancellationToken);
+
+    /// <summary>Runs the one controller on <paramref name="mode"/> until Ctrl+C or SIGTERM; then stops with its final flush.</summary>
+    public static async Task<int> RunAsync(ControllerMode mode, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         using var lifetime = new ServiceLifetime(cancellationToken);
-        await using var controller = new LazyMeshController(options, loggerFactory);
+        await using var controller = new LazyMeshController(mode, loggerFactory);
         try
         {
             await controller.StartAsync(lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (lifetime.Token.IsCancellationRequested)
-        {
-            return CliExitCodes.Success;
-        }
-
-        await lifetime.WaitAsync().ConfigureAwait(false);
-        return CliExitCodes.Success;
-    }
-
-    public static async Task<int> RunKubernetesAsync(k8s.IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
-    {
-        using var lifetime = new ServiceLifetime(cancellationToken);
-        await using var host = new KubernetesControllerHost(client, options, loggerFactory);
-        try
-        {
-            await host.StartAsync(lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.Token.IsCancellationRequested)
         {

@@ -18,7 +18,7 @@ public static class RevertCommand
         ("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter"),
         (SidecarResource.Group, "v1", SidecarResource.Plural, SidecarResource.ResourceKind),
         (LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, LazySidecarResource.ResourceKind),
-        (SidecarResource.Group, FallbackRoutingSink.DestinationRuleVersion, FallbackRoutingSink.DestinationRulePlural, "DestinationRule"),
+        (SidecarResource.Group, ApiRoutingWriter.DestinationRuleVersion, ApiRoutingWriter.DestinationRulePlural, "DestinationRule"),
     ];
 
     public static Command Create()

@@ -15,19 +15,14 @@ public sealed class ControllerMetrics
     private readonly Histogram _learnLatency;
     private readonly Histogram _learnToApi;
 
-    public ControllerMetrics(AttributionStats attribution, AlsServerStats als, DependencyStore store, SidecarWriteStats? writes, IInventorySource inventory, JournalStats? journal = null, CollectorRegistry? registry = null)
+    /// <summary>A registry with the standard metrics (build, process, runtime), the store's and the inventory's.</summary>
+    public ControllerMetrics(DependencyStore store, IInventorySource inventory)
     {
-        if (registry is null)
-        {
-            registry = Metrics.NewCustomRegistry();
-            Hosting.StandardMetrics.Register(registry, "controller");
-        }
-
-        Registry = registry;
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(inventory);
+        Registry = Metrics.NewCustomRegistry();
+        Hosting.StandardMetrics.Register(Registry, "controller");
         var factory = Metrics.WithCustomRegistry(Registry);
-        var entries = factory.CreateCounter("lazymesh_als_entries_total", "Access-log entries received, by protocol and result (new, known, capped, or the reason they were not attributed)", "protocol", "result");
-        var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");
-        var edgesLearned = factory.CreateCounter("lazymesh_edges_learned_total", "New dependencies learned");
         var edges = factory.CreateGauge("lazymesh_edges", "Dependencies currently held");
         var fallbackByCaller = factory.CreateCounter(
             "lazymesh_fallback_entries_by_caller_total",
@@ -35,25 +30,53 @@ public sealed class ControllerMetrics
             "namespace",
             "workload");
         var cappedHosts = factory.CreateCounter("lazymesh_hosts_capped_total", "New hosts rejected by the per-workload cap");
-        // On files: what the directory sink did. On Kubernetes the API writes have their own metrics.
-        var sidecarWrites = writes is null ? null : factory.CreateCounter("lazymesh_sidecar_writes_total", "Sidecar sink operations by result", "result");
+        var reloads = factory.CreateCounter("lazymesh_inventory_reloads_total", "Inventory reloads by result", "result");
+        _learnLatency = factory.CreateHistogram(
+            "lazymesh_learn_to_disk_seconds",
+            "On files: from a new dependency's arrival to its Sidecar on disk",
+            new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+        _learnToApi = factory.CreateHistogram(
+            "lazymesh_learn_to_api_seconds",
+            "On Kubernetes: from a new dependency's arrival to its Sidecar in the API (applied, or already there)",
+            new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            edges.Set(store.EdgeCount);
+            foreach (var workload in store.Snapshot())
+            {
+                long calls = 0;
+                foreach (var host in workload.Snapshot())
+                {
+                    calls += host.FallbackCalls;
+                }
+
+                if (calls > 0)
+                {
+                    var parts = workload.WorkloadKey.Split('/');
+                    fallbackByCaller.WithLabels(parts[0], parts.Length > 2 ? $"{parts[1]}/{parts[2]}" : workload.WorkloadKey).IncTo(calls);
+                }
+            }
+
+            cappedHosts.IncTo(store.CappedCount);
+            reloads.WithLabels("ok").IncTo(inventory.Reloads);
+            reloads.WithLabels("failed").IncTo(inventory.FailedReloads);
+        });
+    }
+
+    /// <summary>Adds what the learner and the ALS server count.</summary>
+    public void Track(AttributionStats attribution, AlsServerStats als)
+    {
+        ArgumentNullException.ThrowIfNull(attribution);
+        ArgumentNullException.ThrowIfNull(als);
+        var factory = Metrics.WithCustomRegistry(Registry);
+        var entries = factory.CreateCounter("lazymesh_als_entries_total", "Access-log entries received, by protocol and result (new, known, capped, or the reason they were not attributed)", "protocol", "result");
+        var unattributed = factory.CreateCounter("lazymesh_unattributed_entries_total", "Entries not attributed to a (workload, service) edge, by reason", "reason");
+        var edgesLearned = factory.CreateCounter("lazymesh_edges_learned_total", "New dependencies learned");
         var streamsOpen = factory.CreateGauge("lazymesh_als_streams_open", "Open ALS streams");
         var streamsTotal = factory.CreateCounter("lazymesh_als_streams_total", "ALS streams opened");
         var messages = factory.CreateCounter("lazymesh_als_messages_total", "ALS messages received");
         var decodeErrors = factory.CreateCounter("lazymesh_als_decode_errors_total", "ALS messages rejected as malformed, by kind", "kind");
         var rejected = factory.CreateCounter("lazymesh_als_streams_rejected_total", "ALS streams refused or ended by a limit", "reason");
-        var reloads = factory.CreateCounter("lazymesh_inventory_reloads_total", "Inventory reloads by result", "result");
-        var journalFailures = journal is null ? null : factory.CreateCounter("lazymesh_journal_failures_total", "Learned-state writes that failed (disk full, I/O error) and were retried, by operation", "operation");
-        var unrecorded = journal is null ? null : factory.CreateGauge("lazymesh_journal_unrecorded_edges", "Learned dependencies waiting for their journal record (kept out of Sidecars until then)");
-        _learnLatency = factory.CreateHistogram(
-            "lazymesh_learn_to_disk_seconds",
-            "From a new dependency's arrival to its Sidecar on disk",
-            new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
-        _learnToApi = factory.CreateHistogram(
-            "lazymesh_learn_to_api_seconds",
-            "On Kubernetes: from a new dependency's arrival to its Sidecar's server-side apply (the oldest pending one per workload)",
-            new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
-
         Registry.AddBeforeCollectCallback(() =>
         {
             foreach (var protocol in Enum.GetValues<AccessProtocol>())
@@ -76,31 +99,6 @@ public sealed class ControllerMetrics
             }
 
             edgesLearned.IncTo(attribution.LearnedCount(LearnResult.New, AccessProtocol.Http) + attribution.LearnedCount(LearnResult.New, AccessProtocol.Tcp));
-            edges.Set(store.EdgeCount);
-            foreach (var workload in store.Snapshot())
-            {
-                long calls = 0;
-                foreach (var host in workload.Snapshot())
-                {
-                    calls += host.FallbackCalls;
-                }
-
-                if (calls > 0)
-                {
-                    var parts = workload.WorkloadKey.Split('/');
-                    fallbackByCaller.WithLabels(parts[0], parts.Length > 2 ? $"{parts[1]}/{parts[2]}" : workload.WorkloadKey).IncTo(calls);
-                }
-            }
-
-            cappedHosts.IncTo(store.CappedCount);
-            if (sidecarWrites is not null && writes is not null)
-            {
-                sidecarWrites.WithLabels("written").IncTo(writes.Written);
-                sidecarWrites.WithLabels("unchanged").IncTo(writes.Unchanged);
-                sidecarWrites.WithLabels("deleted").IncTo(writes.Deleted);
-                sidecarWrites.WithLabels("failed").IncTo(writes.Failed);
-                sidecarWrites.WithLabels("not_ours").IncTo(writes.NotOurs);
-            }
             streamsOpen.Set(als.StreamsOpen);
             streamsTotal.IncTo(als.StreamsOpened);
             messages.IncTo(als.Messages);
@@ -113,15 +111,6 @@ public sealed class ControllerMetrics
             rejected.WithLabels("sender_not_allowed").IncTo(als.RejectedNotAllowed);
             rejected.WithLabels("message_too_large").IncTo(als.RejectedTooLarge);
             rejected.WithLabels("idle").IncTo(als.IdleTimeouts);
-            if (journal is not null)
-            {
-                journalFailures!.WithLabels("append").IncTo(journal.AppendFailures);
-                journalFailures.WithLabels("compact").IncTo(journal.CompactionFailures);
-                unrecorded!.Set(journal.Unrecorded);
-            }
-
-            reloads.WithLabels("ok").IncTo(inventory.Reloads);
-            reloads.WithLabels("failed").IncTo(inventory.FailedReloads);
         });
     }
 
@@ -134,7 +123,6 @@ public sealed class ControllerMetrics
         Registry.AddBeforeCollectCallback(() => depth.Set(queueDepth()));
     }
 
-    public void ObserveLearnLatency(TimeSpan latency) => _learnLatency.Observe(latency.TotalSeconds);
-
-    public void ObserveLearnToApi(TimeSpan latency) => _learnToApi.Observe(latency.TotalSeconds);
+    /// <summary>A learned dependency is in a Sidecar now: on disk, or in the API (<paramref name="api"/>).</summary>
+    public void ObserveLearnedToWritten(TimeSpan latency, bool api) => (api ? _learnToApi : _learnLatency).Observe(latency.TotalSeconds);
 }

@@ -4,6 +4,7 @@ using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
 using LazyMesh.Routing;
+using LazyMesh.Storage;
 
 namespace LazyMesh.Controller;
 
@@ -53,7 +54,7 @@ public sealed record ControllerOptions
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The file system the learned state (journal and snapshot) goes through; tests inject disk failures here.</summary>
-    public Sinks.IDurableFileSystem? StateFileSystem { get; init; }
+    public Storage.IDurableFileSystem? StateFileSystem { get; init; }
 
     public string ResolvedStateDirectory => StateDirectory ?? Path.Combine(OutputDirectory, ".lazymesh");
 }

@@ -1,229 +1,175 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Runtime.ExceptionServices;
-using k8s;
-using k8s.Models;
 using LazyMesh.Als;
 using LazyMesh.Controller.Queue;
 using LazyMesh.Hosting;
-using LazyMesh.Istio;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
-using LazyMesh.Routing;
-using LazyMesh.Sinks;
 using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Controller;
 
 /// <summary>
-/// The online pipeline on files: ALS streams -> <see cref="EdgeLearner"/> -> journal (fsynced) ->
-/// a keyed <see cref="WorkQueue{TKey}"/> -> Sidecar writes into a <see cref="DirectorySink"/>. Keys are the workloads
-/// (one learned dependency queues its workload), <see cref="ControllerKey.Resync"/> (every Sidecar and the routing
-/// objects, pruning what is no longer wanted: queued when the inventory files change) and the journal compaction. One
-/// worker: file writes are cheap and the journal has one writer; a failing key backs off on its own.
+/// The one controller, on files and on Kubernetes: ALS streams → <see cref="EdgeLearner"/> → a keyed
+/// <see cref="WorkQueue{TKey}"/> → per workload key: the new edges recorded where learned state lives
+/// (<see cref="ILearnedState"/>), then the Sidecar written where objects go (<see cref="IObjectTarget"/>); the
+/// routing objects follow on their own key (<see cref="Routing.FallbackRoutingReconciler"/>), and the duties of the
+/// mode's parts (compaction, cleanup, expiry, events, resync) are keys too. An inventory change
+/// (<see cref="IInventorySource"/>) queues only the workloads <see cref="MeshIndexChange.Between"/> names. Owns the
+/// store, the ALS server, <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/api/v1/graph</c> and <c>/ui</c>
+/// (health from the start), the <c>--prometheus</c> poller, and the final flush at shutdown.
 /// </summary>
 public sealed partial class LazyMeshController : IAsyncDisposable
 {
-    /// <summary>Sidecar files written at once by a full reconcile.</summary>
-    private const int WriteParallelism = 16;
-
-    private readonly ControllerOptions _options;
+    private readonly ControllerMode _mode;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly DependencyStore _store;
     private readonly ConcurrentQueue<PendingEdge> _pending = new();
-
-    /// <summary>Edges whose journal append failed: appended first on the next pass (write loop only).</summary>
-    private List<PendingEdge> _unrecorded = [];
-    private readonly Dictionary<string, List<PendingEdge>> _journaledUnwritten = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WorkloadOutcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<PendingEdge>> _notShown = new(StringComparer.Ordinal);
+    private readonly Lock _recordGate = new();
+    private readonly Lock _indexGate = new();
     private readonly CancellationTokenSource _stopping = new();
-    private InventoryWatcher? _inventory;
-    private DependencyJournal? _journal;
-    private DirectorySink? _sink;
+    private readonly List<Task> _loops = [];
+    private readonly WorkQueue<ControllerKey> _queue;
+    private readonly ControllerContext _context;
+
+    /// <summary>Edges the learned state refused: recorded first on the next pass (under <see cref="_recordGate"/>).</summary>
+    private List<PendingEdge> _unrecorded = [];
+    private MeshIndex _lastIndex = MeshIndex.Empty;
     private EdgeLearner? _learner;
-    private WorkQueue<ControllerKey>? _queue;
     private AlsServer? _als;
     private HealthServer? _health;
-    private Task? _metricsLoop;
     private MeterPrometheusBridge? _meters;
-    private Task? _queueLoop;
+    private bool _started;
+    private bool _stopped;
     private volatile bool _ready;
 
-    public LazyMeshController(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
+    public LazyMeshController(ControllerMode mode, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
-        _options = options;
+        ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _mode = mode;
+        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
-        LoggerFactory = loggerFactory;
         _time = time ?? TimeProvider.System;
-        _store = new DependencyStore(options.MaxHostsPerWorkload, recordBeforeShowing: true);
+        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval }, _time);
+        _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
+        _context = new ControllerContext(() => Index, _outcomes, _queue.Add);
+        Metrics = new ControllerMetrics(Store, mode.Inventory);
     }
 
-    /// <summary>Raised on the write loop after a learned dependency's Sidecar is on disk.</summary>
+    /// <summary>The controller on files (<see cref="Files.FilesMode"/>).</summary>
+    public LazyMeshController(ControllerOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
+        : this(Files.FilesMode.Create(options, loggerFactory, time), loggerFactory, time)
+    {
+    }
+
+    /// <summary>Raised after a learned dependency is in a Sidecar where objects go (on the worker that wrote it).</summary>
     public event Action<DependencyPersisted>? DependencyPersisted;
 
-    public ILoggerFactory LoggerFactory { get; }
+    public ControllerMode Mode => _mode;
 
-    public DependencyStore Store => _store;
+    public DependencyStore Store => _mode.Store;
 
-    public SidecarWriteStats Writes { get; } = new();
-
-    public JournalStats Journal { get; } = new();
-
-    public ControllerMetrics? Metrics { get; private set; }
+    public ControllerMetrics Metrics { get; }
 
     public IPEndPoint AlsEndPoint => _als?.BoundEndPoint ?? throw new InvalidOperationException("not started");
 
     public IPEndPoint HttpEndPoint => _health?.BoundEndPoint ?? throw new InvalidOperationException("not started");
 
-    /// <summary>The current mesh index (empty before start).</summary>
-    public MeshIndex Index => _inventory?.Holder.Current ?? MeshIndex.Empty;
+    /// <summary>The current mesh index (empty before the inventory is loaded).</summary>
+    public MeshIndex Index => _mode.Inventory.Holder.Current;
 
-    /// <summary>The write queue; null before start.</summary>
-    public WorkQueue<ControllerKey>? WriteQueue => _queue;
+    public WorkQueue<ControllerKey> Queue => _queue;
+
+    /// <summary>Inventory loaded, learned state restored and the ALS port listening.</summary>
+    public bool IsReady => _ready;
+
+    /// <summary>True while a change of workload <paramref name="workloadKey"/> waits for its write.</summary>
+    public bool IsPendingWrite(string workloadKey) => _queue.IsPending(ControllerKey.Workload(workloadKey));
 
     /// <summary>The learned dependency graph now (what <c>/api/v1/graph</c> returns).</summary>
     public Ui.GraphDocument Graph() => Ui.GraphBuilder.FromMesh(
         Index,
-        _store,
-        new Ui.GraphOptions { Source = "controller (files)", Render = _options.EffectiveRender, IsPendingWrite = key => _queue?.IsPending(ControllerKey.Workload(key)) == true },
+        Store,
+        new Ui.GraphOptions { Source = $"controller ({_mode.Name})", Render = _mode.Render, EnabledByDefault = _mode.EnabledByDefault, IsPendingWrite = IsPendingWrite },
         _time.GetUtcNow());
-
-    /// <summary>Inventory loaded and the ALS port listening.</summary>
-    public bool IsReady => _ready;
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        _inventory = new InventoryWatcher(_options.InventoryPaths, _options.Mesh, _options.InventoryReloadDelay, _logger);
-        var index = _inventory.LoadAndWatch();
-        LogInventory(_logger, index.Workloads.Count, index.Services.Count, index.Pods.Count);
-        foreach (var warning in index.Warnings)
+        if (_started)
         {
-            LogInventoryWarning(_logger, warning);
+            throw new InvalidOperationException("already started");
         }
 
-        _journal = DependencyJournal.Open(_options.ResolvedStateDirectory, _store, out var loaded, _options.StateFileSystem);
-        LogRestored(_logger, loaded.EdgesRestored, _store.WorkloadCount, _options.ResolvedStateDirectory);
-        foreach (var problem in loaded.Problems)
-        {
-            LogJournalProblem(_logger, problem);
-        }
+        _started = true;
 
-        // The journal is fsynced before any write and the startup reconcile rewrites every file from it:
-        // Sidecar files need atomic replacement for their readers, not a disk sync each.
-        _sink = new DirectorySink(_options.OutputDirectory, durable: false);
-        _learner = new EdgeLearner(_inventory.Holder, _store, OnNewEdge, _time);
-        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = "files", Workers = 1, MinInterval = _options.MinWriteInterval }, _time);
-        _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
-        _inventory.Reloaded += _ => _queue.Add(ControllerKey.Resync);
-
-        // Everything already learned is written (or confirmed unchanged) before streams arrive.
-        await ReconcileAsync(ControllerKey.Resync, cancellationToken).ConfigureAwait(false);
-        _queue.AddAfter(ControllerKey.Compaction, _options.CompactionInterval);
-        _queueLoop = _queue.RunAsync(ReconcileAsync, _stopping.Token);
-        if (_options.Prometheus is { } prometheus)
-        {
-            MetricsPoller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, LoggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
-            _metricsLoop = Task.Run(() => MetricsPoller.RunAsync(_stopping.Token), CancellationToken.None);
-        }
-
-        _options.Als.Mesh ??= () => _inventory.Holder.Current;
-        _als = new AlsServer(_options.AlsEndPoint, _options.Als, _learner, LoggerFactory);
-        Metrics = new ControllerMetrics(_learner.Stats, _als.Stats, _store, Writes, _inventory, Journal);
+        // Liveness first: /healthz answers while the inventory loads or the informers sync (seconds at 50k pods).
+        _mode.State.AddMetrics(Metrics.Registry);
+        _mode.Target.AddMetrics(Metrics.Registry);
+        Metrics.TrackWriteQueue(() => _queue.Depth + _queue.Waiting);
         _meters = new MeterPrometheusBridge(Metrics.Registry);
-        Metrics.TrackWriteQueue(() => _queue is { } q ? q.Depth + q.Waiting : 0);
-        _health = new HealthServer(_options.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
+        _health = new HealthServer(_mode.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
-        await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+        LogStarting(_logger, _health.BoundEndPoint.ToString());
+
+        await _mode.StartInventoryAsync(cancellationToken).ConfigureAwait(false);
+        var index = _mode.Inventory.Holder.Current;
+        lock (_indexGate)
+        {
+            _lastIndex = index;
+        }
+
+        LogInventory(_logger, index.Workloads.Count, index.Services.Count, index.Pods.Count);
+        _mode.Inventory.Reloaded += OnInventoryChanged;
+
+        await _mode.State.RestoreAsync(Store, cancellationToken).ConfigureAwait(false);
+        _learner = new EdgeLearner(_mode.Inventory.Holder, Store, OnNewEdge, _time);
+        _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
+        _als = new AlsServer(_mode.AlsEndPoint, _mode.Als, _learner, _loggerFactory);
+        Metrics.Track(_learner.Stats, _als.Stats);
+
+        await _mode.Target.StartAsync(_context, _stopping.Token).ConfigureAwait(false);
+        _context.EnqueueAllWorkloads();
+        foreach (var duty in Duties())
+        {
+            _queue.AddAfter(duty.Key, duty.FirstRun);
+        }
+
+        if (_mode.ReconcileBeforeListening)
+        {
+            // Everything already learned is written (or confirmed unchanged) before streams arrive.
+            _loops.Add(_queue.RunAsync(ReconcileAsync, _stopping.Token));
+            await _queue.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The port is claimed before the first write; edges arriving meanwhile simply queue their workloads.
+            await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+            _loops.Add(_queue.RunAsync(ReconcileAsync, _stopping.Token));
+        }
+
+        if (_mode.Prometheus is { } prometheus)
+        {
+            var poller = new MetricsSource.MetricsPoller(prometheus, () => Index, LearnEdge, _loggerFactory.CreateLogger("LazyMesh.Prometheus"), _time);
+            _loops.Add(Task.Run(() => poller.RunAsync(_stopping.Token), CancellationToken.None));
+        }
+
         _ready = true;
-        LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _options.OutputDirectory);
+        LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _mode.Target.Description);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _ready = false;
-        if (_als is not null)
-        {
-            await _als.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_metricsLoop is not null)
-        {
-            try
-            {
-                await _metricsLoop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        if (_queueLoop is not null)
-        {
-            await _queueLoop.ConfigureAwait(false);
-        }
-
-        // Whatever arrived last is persisted and written before the process goes.
-        if (_sink is not null)
-        {
-            try
-            {
-                await ReconcileAsync(ControllerKey.Resync, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                LogWriteFailed(_logger, "(final flush)", e.Message);
-            }
-        }
-
-        _queue?.Dispose();
-        _meters?.Dispose();
-
-        if (_journal is not null)
-        {
-            // Edges the journal refused get one more chance in the snapshot (the disk may have room for it now).
-            foreach (var edge in _unrecorded)
-            {
-                _store.MarkRecorded(edge.WorkloadKey, edge.Host);
-            }
-
-            try
-            {
-                _journal.Compact(_store);
-                _unrecorded.Clear();
-            }
-            catch (IOException ex)
-            {
-                Journal.OnCompactionFailed();
-                LogCompactionFailed(_logger, ex.Message);
-            }
-
-            if (_unrecorded.Count > 0)
-            {
-                LogUnrecordedAtExit(_logger, _unrecorded.Count);
-            }
-
-            _journal.Dispose();
-        }
-
-        _inventory?.Dispose();
-        if (_health is not null)
-        {
-            await _health.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
-    }
-
-    /// <summary>The <c>--prometheus</c> source, when configured.</summary>
-    public MetricsSource.MetricsPoller? MetricsPoller { get; private set; }
-
-    /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store, journal and writes.</summary>
+    /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store, records and writes.</summary>
     public LearnResult LearnEdge(Workload source, MeshService destination, long seenUnixMs)
     {
-        var result = _store.Learn(source, destination, seenUnixMs, LearnedVia.Metrics);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var result = Store.Learn(source, destination, seenUnixMs, LearnedVia.Metrics);
         if (result == LearnResult.New)
         {
             OnNewEdge(source, destination, seenUnixMs);
@@ -232,349 +178,297 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Hot path (called on ALS threads for each new edge): enqueue and mark; nothing else.</summary>
-    private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs)
+    /// <summary>
+    /// Stops: the ALS port closes, the loops end, then every workload and routing key still queued or waiting (and
+    /// the duties that ask for it) is reconciled once more, for at most <see cref="ControllerMode.ShutdownTimeout"/>
+    /// (the final flush), and the learned state gets its last write.
+    /// </summary>
+    public async Task StopAsync()
     {
-        _pending.Enqueue(new PendingEdge(source.Key, destination.SidecarHost, seenUnixMs, Stopwatch.GetTimestamp()));
-        _queue!.Add(ControllerKey.Workload(source.Key));
-    }
+        if (_stopped)
+        {
+            return;
+        }
 
-    /// <summary>One key; runs only on the queue's single worker (or before it starts / after it stops).</summary>
-    private ValueTask<ReconcileResult> ReconcileAsync(ControllerKey key, CancellationToken cancellationToken)
-    {
-        if (key.Kind == ControllerKeyKind.Compaction)
+        _stopped = true;
+        _ready = false;
+        if (_als is not null)
+        {
+            await _als.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var loop in _loops)
         {
             try
             {
-                _journal!.Compact(_store);
+                await loop.ConfigureAwait(false);
             }
-            catch (IOException ex)
+            catch (OperationCanceledException)
             {
-                // The journal still holds everything; the next interval tries again.
-                Journal.OnCompactionFailed();
-                LogCompactionFailed(_logger, ex.Message);
             }
-
-            return ValueTask.FromResult(ReconcileResult.After(_options.CompactionInterval));
         }
 
-        // 1. Durable first: every new edge is in the fsynced journal before any Sidecar shows it. The store keeps a
-        //    new host out of every Sidecar until MarkRecorded, so an edge learned while this pass runs waits too.
-        var drained = _unrecorded;
-        _unrecorded = [];
-        while (_pending.TryDequeue(out var edge))
+        if (_learner is not null)
         {
-            drained.Add(edge);
-        }
-
-        if (drained.Count > 0 && !TryRecord(drained))
-        {
-            // Kept queued and retried on a later pass; the Sidecars written now simply do not show these hosts yet.
-            _unrecorded = drained;
-            Journal.SetUnrecorded(drained.Count);
-            foreach (var workloadKey in drained.Select(static e => e.WorkloadKey).Distinct(StringComparer.Ordinal))
+            await FinalFlushAsync().ConfigureAwait(false);
+            List<PendingEdge> unrecorded;
+            lock (_recordGate)
             {
-                _queue?.Add(ControllerKey.Workload(workloadKey));
+                unrecorded = [.. _unrecorded, .. _pending];
+                _unrecorded = [];
+                _pending.Clear();
             }
-        }
-        else if (drained.Count > 0)
-        {
-            Journal.SetUnrecorded(0);
-            foreach (var edge in drained)
-            {
-                _store.MarkRecorded(edge.WorkloadKey, edge.Host);
-                LogLearned(_logger, edge.WorkloadKey, edge.Host);
-                if (!_journaledUnwritten.TryGetValue(edge.WorkloadKey, out var list))
-                {
-                    _journaledUnwritten[edge.WorkloadKey] = list = [];
-                }
 
-                list.Add(edge);
-            }
+            _mode.State.FlushAtExit(Store, unrecorded);
         }
+    }
 
-        // 2. Render and write.
-        var index = _inventory!.Holder.Current;
-        if (key.Kind == ControllerKeyKind.Resync)
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _mode.Inventory.Reloaded -= OnInventoryChanged;
+        await _mode.Target.DisposeAsync().ConfigureAwait(false);
+        await _mode.State.DisposeAsync().ConfigureAwait(false);
+        if (_mode.Inventory is IAsyncDisposable asyncInventory)
         {
-            ReconcileAll(index);
-        }
-        else if (index.FindWorkload(key.Name) is { } workload)
-        {
-            var desired = BuildWorkload(index, workload) is { } d ? new[] { d } : [];
-            WriteAll(desired);
-            _journaledUnwritten.Remove(workload.Key);
-
-            // Routing after the Sidecars it depends on: each written workload gets (or keeps) its EnvoyFilter now.
-            WriteRouting(index, desired, sharedToo: false);
+            await asyncInventory.DisposeAsync().ConfigureAwait(false);
         }
         else
         {
-            // Learned for a workload the inventory no longer has: kept in the store and journal only.
-            _journaledUnwritten.Remove(key.Name);
+            _mode.Inventory.Dispose();
         }
 
-        return ValueTask.FromResult(ReconcileResult.Done);
+        if (_health is not null)
+        {
+            await _health.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _queue.Dispose();
+        _meters?.Dispose();
+        _stopping.Dispose();
     }
 
-    /// <summary>Appends the edges to the journal; false (logged and counted) when the disk refused them.</summary>
-    private bool TryRecord(List<PendingEdge> edges)
+    private async Task FinalFlushAsync()
     {
+        var flushed = Duties().Where(static d => d.InFinalFlush).Select(static d => d.Key).ToHashSet();
+        using var flush = new CancellationTokenSource(_mode.ShutdownTimeout, _time);
         try
         {
-            _journal!.Append([.. edges.Select(static e => new PersistedEdge(e.WorkloadKey, e.Host, e.SeenUnixMs, e.SeenUnixMs))]);
-            return true;
+            await _queue.DrainAsync(
+                (key, ct) => key.Kind is ControllerKeyKind.Workload or ControllerKeyKind.Routing || flushed.Contains(key)
+                    ? ReconcileAsync(key, ct)
+                    : ValueTask.FromResult(ReconcileResult.Done),
+                flush.Token).ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (OperationCanceledException)
         {
-            Journal.OnAppendFailed();
-            LogAppendFailed(_logger, edges.Count, ex.Message);
-            return false;
+            ControllerLog.FlushTimedOut(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
         }
     }
 
-    private void ReconcileAll(MeshIndex index)
+    private IEnumerable<ControllerDuty> Duties() => _mode.State.Duties.Concat(_mode.Target.Duties);
+
+    /// <summary>Hot path (ALS threads, once per new edge): remember it and queue its workload; nothing else.</summary>
+    private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs)
     {
-        var desired = DesiredStateBuilder.Build(index, _store, _options.EffectiveRender, enabledByDefault: true, _time.GetUtcNow());
-        foreach (var warning in desired.Warnings)
+        _pending.Enqueue(new PendingEdge(source.Key, destination.SidecarHost, seenUnixMs, _time.GetTimestamp()));
+        _queue.Add(ControllerKey.Workload(source.Key));
+    }
+
+    /// <summary>The inventory changed: only the workloads (and routing objects) the change can affect are queued.</summary>
+    private void OnInventoryChanged(MeshIndex current)
+    {
+        MeshIndexChange change;
+        lock (_indexGate)
         {
-            LogRenderWarning(_logger, warning);
+            change = MeshIndexChange.Between(_lastIndex, current);
+            _lastIndex = current;
         }
 
-        var keep = new HashSet<(string, string)>();
-        foreach (var d in desired.Sidecars)
+        if (change.IsEmpty)
         {
-            keep.Add((d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name));
+            return;
         }
 
-        WriteAll(desired.Sidecars);
-        var routed = WriteRouting(index, desired.Sidecars, sharedToo: true);
-
-        // Removal runs the other way: an EnvoyFilter goes before the Sidecar it relied on.
-        if (_options.FallbackRouting is not null)
+        if (change.AffectedWorkloads is null)
         {
-            foreach (var (ns, name) in _sink!.ReadManaged(EnvoyFilterResource.ResourceKind))
+            _context.EnqueueAllWorkloads();
+        }
+        else
+        {
+            foreach (var key in change.AffectedWorkloads)
             {
-                if (!routed.Contains((ns, name)) && KubernetesNames.IsDns1123Label(ns) && _sink.Delete(ns, name, EnvoyFilterResource.ResourceKind))
+                _queue.Add(ControllerKey.Workload(key));
+            }
+
+            if (change.RoutingAffected)
+            {
+                _queue.Add(ControllerKey.Routing);
+            }
+        }
+
+        foreach (var duty in Duties().Where(static d => d.FollowsInventory))
+        {
+            _queue.Add(duty.Key);
+        }
+    }
+
+    private async ValueTask<ReconcileResult> ReconcileAsync(ControllerKey key, CancellationToken cancellationToken)
+    {
+        switch (key.Kind)
+        {
+            case ControllerKeyKind.Workload:
+                await ReconcileWorkloadAsync(key.Name, cancellationToken).ConfigureAwait(false);
+                return ReconcileResult.Done;
+            case ControllerKeyKind.Routing:
+                if (_mode.Target.Routing is { } routing)
                 {
-                    Writes.OnDeleted();
-                    LogDeleted(_logger, $"EnvoyFilter {ns}/{name}", "its workload no longer gets a lazy Sidecar");
+                    var index = Index;
+                    foreach (var workloadKey in _outcomes.Keys.Where(k => index.FindWorkload(k) is null))
+                    {
+                        _outcomes.TryRemove(workloadKey, out _);
+                    }
+
+                    await routing.ReconcileAsync(index, _outcomes, cancellationToken).ConfigureAwait(false);
                 }
-            }
-        }
 
-        foreach (var stored in _sink!.ReadAll().Where(_sink.IsAtItsOwnPath))
-        {
-            var ns = stored.Sidecar.Metadata.NamespaceProperty;
-            var name = stored.Sidecar.Metadata.Name;
-            if (!keep.Contains((ns, name)) && _sink.Delete(ns, name))
-            {
-                Writes.OnDeleted();
-                LogDeleted(_logger, $"Sidecar {ns}/{name}", "its workload no longer gets one");
-            }
+                return ReconcileResult.Done;
+            default:
+                var owner = _mode.State.Duties.Any(d => d.Key == key) ? (IControllerDuties)_mode.State : _mode.Target;
+                return await owner.RunDutyAsync(key, _context, cancellationToken).ConfigureAwait(false);
         }
-
-        // Journaled edges of workloads that are gone from the inventory stay in the store, unwritten.
-        _journaledUnwritten.Clear();
     }
 
-    /// <summary>
-    /// The fallback routing objects: an EnvoyFilter per written lazy Sidecar, and (on a full reconcile) the fallback's
-    /// Service carrying every HTTP port of the mesh and its DestinationRule. Called only after the Sidecars they depend
-    /// on are written. Returns the EnvoyFilters that should exist (namespace, name).
-    /// </summary>
-    private HashSet<(string, string)> WriteRouting(MeshIndex index, IReadOnlyCollection<DesiredSidecar> sidecars, bool sharedToo)
+    private async Task ReconcileWorkloadAsync(string workloadKey, CancellationToken cancellationToken)
     {
-        var expected = new HashSet<(string, string)>();
-        if (_options.FallbackRouting is not { } routing)
-        {
-            return expected;
-        }
+        // 1. Recorded first: no Sidecar shows an edge before it is where learned state lives. The edges of this
+        //    workload recorded by now are the ones this pass can show (a later one queues the workload again).
+        Record();
+        var recorded = _notShown.TryRemove(workloadKey, out var queued) ? queued : null;
 
-        var objects = new List<IKubernetesObject<V1ObjectMeta>>();
-        if (sharedToo)
+        // 2. Rendered and written.
+        var index = Index;
+        if (index.FindWorkload(workloadKey) is not { } workload)
         {
-            objects.AddRange(FallbackRoutingObjects.Shared(index, routing));
-        }
-
-        foreach (var filter in FallbackRoutingObjects.EnvoyFilters(index, sidecars.Select(static d => d.Sidecar), routing))
-        {
-            expected.Add((filter.Metadata.NamespaceProperty, filter.Metadata.Name));
-            objects.Add(filter);
-        }
-
-        foreach (var resource in objects)
-        {
-            var result = _sink!.Write(resource);
-            if (result == WriteResult.Written)
+            _mode.Target.Forget(workloadKey);
+            if (_outcomes.TryRemove(workloadKey, out _))
             {
-                Writes.OnWritten();
-                LogRoutingWritten(_logger, resource.Kind, $"{resource.Metadata.NamespaceProperty}/{resource.Metadata.Name}");
+                _queue.Add(ControllerKey.Routing);
             }
-            else if (result == WriteResult.NotOurs)
-            {
-                Writes.OnNotOurs();
-                LogNotOurs(_logger, resource.Kind, _sink.PathFor(resource.Metadata.NamespaceProperty, resource.Metadata.Name, resource.Kind));
-            }
-            else
-            {
-                Writes.OnUnchanged();
-            }
+
+            return;
         }
 
-        return expected;
+        WorkloadOutcome outcome;
+        try
+        {
+            outcome = await _mode.Target.ReconcileAsync(index, workload, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Unknown now: routing leaves this namespace's EnvoyFilters as they are.
+            _outcomes.TryRemove(workloadKey, out _);
+            NotShownYet(workloadKey, recorded);
+            throw;
+        }
+
+        if (WorkloadOutcomes.ShowsLearnedHosts(outcome))
+        {
+            Shown(index, workload, recorded);
+        }
+        else if (outcome is not (WorkloadOutcome.Disabled or WorkloadOutcome.NoSelector or WorkloadOutcome.Conflict))
+        {
+            // Observing, paused, gone meanwhile, not ours: shown by a later pass.
+            NotShownYet(workloadKey, recorded);
+        }
+
+        var previous = _outcomes.TryGetValue(workloadKey, out var p) ? p : (WorkloadOutcome?)null;
+        _outcomes[workloadKey] = outcome;
+        if (_mode.Target.Routing is not null && WorkloadOutcomes.IsRouted(previous) != WorkloadOutcomes.IsRouted(outcome))
+        {
+            // Routing after the Sidecars it depends on: the workload's EnvoyFilter follows its Sidecar.
+            _queue.Add(ControllerKey.Routing);
+        }
     }
 
-    /// <summary>Renders one workload; deletes its Sidecar when it no longer gets one. Null when there is nothing to write.</summary>
-    private DesiredSidecar? BuildWorkload(MeshIndex index, Workload workload)
+    private void NotShownYet(string workloadKey, ConcurrentQueue<PendingEdge>? edges)
     {
-        var warnings = new List<string>();
-        var desired = DesiredStateBuilder.BuildOne(
-            index, workload, _store.Find(workload.Key), _options.EffectiveRender, enabledByDefault: true, warnings, out var skip, _store.Find, _time.GetUtcNow());
-        foreach (var warning in warnings)
+        if (edges is null)
         {
-            LogRenderWarning(_logger, warning);
+            return;
         }
 
-        if (desired is null)
+        var into = _notShown.GetOrAdd(workloadKey, static _ => new ConcurrentQueue<PendingEdge>());
+        while (edges.TryDequeue(out var edge))
         {
-            if (skip is not WorkloadSkip.None && _options.FallbackRouting is not null && KubernetesNames.IsDns1123Label(workload.Namespace)
-                && _sink!.Delete(workload.Namespace, SidecarNames.For(workload), EnvoyFilterResource.ResourceKind))
-            {
-                // The EnvoyFilter goes before the Sidecar that imports the fallback host.
-                Writes.OnDeleted();
-            }
-
-            if (skip is WorkloadSkip.Disabled or WorkloadSkip.Conflict or WorkloadSkip.Observing && _sink!.Delete(workload.Namespace, SidecarNames.For(workload)))
-            {
-                Writes.OnDeleted();
-            }
-
-            _journaledUnwritten.Remove(workload.Key);
+            into.Enqueue(edge);
         }
-
-        return desired;
     }
 
-    /// <summary>
-    /// Writes Sidecars, up to <see cref="WriteParallelism"/> at once: each atomic write waits on two fsyncs, which
-    /// overlap when issued concurrently (a burst of 1,000 new dependencies was 1,000 sequential writes). Counting,
-    /// logging and <see cref="DependencyPersisted"/> stay on the calling (write loop) thread, after each file is on disk.
-    /// The first failure is rethrown after every other write was attempted, so the scheduler retries.
-    /// </summary>
-    private void WriteAll(IReadOnlyList<DesiredSidecar> desired)
+    /// <summary>Records every pending edge (and those refused before) where learned state lives.</summary>
+    private void Record()
     {
-        var results = new WriteResult[desired.Count];
-        var failures = new Exception?[desired.Count];
-        if (desired.Count == 1)
+        lock (_recordGate)
         {
-            WriteOne(0);
-        }
-        else if (desired.Count > 1)
-        {
-            Parallel.For(0, desired.Count, new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism }, WriteOne);
-        }
-
-        Exception? first = null;
-        for (var i = 0; i < desired.Count; i++)
-        {
-            var d = desired[i];
-            if (failures[i] is { } failure)
+            var drained = _unrecorded;
+            _unrecorded = [];
+            while (_pending.TryDequeue(out var edge))
             {
-                Writes.OnFailed();
-                LogWriteFailed(_logger, d.Workload.Key, failure.Message);
-                first ??= failure;
-                continue;
+                drained.Add(edge);
             }
 
-            if (results[i] == WriteResult.Written)
+            if (drained.Count == 0)
             {
-                Writes.OnWritten();
-                LogWritten(_logger, $"{d.Sidecar.Metadata.NamespaceProperty}/{d.Sidecar.Metadata.Name}", d.LearnedHosts, d.StaticHosts);
-            }
-            else if (results[i] == WriteResult.NotOurs)
-            {
-                Writes.OnNotOurs();
-                LogNotOurs(_logger, SidecarResource.ResourceKind, _sink!.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name));
-                continue;
-            }
-            else
-            {
-                Writes.OnUnchanged();
+                return;
             }
 
-            if (_journaledUnwritten.TryGetValue(d.Workload.Key, out var edges))
+            if (!_mode.State.TryRecord(Store, drained))
             {
-                var path = _sink!.PathFor(d.Sidecar.Metadata.NamespaceProperty, d.Sidecar.Metadata.Name);
-                foreach (var edge in edges)
+                // Kept and retried on a later pass; the Sidecars written meanwhile simply do not show these hosts yet.
+                _unrecorded = drained;
+                foreach (var workloadKey in drained.Select(static e => e.WorkloadKey).Distinct(StringComparer.Ordinal))
                 {
-                    var latency = Stopwatch.GetElapsedTime(edge.ArrivedTimestamp);
-                    Metrics?.ObserveLearnLatency(latency);
-                    DependencyPersisted?.Invoke(new DependencyPersisted(edge.WorkloadKey, edge.Host, path, latency));
+                    _queue.Add(ControllerKey.Workload(workloadKey));
                 }
-            }
-        }
 
-        if (first is not null)
-        {
-            ExceptionDispatchInfo.Throw(first);
-        }
-
-        void WriteOne(int i)
-        {
-            try
-            {
-                results[i] = _sink!.Write(desired[i].Sidecar);
+                return;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+            foreach (var edge in drained)
             {
-                failures[i] = ex;
+                LogLearned(_logger, edge.WorkloadKey, edge.Host);
+                _notShown.GetOrAdd(edge.WorkloadKey, static _ => new ConcurrentQueue<PendingEdge>()).Enqueue(edge);
             }
         }
     }
+
+    /// <summary>The workload's recorded edges are in a Sidecar now: reported once each, with their latency.</summary>
+    private void Shown(MeshIndex index, Workload workload, ConcurrentQueue<PendingEdge>? edges)
+    {
+        if (edges is null || edges.IsEmpty)
+        {
+            return;
+        }
+
+        var location = _mode.Target.LocationOf(index, workload);
+        while (edges.TryDequeue(out var edge))
+        {
+            var latency = _time.GetElapsedTime(edge.ArrivedTimestamp);
+            Metrics.ObserveLearnedToWritten(latency, _mode.Target.IsApi);
+            DependencyPersisted?.Invoke(new DependencyPersisted(edge.WorkloadKey, edge.Host, location, latency));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller starting: http={HttpEndPoint} (healthz now, readyz once the inventory is loaded and ALS listens)")]
+    private static partial void LogStarting(ILogger logger, string httpEndPoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "inventory loaded: {Workloads} workloads, {Services} services, {Pods} pods")]
     private static partial void LogInventory(ILogger logger, int workloads, int services, int pods);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "inventory: {Warning}")]
-    private static partial void LogInventoryWarning(ILogger logger, string warning);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "restored {Edges} learned dependencies of {Workloads} workloads from {StateDirectory}")]
-    private static partial void LogRestored(ILogger logger, int edges, int workloads, string stateDirectory);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "learned state: {Problem}")]
-    private static partial void LogJournalProblem(ILogger logger, string problem);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller ready: als={AlsEndPoint} http={HttpEndPoint} output={OutputDirectory}")]
-    private static partial void LogReady(ILogger logger, string alsEndPoint, string httpEndPoint, string outputDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller ready: als={AlsEndPoint} http={HttpEndPoint} output={Output}")]
+    private static partial void LogReady(ILogger logger, string alsEndPoint, string httpEndPoint, string output);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "learned dependency {Workload} -> {Host}")]
     private static partial void LogLearned(ILogger logger, string workload, string host);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "wrote Sidecar {Sidecar} ({Learned} learned hosts, {Static} static)")]
-    private static partial void LogWritten(ILogger logger, string sidecar, int learned, int @static);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "wrote {Kind} {Name}")]
-    private static partial void LogRoutingWritten(ILogger logger, string kind, string name);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogRenderWarning(ILogger logger, string warning);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "removed {Resource}: {Reason}")]
-    private static partial void LogDeleted(ILogger logger, string resource, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "recording {Count} learned dependencies in the journal failed; they stay queued, out of every Sidecar, and are retried: {Reason}")]
-    private static partial void LogAppendFailed(ILogger logger, int count, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "writing the learned-state snapshot failed (the journal still holds everything; will retry): {Reason}")]
-    private static partial void LogCompactionFailed(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "{Count} learned dependencies could not be recorded before exit (the disk refused the journal and the snapshot); they will be learned again from traffic")]
-    private static partial void LogUnrecordedAtExit(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "not writing {Kind} to {Path}: the file there is not LazyMesh's (no managed-by label, or another object); move it away to let LazyMesh write")]
-    private static partial void LogNotOurs(ILogger logger, string kind, string path);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "writing the Sidecar of {Workload} failed (will retry): {Reason}")]
-    private static partial void LogWriteFailed(ILogger logger, string workload, string reason);
 }

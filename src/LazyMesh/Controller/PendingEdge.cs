@@ -1,4 +1,4 @@
 namespace LazyMesh.Controller;
 
-/// <summary>A new edge on its way to disk: journaled first, then written into its workload's Sidecar.</summary>
-internal readonly record struct PendingEdge(string WorkloadKey, string Host, long SeenUnixMs, long ArrivedTimestamp);
+/// <summary>A newly learned edge on its way into a Sidecar: recorded first (where learned state lives), then shown.</summary>
+public readonly record struct PendingEdge(string WorkloadKey, string Host, long SeenUnixMs, long ArrivedTimestamp);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LazyMesh.Sinks;
+using LazyMesh.Storage;
 
 namespace LazyMesh.Learning;
 

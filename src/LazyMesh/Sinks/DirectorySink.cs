@@ -5,6 +5,7 @@ using k8s.Models;
 using LazyMesh.Inventory;
 using LazyMesh.Istio;
 using LazyMesh.Rendering;
+using LazyMesh.Storage;
 using YamlDotNet.Core;
 
 namespace LazyMesh.Sinks;

@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.Net.Client;
 using LazyMesh.Als.Envoy;
 using LazyMesh.Controller;
+using LazyMesh.Controller.Files;
 using LazyMesh.Learning;
 using LazyMesh.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -59,7 +60,7 @@ public sealed class ControllerDurabilityTests : IDisposable
             // Learned, but neither journaled nor shown: the Sidecar does not get ahead of the record.
             Assert.Equal(1, controller.Store.EdgeCount);
             Assert.DoesNotContain(DetailsHost, await File.ReadAllTextAsync(ProductpageSidecar));
-            Assert.True(controller.Journal.AppendFailures >= 1);
+            Assert.True(((JournalState)controller.Mode.State).Stats.AppendFailures >= 1);
             using (var http = new HttpClient())
             {
                 var metrics = await http.GetStringAsync($"http://{controller.HttpEndPoint}/metrics");
@@ -102,7 +103,7 @@ public sealed class ControllerDurabilityTests : IDisposable
         }
 
         Assert.Contains(logs.Messages, m => m.StartsWith("writing the learned-state snapshot failed", StringComparison.Ordinal));
-        Assert.Equal(1, controller.Journal.CompactionFailures);
+        Assert.Equal(1, ((JournalState)controller.Mode.State).Stats.CompactionFailures);
         var store = new DependencyStore();
         using var journal = DependencyJournal.Open(Path.Combine(Output, ".lazymesh"), store, out _);
         Assert.Equal(1, store.EdgeCount);

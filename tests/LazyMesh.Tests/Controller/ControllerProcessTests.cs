@@ -106,7 +106,8 @@ public sealed class ControllerProcessTests : IDisposable
         Assert.False(File.Exists(envoyFilter));
         Assert.False(File.Exists(ProductpageSidecar));
         var log = controller.Output;
-        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-productpage-v1", StringComparison.Ordinal) is >= 0 and var removed && removed < log.IndexOf("removed Sidecar bookinfo/", StringComparison.Ordinal), log);
+        // Each workload's EnvoyFilter goes before its own Sidecar.
+        Assert.True(log.IndexOf("removed EnvoyFilter bookinfo/lazymesh-productpage-v1", StringComparison.Ordinal) is >= 0 and var removed && removed < log.IndexOf("removed Sidecar bookinfo/lazymesh-productpage-v1", StringComparison.Ordinal), log);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using LazyMesh.Istio;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
 using LazyMesh.Sinks;
+using LazyMesh.Storage;
 using LazyMesh.Tests.Support;
 
 namespace LazyMesh.Tests.Sinks;

@@ -1,4 +1,5 @@
 using LazyMesh.Sinks;
+using LazyMesh.Storage;
 
 namespace LazyMesh.Tests.Support;
 

@@ -20,4 +20,7 @@ public sealed record KubernetesHostOptions
 
     /// <summary>When set, edges are also learned from Istio's metrics in this Prometheus (docs/prometheus.md).</summary>
     public MetricsSource.MetricsPollingOptions? Prometheus { get; init; }
+
+    /// <summary>How long the final flush at shutdown may take.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

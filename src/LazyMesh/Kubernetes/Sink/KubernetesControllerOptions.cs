@@ -3,7 +3,7 @@ using LazyMesh.Learning;
 
 namespace LazyMesh.Kubernetes.Sink;
 
-/// <summary>Everything the Kubernetes composition (<see cref="KubernetesSinkController"/>) is configured with.</summary>
+/// <summary>Everything the controller on a cluster (<c>Controller.Cluster.KubernetesMode</c>) is configured with.</summary>
 public sealed record KubernetesControllerOptions
 {
     public KubernetesSinkOptions Sink { get; init; } = new();

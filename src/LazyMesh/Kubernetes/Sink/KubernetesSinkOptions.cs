@@ -11,7 +11,7 @@ public sealed record KubernetesSinkOptions
     /// <summary>
     /// Null: off. Otherwise every generated Sidecar imports the fallback's host, and after each full reconcile the
     /// fallback's Service and one EnvoyFilter per namespace with an applied lazy Sidecar are applied (and LazyMesh's
-    /// EnvoyFilters in namespaces without one deleted), see <see cref="FallbackRoutingSink"/>.
+    /// EnvoyFilters in namespaces without one deleted), see <see cref="Routing.FallbackRoutingReconciler"/>.
     /// </summary>
     public FallbackRoutingOptions? FallbackRouting { get; init; }
 

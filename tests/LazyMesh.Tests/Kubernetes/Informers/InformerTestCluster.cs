@@ -134,7 +134,11 @@ internal sealed class InformerTestCluster : IAsyncDisposable
         var pod = await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = name, Labels = labels, OwnerReferences = owner is null ? null : [owner] },
-            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "app:1", Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }] }] },
+            // Injected, as a meshed pod is: only a pod with an istio-proxy reads a Sidecar (WorkloadAdmission.NotNarrowable).
+            Spec = new V1PodSpec
+            {
+                Containers = [new V1Container { Name = "app", Image = "app:1", Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }] }, new V1Container { Name = "istio-proxy", Image = "proxyv2:1" }],
+            },
         }, ns);
         return await Client.CoreV1.ReplaceNamespacedPodStatusAsync(new V1Pod
         {

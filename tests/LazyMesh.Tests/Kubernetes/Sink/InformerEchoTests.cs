@@ -3,6 +3,7 @@ using LazyMesh.Istio;
 using LazyMesh.Kubernetes.Informers;
 using LazyMesh.Kubernetes.Sink;
 using LazyMesh.Kubernetes.State;
+using LazyMesh.Rendering;
 using static LazyMesh.Tests.Kubernetes.Sink.SinkHarness;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
@@ -28,8 +29,8 @@ public sealed class InformerEchoTests
         Assert.Equal(WorkloadOutcome.Applied, await h.ReconcileAsync(Web));
         var echo = await ReadSidecarAsync(h, "lazymesh-pod-web");
 
-        Assert.False(h.Sink.OnSidecarChanged(InformerChangeType.Added, echo));
-        Assert.False(h.Sink.OnSidecarChanged(InformerChangeType.Updated, echo));
+        Assert.False(h.Sink.Sidecars.OnSidecarChanged(InformerChangeType.Added, echo));
+        Assert.False(h.Sink.Sidecars.OnSidecarChanged(InformerChangeType.Updated, echo));
         var patches = server.Stats.Count("patch", "sidecars");
         Assert.Equal(WorkloadOutcome.Unchanged, await h.ReconcileAsync(Web));
         Assert.Equal(patches, server.Stats.Count("patch", "sidecars"));
@@ -38,20 +39,20 @@ public sealed class InformerEchoTests
         var edited = await ReadSidecarAsync(h, "lazymesh-pod-web");
         edited.Spec.Egress![0].Hosts = [.. edited.Spec.Egress[0].Hosts.Where(x => x != Cart)];
         edited = await h.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<SidecarResource>(edited, "networking.istio.io", "v1", "shop", "sidecars", edited.Metadata.Name);
-        Assert.True(h.Sink.OnSidecarChanged(InformerChangeType.Updated, edited));
+        Assert.True(h.Sink.Sidecars.OnSidecarChanged(InformerChangeType.Updated, edited));
         Assert.Equal(WorkloadOutcome.Applied, await h.ReconcileAsync(Web));
         Assert.Equal(patches + 1, server.Stats.Count("patch", "sidecars"));
         Assert.Contains(Cart, (await ReadSidecarAsync(h, "lazymesh-pod-web")).Spec.Egress![0].Hosts);
 
         // An update event whose object still holds exactly what was applied (a label added by someone else, say):
         // the live object is read and nothing is written.
-        Assert.True(h.Sink.OnSidecarChanged(InformerChangeType.Updated, edited));
+        Assert.True(h.Sink.Sidecars.OnSidecarChanged(InformerChangeType.Updated, edited));
         Assert.Equal(WorkloadOutcome.Unchanged, await h.ReconcileAsync(Web));
         Assert.Equal(patches + 1, server.Stats.Count("patch", "sidecars"));
 
         // Deleted: applied again.
         await h.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("networking.istio.io", "v1", "shop", "sidecars", "lazymesh-pod-web");
-        Assert.True(h.Sink.OnSidecarChanged(InformerChangeType.Deleted, echo));
+        Assert.True(h.Sink.Sidecars.OnSidecarChanged(InformerChangeType.Deleted, echo));
         Assert.Equal(WorkloadOutcome.Applied, await h.ReconcileAsync(Web));
         Assert.Equal(patches + 2, server.Stats.Count("patch", "sidecars"));
     }
@@ -64,7 +65,7 @@ public sealed class InformerEchoTests
         await h.ReconcileAsync(Web);
         var user = await ReadSidecarAsync(h, "lazymesh-pod-web");
         user.Metadata.Labels!.Remove("app.kubernetes.io/managed-by");
-        Assert.False(h.Sink.OnSidecarChanged(InformerChangeType.Updated, user));
+        Assert.False(h.Sink.Sidecars.OnSidecarChanged(InformerChangeType.Updated, user));
     }
 
     [Fact]
@@ -75,13 +76,13 @@ public sealed class InformerEchoTests
         h.Store.Learn(Web, Cart, h.Now);
         await h.ReconcileAsync(Web);
         var lazy = await ReadLazySidecarAsync(h, "lazymesh-pod-web");
-        Assert.False(h.Sink.OnLazySidecarChanged(InformerChangeType.Updated, lazy));
+        Assert.False(h.Sink.LazySidecars.OnLazySidecarChanged(InformerChangeType.Updated, lazy));
 
         // spec.paused set by a user: the generation moves, and the workload must be reconciled at once.
         lazy.Spec.Paused = true;
         var paused = await h.Client.CustomObjects.ReplaceNamespacedCustomObjectAsync<LazySidecarResource>(lazy, "lazymesh.io", "v1alpha1", "shop", "lazysidecars", lazy.Metadata.Name);
         Assert.NotEqual(lazy.Metadata.Generation, paused.Metadata.Generation);
-        Assert.True(h.Sink.OnLazySidecarChanged(InformerChangeType.Updated, paused));
+        Assert.True(h.Sink.LazySidecars.OnLazySidecarChanged(InformerChangeType.Updated, paused));
         Assert.Equal(WorkloadOutcome.Paused, await h.ReconcileAsync(Web));
     }
 }

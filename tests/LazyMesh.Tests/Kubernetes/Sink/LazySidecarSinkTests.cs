@@ -13,6 +13,20 @@ namespace LazyMesh.Tests.Kubernetes.Sink;
 
 public sealed class LazySidecarSinkTests
 {
+    [Fact]
+    public async Task An_invalid_learned_host_is_dropped_with_a_warning_as_on_files()
+    {
+        await using var server = await SinkHarness.StartServerAsync();
+        using var logs = new RecordingLoggerProvider();
+        using var replica = new SinkHarness(server, logger: logs.CreateLogger("test"));
+        replica.Store.Learn(Web, Cart, replica.Now);
+        replica.Store.Learn(Web, "Bad_NS/cart.example.com", replica.Now);
+
+        Assert.Equal(WorkloadOutcome.Applied, await replica.ReconcileAsync(Web));
+
+        Assert.Equal(["istio-system/*", Cart], Hosts(Sidecar(server, "lazymesh-pod-web")!));
+        Assert.Contains(logs.Messages, m => m.StartsWith("shop/Pod/web: learned host 'Bad_NS/cart.example.com' dropped: namespace \"Bad_NS\"", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Learned_dependency_becomes_an_owned_sidecar_and_a_lazysidecar_status_entry()
@@ -163,7 +177,7 @@ public sealed class LazySidecarSinkTests
         Assert.Single((await client.CoreV1.ListNamespacedEventAsync("shop")).Items, e => e.Reason == "DependencyLearned");
 
         time.Advance(TimeSpan.FromSeconds(5));
-        await replica.Sink.FlushEventsAsync(CancellationToken.None);
+        await replica.Sink.Events.FlushAsync(CancellationToken.None);
         var learned = (await client.CoreV1.ListNamespacedEventAsync("shop")).Items.Where(e => e.Reason == "DependencyLearned").ToList();
         Assert.Equal(2, learned.Count);
         Assert.Contains(learned, e => e.Message.Contains("ext/a.example.com", StringComparison.Ordinal) && e.Message.Contains("ext/b.example.com", StringComparison.Ordinal));
@@ -179,7 +193,7 @@ public sealed class LazySidecarSinkTests
         Assert.NotNull(Sidecar(server, "lazymesh-pod-web"));
 
         var gone = MeshIndexBuilder.Build(InventoryLoader.LoadText(SinkHarness.Shop.Replace("name: web,", "name: web2,", StringComparison.Ordinal).Replace("app: web", "app: web2", StringComparison.Ordinal)));
-        Assert.Equal(1, await replica.Sink.CleanupAsync(gone, replica.Source, CancellationToken.None));
+        Assert.Equal(1, await replica.Sink.Cleanup.CleanupAsync(gone, replica.Source, CancellationToken.None));
         Assert.Null(LazySidecar(server, "lazymesh-pod-web"));
         Assert.Null(Sidecar(server, "lazymesh-pod-web"));
     }

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using LazyMesh.Inventory;
 using LazyMesh.Kubernetes.Sink;
 using LazyMesh.Kubernetes.State;
 using LazyMesh.KubeTesting;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
+using LazyMesh.Rendering;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
 
@@ -47,7 +49,7 @@ internal sealed class SinkHarness : IDisposable
         status: {phase: Running, podIP: 10.0.0.2}
         """;
 
-    public SinkHarness(KubeTestServer server, string inventory = Shop, TimeProvider? time = null, KubernetesSinkOptions? options = null, double writesPerSecond = 1000, KubeRetryOptions? retry = null, k8s.Kubernetes? client = null)
+    public SinkHarness(KubeTestServer server, string inventory = Shop, TimeProvider? time = null, KubernetesSinkOptions? options = null, double writesPerSecond = 1000, KubeRetryOptions? retry = null, k8s.Kubernetes? client = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         Time = time ?? TimeProvider.System;
         Client = client ?? server.CreateClient();
@@ -56,7 +58,7 @@ internal sealed class SinkHarness : IDisposable
         Store = new DependencyStore();
         Budget = new WriteBudget(writesPerSecond, null, Time);
         Writer = new KubeWriter(Client, Budget, retry ?? new KubeRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(200), MaxAttempts = 12 }, Time);
-        Sink = new LazySidecarSink(Writer, Store, Synced, options ?? new KubernetesSinkOptions { CleanupGrace = TimeSpan.Zero }, Time);
+        Sink = new KubernetesSink(Writer, new LearnedStatus(Store, Synced), options ?? new KubernetesSinkOptions { CleanupGrace = TimeSpan.Zero }, Time, logger);
         Source = new ApiLazySidecarSource(Client);
     }
 
@@ -76,17 +78,54 @@ internal sealed class SinkHarness : IDisposable
 
     public KubeWriter Writer { get; }
 
-    public LazySidecarSink Sink { get; }
+    public KubernetesSink Sink { get; }
 
     public ApiLazySidecarSource Source { get; }
 
     public Workload Workload(string key) => Index.FindWorkload(key) ?? throw new InvalidOperationException(key);
 
-    public Task<WorkloadOutcome> ReconcileAsync(string key, bool expire = false) => Sink.ReconcileAsync(Index, Workload(key), expire, CancellationToken.None);
+    public Task<WorkloadOutcome> ReconcileAsync(string key, bool expire = false) => Sink.Workloads.ReconcileAsync(Index, Workload(key), expire, CancellationToken.None);
 
-    public Task ReconcileAllAsync(bool expire = false) => Sink.ReconcileAllAsync(Index, expire, CancellationToken.None);
+    /// <summary>
+    /// What the controller does for every workload key and then the routing key: each workload reconciled (bounded
+    /// parallelism), the routing objects after them from the outcomes, then the due Events; failures rethrown together.
+    /// </summary>
+    public async Task ReconcileAllAsync(bool expire = false)
+    {
+        var index = Index;
+        var outcomes = new ConcurrentDictionary<string, WorkloadOutcome>(StringComparer.Ordinal);
+        var errors = new ConcurrentQueue<Exception>();
+        await Parallel.ForEachAsync(index.Workloads, new ParallelOptions { MaxDegreeOfParallelism = Sink.Options.MaxParallelism }, async (workload, ct) =>
+        {
+            try
+            {
+                outcomes[workload.Key] = await Sink.Workloads.ReconcileAsync(index, workload, expire, ct);
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue(e);
+            }
+        });
+        if (Sink.Routing is { } routing)
+        {
+            try
+            {
+                await routing.ReconcileAsync(index, outcomes, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue(e);
+            }
+        }
 
-    public Task<int> RestoreAsync() => LearnedStateRestorer.RestoreAsync(Source, Store, Synced, CancellationToken.None);
+        await Sink.Events.FlushAsync(CancellationToken.None);
+        if (!errors.IsEmpty)
+        {
+            throw new AggregateException(errors);
+        }
+    }
+
+    public Task<int> RestoreAsync() => Sink.Learned.RestoreAsync(Source, CancellationToken.None);
 
     public long Now => Time.GetUtcNow().ToUnixTimeMilliseconds();
 

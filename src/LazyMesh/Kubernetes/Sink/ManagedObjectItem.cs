@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using k8s.Models;
 
-namespace LazyMesh.Cli;
+namespace LazyMesh.Kubernetes.Sink;
 
 /// <summary>An item of a LIST response, metadata only.</summary>
 public sealed class ManagedObjectItem

@@ -1,4 +1,4 @@
-namespace LazyMesh.Sinks;
+namespace LazyMesh.Storage;
 
 /// <summary>
 /// The file-system operations durable state goes through (the journal and its snapshot): a seam so that tests can

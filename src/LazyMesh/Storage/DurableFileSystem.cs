@@ -1,4 +1,4 @@
-namespace LazyMesh.Sinks;
+namespace LazyMesh.Storage;
 
 /// <summary>The real <see cref="IDurableFileSystem"/>: <see cref="FileStream"/> and <see cref="AtomicFile"/>.</summary>
 public sealed class DurableFileSystem : IDurableFileSystem

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using k8s.Models;
 
-namespace LazyMesh.Cli;
+namespace LazyMesh.Kubernetes.Sink;
 
 /// <summary>A LIST response read for metadata only.</summary>
 public sealed class ManagedObjectList

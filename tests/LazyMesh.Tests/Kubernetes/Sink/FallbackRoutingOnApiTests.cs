@@ -13,7 +13,7 @@ using static LazyMesh.Tests.Kubernetes.Sink.SinkHarness;
 
 namespace LazyMesh.Tests.Kubernetes.Sink;
 
-public sealed class FallbackRoutingSinkTests
+public sealed class FallbackRoutingOnApiTests
 {
     private const string FilterPath = "/namespaces/shop/envoyfilters/lazymesh-pod-web";
 
@@ -74,7 +74,7 @@ public sealed class FallbackRoutingSinkTests
 
         Assert.Null(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         Assert.NotNull(Sidecar(server, "lazymesh-pod-web")); // still there: removed only by the leader's cleanup
-        Assert.Equal(2, await replica.Sink.CleanupAsync(replica.Index, replica.Source, CancellationToken.None));
+        Assert.Equal(2, await replica.Sink.Cleanup.CleanupAsync(replica.Index, replica.Source, CancellationToken.None));
         Assert.Null(Sidecar(server, "lazymesh-pod-web"));
         Assert.InRange(recorder.IndexOf("DELETE", FilterPath), 0, recorder.IndexOf("DELETE", "/namespaces/shop/lazysidecars/lazymesh-pod-web") - 1);
         Assert.NotNull(server.GetStoredObject("", "services", Routing.Namespace, Routing.ServiceName));
@@ -90,7 +90,7 @@ public sealed class FallbackRoutingSinkTests
         Assert.NotNull(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         recorder.Clear();
 
-        Assert.Equal(2, await replica.Sink.CleanupAsync(OptedOut(), replica.Source, CancellationToken.None));
+        Assert.Equal(2, await replica.Sink.Cleanup.CleanupAsync(OptedOut(), replica.Source, CancellationToken.None));
 
         Assert.Null(EnvoyFilter(server, "shop", "lazymesh-pod-web"));
         Assert.Null(Sidecar(server, "lazymesh-pod-web"));

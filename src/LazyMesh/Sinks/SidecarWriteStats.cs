@@ -1,6 +1,6 @@
-namespace LazyMesh.Controller;
+namespace LazyMesh.Sinks;
 
-/// <summary>What the controller did to its sink, counted lock-free.</summary>
+/// <summary>What was done to a DirectorySink (Sidecars and routing objects), counted lock-free.</summary>
 public sealed class SidecarWriteStats
 {
     private long _written;

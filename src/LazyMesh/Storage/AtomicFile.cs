@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace LazyMesh.Sinks;
+namespace LazyMesh.Storage;
 
 /// <summary>
 /// Whole-file replacement that never exposes a partial file under the final name: the bytes go to a temporary
