@@ -21,6 +21,7 @@ public sealed class MeshIndex
     private readonly LayeredNameMap<Workload> workloadsByKey;
     private readonly FrozenDictionary<string, NamespaceInfo> namespacesByName;
     private readonly FrozenDictionary<string, SidecarInfo[]> sidecarsByNamespace;
+    private PodInfo[]? _pods;
 
     internal MeshIndex(
         MeshOptions options,
@@ -56,13 +57,13 @@ public sealed class MeshIndex
                 StringComparer.Ordinal);
         Workloads = [.. workloads];
         Services = [.. services];
-        Pods = [.. pods];
+        _pods = [.. pods];
         Namespaces = [.. namespaces];
         Sidecars = [.. sidecars];
         Warnings = [.. warnings];
         VirtualServices = [.. virtualServices ?? []];
         DestinationRules = [.. destinationRules ?? []];
-        PodParts = new MeshIndexPodParts(Workloads, Pods, Services);
+        PodParts = new MeshIndexPodParts(Workloads, Services);
     }
 
     /// <summary>A copy of <paramref name="previous"/> with new pod-dependent parts; every other part is shared.</summary>
@@ -86,7 +87,6 @@ public sealed class MeshIndex
         sidecarsByNamespace = previous.sidecarsByNamespace;
         Workloads = podParts.Workloads;
         Services = podParts.Services;
-        Pods = podParts.Pods;
         Namespaces = previous.Namespaces;
         Sidecars = previous.Sidecars;
         Warnings = previous.Warnings;
@@ -113,7 +113,29 @@ public sealed class MeshIndex
     /// <summary>Every destination: Services (by namespace and name), then ServiceEntry hosts.</summary>
     public IReadOnlyList<MeshService> Services { get; }
 
-    public IReadOnlyList<PodInfo> Pods { get; }
+    /// <summary>Every pod, by workload (in key order), then by namespace and name. After an update by parts it is made on first use.</summary>
+    public IReadOnlyList<PodInfo> Pods
+    {
+        get
+        {
+            if (Volatile.Read(ref _pods) is { } pods)
+            {
+                return pods;
+            }
+
+            var made = new PodInfo[Workloads.Sum(static w => w.Pods.Count)];
+            var at = 0;
+            foreach (var workload in Workloads)
+            {
+                foreach (var pod in workload.Pods)
+                {
+                    made[at++] = pod;
+                }
+            }
+
+            return Interlocked.CompareExchange(ref _pods, made, null) ?? made;
+        }
+    }
 
     public IReadOnlyList<NamespaceInfo> Namespaces { get; }
 

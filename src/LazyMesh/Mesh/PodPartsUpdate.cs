@@ -263,17 +263,7 @@ internal sealed class PodPartsUpdate(MeshIndexParts parts)
             }
         }
 
-        var pods = new PodInfo[workloads.Sum(static w => w.Pods.Count)];
-        var at = 0;
-        foreach (var workload in workloads)
-        {
-            foreach (var pod in workload.Pods)
-            {
-                pods[at++] = pod;
-            }
-        }
-
-        parts.Index = index.WithPodParts(new MeshIndexPodParts(workloads, pods, services), _ipChanges, addressChanges, hostChanges, workloadChanges);
+        parts.Index = index.WithPodParts(new MeshIndexPodParts(workloads, services), _ipChanges, addressChanges, hostChanges, workloadChanges);
         return null;
     }
 
