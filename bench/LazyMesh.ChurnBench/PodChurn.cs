@@ -102,7 +102,10 @@ internal sealed class PodChurn(IKubernetes client, int namespaces, int deploymen
                 Name = name,
                 Labels = new Dictionary<string, string>
                 {
-                    ["app"] = $"app-{d}", ["pod-template-hash"] = "7d9f", ["security.istio.io/tlsMode"] = "istio", ["service.istio.io/canonical-name"] = $"app-{d}",
+                    ["app"] = $"app-{d}",
+                    ["pod-template-hash"] = "7d9f",
+                    ["security.istio.io/tlsMode"] = "istio",
+                    ["service.istio.io/canonical-name"] = $"app-{d}",
                 },
                 Annotations = new Dictionary<string, string> { ["sidecar.istio.io/status"] = "{\"containers\":[\"istio-proxy\"]}" },
                 OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = $"app-{d}-7d9f", Uid = $"rs-{d}", Controller = true }],
