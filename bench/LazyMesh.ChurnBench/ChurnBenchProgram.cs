@@ -3,7 +3,6 @@ using System.Globalization;
 using LazyMesh.InformerBench;
 using LazyMesh.Kubernetes.Connection;
 using LazyMesh.Kubernetes.Informers;
-using LazyMesh.KubeTesting;
 using LazyMesh.Mesh;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,8 +10,8 @@ namespace LazyMesh.ChurnBench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/LazyMesh.ChurnBench -- [--pods N] [--services N] [--deployments N]
-/// [--namespaces N] [--seconds S] [--rate R]</c>: starts a KubeTestServer in a child process (<c>serve</c> mode) and fills
-/// it as InformerBench does, starts a <see cref="KubernetesInventory"/> in this process, then runs, one after the other,
+/// [--namespaces N] [--seconds S] [--rate R]</c>: starts InformerBench's <c>serve</c> mode in a child process (a
+/// KubeTestServer, filled by its ClusterSeeder), starts a <see cref="KubernetesInventory"/> in this process, then runs, one after the other,
 /// an idle phase (no changes) and a churn phase (R pod changes a second: creates, IP changes, deletes), S seconds each.
 /// For every new index it records what it cost on the inventory's loop, the time from the informer event to the index
 /// in the holder, and <see cref="MeshIndexChange.Between"/> on it, and prints p50/p99/max per phase.
@@ -21,15 +20,9 @@ public static class ChurnBenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var pods = Option(args, "--pods", 50_000);
-        var services = Option(args, "--services", 10_000);
-        var deployments = Option(args, "--deployments", 5_000);
-        var namespaces = Option(args, "--namespaces", 100);
         try
         {
-            return args.Length > 0 && args[0] == "serve"
-                ? await ServeAsync(args[1], namespaces, deployments, pods, services)
-                : await MeasureAsync(args, namespaces, deployments, pods, services);
+            return await MeasureAsync(args, Option(args, "--namespaces", 100), Option(args, "--deployments", 5_000), Option(args, "--pods", 50_000), Option(args, "--services", 10_000));
         }
         catch (Exception e) when (e is FormatException or IOException or InvalidOperationException)
         {
@@ -38,27 +31,13 @@ public static class ChurnBenchProgram
         }
     }
 
-    private static async Task<int> ServeAsync(string kubeconfig, int namespaces, int deployments, int pods, int services)
-    {
-        await using var server = new KubeTestServer(new KubeTestServerOptions { HistoryCapacity = 100_000 });
-        await server.StartAsync();
-        var seed = Stopwatch.StartNew();
-        var seeder = new ClusterSeeder(server.BaseAddress, namespaces, deployments, pods, services);
-        await seeder.SeedAsync();
-        server.WriteKubeconfig(kubeconfig);
-        Console.WriteLine(FormattableString.Invariant($"seeded {seeder} in {seed.Elapsed.TotalSeconds:F1} s"));
-        Console.WriteLine("READY");
-        await Console.In.ReadToEndAsync();
-        return 0;
-    }
-
     private static async Task<int> MeasureAsync(string[] args, int namespaces, int deployments, int pods, int services)
     {
         var seconds = Option(args, "--seconds", 60);
         var rate = Option(args, "--rate", 50);
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"lazymesh-churn-bench-{Environment.ProcessId}.kubeconfig");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(ChurnBenchProgram).Assembly.Location);
+        start.ArgumentList.Add(typeof(InformerBenchProgram).Assembly.Location);
         foreach (var arg in new[] { "serve", kubeconfig, "--pods", Str(pods), "--services", Str(services), "--deployments", Str(deployments), "--namespaces", Str(namespaces) })
         {
             start.ArgumentList.Add(arg);

@@ -40,37 +40,9 @@ internal sealed class LayeredMap<TKey, TValue>
     /// <summary>This map with <paramref name="changes"/> applied in order (a null value removes the key).</summary>
     public LayeredMap<TKey, TValue> With(IEnumerable<KeyValuePair<TKey, TValue?>> changes)
     {
-        var overlay = _overlay is null ? [] : new Dictionary<TKey, TValue?>(_overlay);
-        foreach (var (key, value) in changes)
-        {
-            if (value is null && !_base.ContainsKey(key))
-            {
-                overlay.Remove(key);
-            }
-            else
-            {
-                overlay[key] = value;
-            }
-        }
-
-        if (overlay.Count <= LayeredMaps.CompactionThreshold(_base.Count))
-        {
-            return new(_base, overlay);
-        }
-
-        var merged = new Dictionary<TKey, TValue>(_base);
-        foreach (var (key, value) in overlay)
-        {
-            if (value is null)
-            {
-                merged.Remove(key);
-            }
-            else
-            {
-                merged[key] = value;
-            }
-        }
-
-        return new(merged.ToFrozenDictionary(), null);
+        var list = changes as IReadOnlyCollection<KeyValuePair<TKey, TValue?>> ?? [.. changes];
+        return LayeredMaps.Overlay(_base, _overlay, _base.Comparer, list) is { } overlay
+            ? new(_base, overlay)
+            : new(LayeredMaps.Merge(_base, _overlay, _base.Comparer, list).ToFrozenDictionary(_base.Comparer), null);
     }
 }

@@ -46,38 +46,9 @@ internal sealed class LayeredNameMap<TValue>
     /// <summary>This map with <paramref name="changes"/> applied in order (a null value removes the key).</summary>
     public LayeredNameMap<TValue> With(IEnumerable<KeyValuePair<string, TValue?>> changes)
     {
-        var comparer = (IEqualityComparer<string>)_base.Comparer;
-        var overlay = _overlay is null ? new Dictionary<string, TValue?>(comparer) : new Dictionary<string, TValue?>(_overlay, comparer);
-        foreach (var (key, value) in changes)
-        {
-            if (value is null && !_base.ContainsKey(key))
-            {
-                overlay.Remove(key);
-            }
-            else
-            {
-                overlay[key] = value;
-            }
-        }
-
-        if (overlay.Count <= LayeredMaps.CompactionThreshold(_base.Count))
-        {
-            return new(_base, overlay);
-        }
-
-        var merged = new Dictionary<string, TValue>(_base, comparer);
-        foreach (var (key, value) in overlay)
-        {
-            if (value is null)
-            {
-                merged.Remove(key);
-            }
-            else
-            {
-                merged[key] = value;
-            }
-        }
-
-        return new(merged.ToFrozenDictionary(comparer), null);
+        var list = changes as IReadOnlyCollection<KeyValuePair<string, TValue?>> ?? [.. changes];
+        return LayeredMaps.Overlay(_base, _overlay, _base.Comparer, list) is { } overlay
+            ? new(_base, overlay)
+            : new(LayeredMaps.Merge(_base, _overlay, _base.Comparer, list).ToFrozenDictionary(_base.Comparer), null);
     }
 }

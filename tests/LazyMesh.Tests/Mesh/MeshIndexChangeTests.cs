@@ -77,12 +77,10 @@ public sealed class MeshIndexChangeTests
     [Fact]
     public void A_pod_change_applied_by_parts_changes_nothing_either()
     {
-        var cluster = new PodChangeCluster();
-        var updater = new MeshIndexUpdater();
-        var before = updater.Rebuild(cluster.Snapshot());
+        var (cluster, updater, before) = PodChangeCluster.Started();
         var key = cluster.Add("ns-a", "api", "10.0.9.1");
 
-        var after = updater.TryApplyPods([new PodChange(key, cluster[key])]);
+        var after = updater.TryApplyPods([cluster.Change(key)]);
 
         Assert.NotNull(after);
         Assert.True(MeshIndexChange.Between(before, after).IsEmpty);

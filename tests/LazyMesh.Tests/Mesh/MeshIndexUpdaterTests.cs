@@ -70,12 +70,10 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
     [Fact]
     public void A_new_pod_of_a_workload_is_applied_by_parts_sharing_every_other_part()
     {
-        var cluster = new PodChangeCluster();
-        var updater = new MeshIndexUpdater();
-        var before = updater.Rebuild(cluster.Snapshot());
+        var (cluster, updater, before) = PodChangeCluster.Started();
         var key = cluster.Add("ns-a", "api", "10.0.9.1");
 
-        var after = updater.TryApplyPods([new PodChange(key, cluster[key])]);
+        var after = updater.TryApplyPods([cluster.Change(key)]);
 
         Assert.NotNull(after);
         Assert.Null(updater.LastRefusal);
@@ -96,9 +94,7 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
     [Fact]
     public void A_deleted_pod_leaves_its_ip_and_its_headless_service_addresses()
     {
-        var cluster = new PodChangeCluster();
-        var updater = new MeshIndexUpdater();
-        var before = updater.Rebuild(cluster.Snapshot());
+        var (cluster, updater, before) = PodChangeCluster.Started();
         var key = cluster.PodKeys.First(k => k.StartsWith("ns-a/api-", StringComparison.Ordinal));
         var ip = cluster[key].Status.PodIP;
         Assert.Equal("api-headless.ns-a.svc.cluster.local", before.FindByAddress(Ip(ip), 8080)?.Host);
@@ -117,12 +113,10 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
     [InlineData("bare", "is new")] // a bare pod is a workload of its own
     public void A_change_whose_effects_are_not_local_is_refused(string owner, string reason)
     {
-        var cluster = new PodChangeCluster();
-        var updater = new MeshIndexUpdater();
-        var before = updater.Rebuild(cluster.Snapshot());
+        var (cluster, updater, before) = PodChangeCluster.Started();
         var key = cluster.Add("ns-a", owner, "10.0.9.2");
 
-        Assert.Null(updater.TryApplyPods([new PodChange(key, cluster[key])]));
+        Assert.Null(updater.TryApplyPods([cluster.Change(key)]));
 
         Assert.Contains(reason, updater.LastRefusal, StringComparison.Ordinal);
         Assert.Same(before, updater.Current);
@@ -133,13 +127,11 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
     [Fact]
     public void An_ip_taken_by_another_pod_is_refused()
     {
-        var cluster = new PodChangeCluster();
-        var updater = new MeshIndexUpdater();
-        updater.Rebuild(cluster.Snapshot());
+        var (cluster, updater, _) = PodChangeCluster.Started();
         var taken = cluster[cluster.PodKeys.First()].Status.PodIP;
         var key = cluster.Add("ns-b", "api", taken);
 
-        Assert.Null(updater.TryApplyPods([new PodChange(key, cluster[key])]));
+        Assert.Null(updater.TryApplyPods([cluster.Change(key)]));
         Assert.Contains("held by another pod", updater.LastRefusal, StringComparison.Ordinal);
     }
 

@@ -36,6 +36,17 @@ internal sealed class PodChangeCluster
 
     public IReadOnlyCollection<string> PodKeys => _pods.Keys;
 
+    /// <summary>A new cluster and an updater holding its index built whole.</summary>
+    public static (PodChangeCluster Cluster, MeshIndexUpdater Updater, MeshIndex Before) Started()
+    {
+        var cluster = new PodChangeCluster();
+        var updater = new MeshIndexUpdater();
+        return (cluster, updater, updater.Rebuild(cluster.Snapshot()));
+    }
+
+    /// <summary>The pod's current state as a change.</summary>
+    public PodChange Change(string key) => new(key, _pods[key]);
+
     public V1Pod this[string key] => _pods[key];
 
     public InventorySnapshot Snapshot() => new()
