@@ -141,7 +141,7 @@ public static class ChurnBenchProgram
                 Console.WriteLine($"  event to index  {result.Latency}");
                 Console.WriteLine($"  Between         {result.Mapping}");
                 Console.WriteLine(FormattableString.Invariant(
-                    $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s ({result.ProcessCpu.TotalMilliseconds / Math.Max(1, result.PodChanges):F2} ms per pod change taken in: informers, index, Between)"));
+                    $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s{(result.PodChanges == 0 ? "" : $" ({result.ProcessCpu.TotalMilliseconds / result.PodChanges:F2} ms per pod change taken in: informers, index, Between)")}"));
             }
 
             return 0;
