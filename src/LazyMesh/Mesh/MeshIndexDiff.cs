@@ -10,7 +10,8 @@ namespace LazyMesh.Mesh;
 /// <item>its namespace's labels and annotations (enablement, ambient, observe phase) and its namespace's user
 /// Sidecars (conflicts, the default baseline); the root namespace's user Sidecars apply to every workload;</item>
 /// <item>destinations: every workload's start imports read every ServiceEntry and every Service hidden from some
-/// namespace; other Services matter only to workloads that import their host (or an alias or VirtualService of it);</item>
+/// namespace, and the MeshConfig extension providers' services; other Services matter only to workloads that import
+/// their host (or an alias or VirtualService of it);</item>
 /// <item>MeshConfig, the options and VirtualServices: every workload.</item>
 /// </list>
 /// Pod IPs, phases, readiness, ready endpoint counts and addresses feed attribution, never a generated object.
@@ -226,6 +227,12 @@ internal static class MeshIndexDiff
 
             routing = true; // the fallback Service listens on every HTTP port of the mesh's Services
             hosts.Add(service.Host);
+        }
+
+        // Every generated Sidecar imports the MeshConfig extension providers' services (their namespace comes from the index).
+        if (before.MeshConfig.ExtensionProviders.Any(p => p.Namespace is null && hosts.Contains(p.Host)))
+        {
+            return null;
         }
 
         foreach (var index in new[] { before, after })

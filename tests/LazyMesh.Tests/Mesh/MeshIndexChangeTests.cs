@@ -146,6 +146,18 @@ public sealed class MeshIndexChangeTests
     }
 
     [Fact]
+    public void A_change_to_a_meshconfig_extension_provider_service_affects_everything()
+    {
+        // Every generated Sidecar imports it (DesiredStateBuilder: ExtensionProviderEgressHosts), in its Service's namespace.
+        var tracing = new MeshOptions
+        {
+            MeshConfig = MeshConfig.Default with { ExtensionProviders = [new ExtensionProviderService("zipkin", "zipkin", "web.shop.svc.cluster.local", 9411)] },
+        };
+
+        Assert.Same(MeshIndexChange.Everything, MeshIndexChange.Between(Cluster(options: tracing), Cluster(webPorts: "[{name: http, port: 81}]", options: tracing)));
+    }
+
+    [Fact]
     public void An_alias_of_a_changed_service_changes_too()
     {
         var alias = Service("shop-web", null, "other", "[]", null, type: "ExternalName", extra: ", externalName: web.shop.svc.cluster.local");
