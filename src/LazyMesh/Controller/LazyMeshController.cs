@@ -297,7 +297,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
         else
         {
-            foreach (var key in change.AffectedWorkloads)
+            // The workloads whose own data changed, and those that import a changed destination host.
+            foreach (var key in change.AffectedWorkloads.Concat(HostImporters.Of(current, Store, change.ChangedHosts)))
             {
                 _queue.Add(ControllerKey.Workload(key));
             }

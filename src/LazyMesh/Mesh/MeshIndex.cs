@@ -12,15 +12,16 @@ public sealed class MeshIndex
 {
     private const int MaxNameLength = 253;
 
-    private readonly FrozenDictionary<IpKey, PodInfo> podsByIp;
+    private readonly LayeredMap<IpKey, PodInfo> podsByIp;
     private readonly FrozenSet<IpKey> hostNetworkIps;
-    private readonly FrozenDictionary<AddressPort, MeshService> servicesByAddress;
+    private readonly LayeredMap<AddressPort, MeshService> servicesByAddress;
     private readonly CidrRange[] cidrRanges;
-    private readonly FrozenDictionary<string, MeshService>.AlternateLookup<ReadOnlySpan<char>> hosts;
+    private readonly LayeredNameMap<MeshService> hosts;
     private readonly FrozenDictionary<string, MeshService>.AlternateLookup<ReadOnlySpan<char>> wildcardSuffixes;
-    private readonly FrozenDictionary<string, Workload> workloadsByKey;
+    private readonly LayeredNameMap<Workload> workloadsByKey;
     private readonly FrozenDictionary<string, NamespaceInfo> namespacesByName;
     private readonly FrozenDictionary<string, SidecarInfo[]> sidecarsByNamespace;
+    private PodInfo[]? _pods;
 
     internal MeshIndex(
         MeshOptions options,
@@ -40,13 +41,13 @@ public sealed class MeshIndex
         List<MeshDestinationRule>? destinationRules = null)
     {
         Options = options;
-        this.podsByIp = podsByIp.ToFrozenDictionary();
+        this.podsByIp = LayeredMap<IpKey, PodInfo>.Freeze(podsByIp);
         this.hostNetworkIps = hostNetworkIps.ToFrozenSet();
-        this.servicesByAddress = servicesByAddress.ToFrozenDictionary();
+        this.servicesByAddress = LayeredMap<AddressPort, MeshService>.Freeze(servicesByAddress);
         this.cidrRanges = [.. cidrRanges];
-        this.hosts = hosts.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        this.hosts = LayeredNameMap<MeshService>.Freeze(hosts, StringComparer.OrdinalIgnoreCase);
         this.wildcardSuffixes = wildcardSuffixes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
-        workloadsByKey = workloads.ToFrozenDictionary(w => w.Key, StringComparer.Ordinal);
+        workloadsByKey = LayeredNameMap<Workload>.Freeze(workloads.Select(w => KeyValuePair.Create(w.Key, w)), StringComparer.Ordinal);
         namespacesByName = namespaces.ToFrozenDictionary(n => n.Name, StringComparer.Ordinal);
         sidecarsByNamespace = sidecars
             .GroupBy(s => s.Namespace, StringComparer.Ordinal)
@@ -56,13 +57,48 @@ public sealed class MeshIndex
                 StringComparer.Ordinal);
         Workloads = [.. workloads];
         Services = [.. services];
-        Pods = [.. pods];
+        _pods = [.. pods];
         Namespaces = [.. namespaces];
         Sidecars = [.. sidecars];
         Warnings = [.. warnings];
         VirtualServices = [.. virtualServices ?? []];
         DestinationRules = [.. destinationRules ?? []];
+        PodParts = new MeshIndexPodParts(Workloads, Services);
     }
+
+    /// <summary>A copy of <paramref name="previous"/> with new pod-dependent parts; every other part is shared.</summary>
+    private MeshIndex(
+        MeshIndex previous,
+        LayeredMap<IpKey, PodInfo> podsByIp,
+        LayeredMap<AddressPort, MeshService> servicesByAddress,
+        LayeredNameMap<MeshService> hosts,
+        LayeredNameMap<Workload> workloadsByKey,
+        MeshIndexPodParts podParts)
+    {
+        Options = previous.Options;
+        this.podsByIp = podsByIp;
+        hostNetworkIps = previous.hostNetworkIps;
+        this.servicesByAddress = servicesByAddress;
+        cidrRanges = previous.cidrRanges;
+        this.hosts = hosts;
+        wildcardSuffixes = previous.wildcardSuffixes;
+        this.workloadsByKey = workloadsByKey;
+        namespacesByName = previous.namespacesByName;
+        sidecarsByNamespace = previous.sidecarsByNamespace;
+        Workloads = podParts.Workloads;
+        Services = podParts.Services;
+        Namespaces = previous.Namespaces;
+        Sidecars = previous.Sidecars;
+        Warnings = previous.Warnings;
+        VirtualServices = previous.VirtualServices;
+        DestinationRules = previous.DestinationRules;
+        MeshConfig = previous.MeshConfig;
+        AuthorizationPolicies = previous.AuthorizationPolicies;
+        PodParts = podParts;
+    }
+
+    /// <summary>The pod-dependent parts, and what changed in them since the index they were updated from.</summary>
+    internal MeshIndexPodParts PodParts { get; }
 
     public static MeshIndex Empty { get; } = new(MeshOptions.Default, [], [], [], [], [], [], [], [], [], [], [], []);
 
@@ -77,7 +113,29 @@ public sealed class MeshIndex
     /// <summary>Every destination: Services (by namespace and name), then ServiceEntry hosts.</summary>
     public IReadOnlyList<MeshService> Services { get; }
 
-    public IReadOnlyList<PodInfo> Pods { get; }
+    /// <summary>Every pod, by workload (in key order), then by namespace and name. After an update by parts it is made on first use.</summary>
+    public IReadOnlyList<PodInfo> Pods
+    {
+        get
+        {
+            if (Volatile.Read(ref _pods) is { } pods)
+            {
+                return pods;
+            }
+
+            var made = new PodInfo[Workloads.Sum(static w => w.Pods.Count)];
+            var at = 0;
+            foreach (var workload in Workloads)
+            {
+                foreach (var pod in workload.Pods)
+                {
+                    made[at++] = pod;
+                }
+            }
+
+            return Interlocked.CompareExchange(ref _pods, made, null) ?? made;
+        }
+    }
 
     public IReadOnlyList<NamespaceInfo> Namespaces { get; }
 
@@ -251,6 +309,25 @@ public sealed class MeshIndex
     }
 
     public Workload? FindWorkload(string key) => workloadsByKey.GetValueOrDefault(key);
+
+    /// <summary>The destination that claims exactly this address and port (no CIDR range).</summary>
+    internal MeshService? FindExactAddress(AddressPort key) => servicesByAddress.TryGetValue(key, out var service) ? service : null;
+
+    /// <summary>Entries of the layered lookups not yet frozen into their base (pods by IP, addresses, hosts, workloads).</summary>
+    internal int OverlayCount => podsByIp.OverlayCount + servicesByAddress.OverlayCount + hosts.OverlayCount + workloadsByKey.OverlayCount;
+
+    /// <summary>
+    /// This index after pod changes: the pod-dependent parts replaced, the lookups updated by <paramref name="podChanges"/>
+    /// (IP to pod, null when released), <paramref name="addressChanges"/>, <paramref name="hostChanges"/> and
+    /// <paramref name="workloadChanges"/>; everything else shared.
+    /// </summary>
+    internal MeshIndex WithPodParts(
+        MeshIndexPodParts podParts,
+        IEnumerable<KeyValuePair<IpKey, PodInfo?>> podChanges,
+        IEnumerable<KeyValuePair<AddressPort, MeshService?>> addressChanges,
+        IEnumerable<KeyValuePair<string, MeshService?>> hostChanges,
+        IEnumerable<KeyValuePair<string, Workload?>> workloadChanges) =>
+        new(this, podsByIp.With(podChanges), servicesByAddress.With(addressChanges), hosts.With(hostChanges), workloadsByKey.With(workloadChanges), podParts);
 
     public NamespaceInfo? FindNamespace(string name) => namespacesByName.GetValueOrDefault(name);
 

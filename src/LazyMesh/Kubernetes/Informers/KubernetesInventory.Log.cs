@@ -13,6 +13,9 @@ public sealed partial class KubernetesInventory
     [LoggerMessage(Level = LogLevel.Error, Message = "mesh index rebuild failed, keeping the previous index: {Reason}")]
     private static partial void LogRebuildFailed(ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Changes} pod changes rebuild the mesh index whole: {Reason}")]
+    private static partial void LogRefusedByParts(ILogger logger, int changes, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "a Reloaded handler failed: {Reason}")]
     private static partial void LogHandlerFailed(ILogger logger, string reason);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using k8s;
@@ -14,17 +15,25 @@ namespace LazyMesh.Kubernetes.Informers;
 /// <summary>
 /// The controller's inventory from a Kubernetes API server: one <see cref="Informer{T}"/> per kind the mesh index
 /// reads (namespaces, services, pods, replicasets, deployments, statefulsets, daemonsets, jobs, cronjobs, Istio
-/// serviceentries and sidecars). Once every informer has synced the index is built from their caches; afterwards
-/// every change schedules a rebuild on a background task, coalesced so that there is at most one rebuild per
-/// <see cref="KubernetesInventoryOptions.RebuildInterval"/> and event intake never waits for a build.
+/// serviceentries and sidecars). Once every informer has synced the index is built from their caches. Afterwards, on a
+/// background task so that event intake never waits: pod changes are applied to the index by parts
+/// (<see cref="MeshIndexUpdater"/>, a new index sharing everything else), and any other change (or a pod change the
+/// updater refuses) rebuilds it whole, at most once per <see cref="KubernetesInventoryOptions.RebuildInterval"/>.
 /// </summary>
 public sealed partial class KubernetesInventory : IInventorySource, IAsyncDisposable
 {
+    /// <summary>More pod changes than this at once (a relist) are cheaper to rebuild whole than to apply.</summary>
+    private const int MaxChangesByParts = 2_000;
+
     private readonly KubernetesInventoryOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<(PodChange Change, long Timestamp)> _podChanges = new();
+    private readonly MeshIndexUpdater _updater;
+    private int _rebuildNeeded = 1;
+    private long _updatesByParts;
     private Task? _rebuildLoop;
     private long _builds;
     private long _failedReloads;
@@ -36,6 +45,7 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         ArgumentNullException.ThrowIfNull(client);
         _options = options ?? new KubernetesInventoryOptions();
         _logger = logger;
+        _updater = new MeshIndexUpdater(_options.Mesh);
         var io = _options.Informers;
         var slim = _options.SlimObjects;
         Namespaces = new Informer<V1Namespace>(ResourceClients.Namespaces(client), io, logger, MetadataSlimmer.Slim);
@@ -64,9 +74,9 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
             Namespaces, Services, Pods, ReplicaSets, Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ServiceEntries, Sidecars,
             VirtualServices, DestinationRules, Gateways, HttpRoutes, GrpcRoutes, AuthorizationPolicies, MeshConfigMaps,
         ];
-        foreach (var informer in Informers.Where(i => !ReferenceEquals(i, Sidecars)))
+        foreach (var informer in Informers.Where(i => !ReferenceEquals(i, Sidecars) && !ReferenceEquals(i, Pods)))
         {
-            informer.Changed += MarkDirty;
+            informer.Changed += MarkRebuild;
         }
 
         // The index reads only user-written Sidecars (conflicts): the echo of LazyMesh's own applies rebuilds nothing.
@@ -74,10 +84,20 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         {
             if (!IsLazyMeshManaged(change.Object))
             {
-                MarkDirty();
+                MarkRebuild();
             }
         };
+
+        // Pods are what churns: their changes update the index by parts (MeshIndexUpdater).
+        Pods.ObjectChanged += change =>
+        {
+            _podChanges.Enqueue((new PodChange(change.Key, change.Type == InformerChangeType.Deleted ? null : change.Object), _options.Informers.Time.GetTimestamp()));
+            _dirty.Writer.TryWrite(true);
+        };
     }
+
+    /// <summary>Raised after each new index is in <see cref="Holder"/> (before <see cref="Reloaded"/>): how it was made and what it cost.</summary>
+    public event Action<InventoryUpdate>? Updated;
 
     public event Action<MeshIndex>? Reloaded;
 
@@ -125,14 +145,17 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
     /// <summary>All informers synced and the first index built.</summary>
     public bool IsReady => _ready.Task.IsCompletedSuccessfully;
 
-    /// <summary>Index builds, the first included.</summary>
+    /// <summary>Indexes made (built whole or updated by parts), the first included.</summary>
     public long Builds => Interlocked.Read(ref _builds);
+
+    /// <summary>Indexes made by applying pod changes to the previous one (<see cref="MeshIndexUpdater"/>).</summary>
+    public long UpdatesByParts => Interlocked.Read(ref _updatesByParts);
 
     public long Reloads => Math.Max(0, Builds - 1);
 
     public long FailedReloads => Interlocked.Read(ref _failedReloads);
 
-    /// <summary>How long the last index build took (snapshot of the caches and <see cref="MeshIndexBuilder.Build"/>).</summary>
+    /// <summary>How long the last index took to make (a snapshot of the caches and a whole build, or an update by parts).</summary>
     public TimeSpan LastBuildDuration => TimeSpan.FromTicks(Interlocked.Read(ref _lastBuildTicks));
 
     /// <summary>Starts every informer and the rebuild loop; returns at once (see <see cref="WaitForSyncAsync"/>).</summary>
@@ -213,48 +236,103 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
     private static bool IsLazyMeshManaged(SidecarResource sidecar) =>
         sidecar.Metadata?.Labels?.TryGetValue(LazyMeshMetadata.ManagedByLabel, out var manager) == true && manager == LazyMeshMetadata.ManagedByValue;
 
-    private void MarkDirty() => _dirty.Writer.TryWrite(true);
+    private void MarkRebuild()
+    {
+        Volatile.Write(ref _rebuildNeeded, 1);
+        _dirty.Writer.TryWrite(true);
+    }
 
     private async Task RebuildLoopAsync(CancellationToken stop)
     {
         await Task.WhenAll(Informers.Select(i => i.WaitForSyncAsync(stop))).ConfigureAwait(false);
         var time = _options.Informers.Time;
+        var lastBuild = long.MinValue;
         while (!stop.IsCancellationRequested)
         {
             _dirty.Reader.TryRead(out _);
-            Rebuild();
-            var lastBuild = time.GetTimestamp();
-            await _dirty.Reader.ReadAsync(stop).ConfigureAwait(false);
-            var wait = _options.RebuildInterval - time.GetElapsedTime(lastBuild);
-            if (wait > TimeSpan.Zero)
+            if (Volatile.Read(ref _rebuildNeeded) == 1 && lastBuild != long.MinValue)
             {
-                await Task.Delay(wait, time, stop).ConfigureAwait(false);
+                // Whole rebuilds are coalesced: at most one per RebuildInterval while changes keep arriving.
+                var wait = _options.RebuildInterval - time.GetElapsedTime(lastBuild);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stop).ConfigureAwait(false);
+                }
+            }
+
+            var (whole, failed) = Update();
+            if (whole)
+            {
+                lastBuild = time.GetTimestamp();
+            }
+
+            // After a failure the next change retries (the previous index stays in the holder meanwhile).
+            if (_podChanges.IsEmpty && (failed || Volatile.Read(ref _rebuildNeeded) == 0))
+            {
+                await _dirty.Reader.ReadAsync(stop).ConfigureAwait(false);
             }
         }
     }
 
-    private void Rebuild()
+    /// <summary>Makes the next index: pod changes by parts when that is all there is, else a whole rebuild.</summary>
+    private (bool Whole, bool Failed) Update()
     {
         var first = !IsReady;
-        var watch = Stopwatch.StartNew();
-        MeshIndex index;
-        int objects;
+        var time = _options.Informers.Time;
+        var started = time.GetTimestamp();
+        var changes = new List<PodChange>();
+        var oldest = long.MaxValue;
+        while (changes.Count < MaxChangesByParts && _podChanges.TryDequeue(out var queued))
+        {
+            changes.Add(queued.Change);
+            oldest = Math.Min(oldest, queued.Timestamp);
+        }
+
+        var whole = Interlocked.Exchange(ref _rebuildNeeded, 0) == 1 || changes.Count >= MaxChangesByParts;
+        MeshIndex? index = null;
+        int objects = 0;
         try
         {
-            var snapshot = CreateSnapshot();
-            objects = snapshot.Count;
-            index = MeshIndexBuilder.Build(snapshot, _options.Mesh);
+            if (!whole)
+            {
+                index = _updater.TryApplyPods(changes);
+                if (index is null)
+                {
+                    LogRefusedByParts(_logger, changes.Count, _updater.LastRefusal ?? "");
+                }
+            }
+
+            if (index is null)
+            {
+                // Changes queued before this snapshot are in it; later ones are applied again after it, which is harmless.
+                whole = true;
+                while (_podChanges.TryDequeue(out var queued))
+                {
+                    oldest = Math.Min(oldest, queued.Timestamp);
+                }
+
+                var snapshot = CreateSnapshot();
+                objects = snapshot.Count;
+                index = _updater.Rebuild(snapshot);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Interlocked.Increment(ref _failedReloads);
+            Volatile.Write(ref _rebuildNeeded, 1);
             LogRebuildFailed(_logger, e.Message);
-            return;
+            return (true, true);
         }
 
         Holder.Swap(index);
-        Interlocked.Exchange(ref _lastBuildTicks, watch.Elapsed.Ticks);
+        var cost = time.GetElapsedTime(started);
+        Interlocked.Exchange(ref _lastBuildTicks, cost.Ticks);
         Interlocked.Increment(ref _builds);
+        if (!whole)
+        {
+            Interlocked.Increment(ref _updatesByParts);
+        }
+
         if (first)
         {
             if (_options.CompactAfterSync)
@@ -262,21 +340,24 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             }
 
-            LogReady(_logger, objects, index.Workloads.Count, index.Services.Count, watch.ElapsedMilliseconds);
+            LogReady(_logger, objects, index.Workloads.Count, index.Services.Count, (long)cost.TotalMilliseconds);
             _ready.TrySetResult();
         }
-        else
+        else if (whole)
         {
-            LogRebuilt(_logger, index.Workloads.Count, index.Services.Count, watch.ElapsedMilliseconds);
+            LogRebuilt(_logger, index.Workloads.Count, index.Services.Count, (long)cost.TotalMilliseconds);
         }
 
         try
         {
+            Updated?.Invoke(new InventoryUpdate(!whole, changes.Count, cost, oldest == long.MaxValue ? TimeSpan.Zero : time.GetElapsedTime(oldest)));
             Reloaded?.Invoke(index);
         }
         catch (Exception e)
         {
             LogHandlerFailed(_logger, e.Message);
         }
+
+        return (whole, false);
     }
 }
