@@ -35,29 +35,14 @@ public static class ChurnBenchProgram
     {
         var seconds = Option(args, "--seconds", 60);
         var rate = Option(args, "--rate", 50);
-        var kubeconfig = Path.Combine(Path.GetTempPath(), $"lazymesh-churn-bench-{Environment.ProcessId}.kubeconfig");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(InformerBenchProgram).Assembly.Location);
-        foreach (var arg in new[] { "serve", kubeconfig, "--pods", Str(pods), "--services", Str(services), "--deployments", Str(deployments), "--namespaces", Str(namespaces) })
+        await using var server = await SeededServerProcess.StartAsync("churn-bench", namespaces, deployments, pods, services);
+        if (server is null)
         {
-            start.ArgumentList.Add(arg);
+            return 1;
         }
 
-        using var child = Process.Start(start)!;
-        try
+        var kubeconfig = server.Kubeconfig;
         {
-            string? line;
-            while ((line = await child.StandardOutput.ReadLineAsync()) != "READY")
-            {
-                if (line is null)
-                {
-                    Console.Error.WriteLine("the server process ended before it was ready");
-                    return 1;
-                }
-
-                Console.WriteLine("server: " + line);
-            }
-
             using var client = KubeConnection.Create(kubeconfig, null);
             using var writer = KubeConnection.Create(kubeconfig, null);
             await using var inventory = new KubernetesInventory(client, new KubernetesInventoryOptions(), NullLogger.Instance);
@@ -145,12 +130,6 @@ public static class ChurnBenchProgram
             }
 
             return 0;
-        }
-        finally
-        {
-            child.StandardInput.Close();
-            await child.WaitForExitAsync();
-            File.Delete(kubeconfig);
         }
     }
 

@@ -44,34 +44,14 @@ public static class InformerBenchProgram
     private static async Task<int> MeasureAsync(string[] args, int namespaces, int deployments, int pods, int services)
     {
         var slim = !args.Contains("--no-slim");
-        var kubeconfig = Path.Combine(Path.GetTempPath(), $"lazymesh-informer-bench-{Environment.ProcessId}.kubeconfig");
-        var start = new ProcessStartInfo("dotnet")
+        await using var server = await SeededServerProcess.StartAsync("informer-bench", namespaces, deployments, pods, services);
+        if (server is null)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(InformerBenchProgram).Assembly.Location);
-        foreach (var arg in new[] { "serve", kubeconfig, "--pods", Str(pods), "--services", Str(services), "--deployments", Str(deployments), "--namespaces", Str(namespaces) })
-        {
-            start.ArgumentList.Add(arg);
+            return 1;
         }
 
-        using var child = Process.Start(start)!;
-        try
+        var (child, kubeconfig) = (server.Process, server.Kubeconfig);
         {
-            string? line;
-            while ((line = await child.StandardOutput.ReadLineAsync()) != "READY")
-            {
-                if (line is null)
-                {
-                    Console.Error.WriteLine("the server process ended before it was ready");
-                    return 1;
-                }
-
-                Console.WriteLine("server: " + line);
-            }
-
             GC.Collect();
             using var self = Process.GetCurrentProcess();
             var baseline = self.WorkingSet64;
@@ -139,12 +119,6 @@ public static class InformerBenchProgram
 
             GC.KeepAlive(index);
             return 0;
-        }
-        finally
-        {
-            child.StandardInput.Close();
-            await child.WaitForExitAsync();
-            File.Delete(kubeconfig);
         }
     }
 

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LazyMesh.InformerBench;
+
+/// <summary>
+/// The test API server in a child process (<c>serve</c> mode of this program), seeded with the given cluster size,
+/// so that the measuring process holds only what it measures. Disposing ends the child and deletes its kubeconfig.
+/// </summary>
+public sealed class SeededServerProcess : IAsyncDisposable
+{
+    private SeededServerProcess(Process process, string kubeconfig)
+    {
+        Process = process;
+        Kubeconfig = kubeconfig;
+    }
+
+    public Process Process { get; }
+
+    public string Kubeconfig { get; }
+
+    /// <summary>Starts and seeds the server; null (reported on stderr) when the child ended before it was ready.</summary>
+    public static async Task<SeededServerProcess?> StartAsync(string name, int namespaces, int deployments, int pods, int services)
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"lazymesh-{name}-{Environment.ProcessId}.kubeconfig");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(InformerBenchProgram).Assembly.Location);
+        foreach (var arg in new[] { "serve", kubeconfig, "--pods", Str(pods), "--services", Str(services), "--deployments", Str(deployments), "--namespaces", Str(namespaces) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var server = new SeededServerProcess(Process.Start(start)!, kubeconfig);
+        string? line;
+        while ((line = await server.Process.StandardOutput.ReadLineAsync()) != "READY")
+        {
+            if (line is null)
+            {
+                Console.Error.WriteLine("the server process ended before it was ready");
+                await server.DisposeAsync();
+                return null;
+            }
+
+            Console.WriteLine("server: " + line);
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Process.StandardInput.Close();
+        await Process.WaitForExitAsync();
+        Process.Dispose();
+        File.Delete(Kubeconfig);
+    }
+
+    private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
