@@ -22,6 +22,7 @@ public sealed class MeshIndex
     private readonly FrozenDictionary<string, NamespaceInfo> namespacesByName;
     private readonly FrozenDictionary<string, SidecarInfo[]> sidecarsByNamespace;
     private PodInfo[]? _pods;
+    private FrozenSet<string>? _podSharers;
 
     internal MeshIndex(
         MeshOptions options,
@@ -309,6 +310,24 @@ public sealed class MeshIndex
     }
 
     public Workload? FindWorkload(string key) => workloadsByKey.GetValueOrDefault(key);
+
+    /// <summary>
+    /// True when <paramref name="workloadKey"/> shares pods with another workload, in either direction of
+    /// <see cref="Workload.SharesPodsWith"/> (computed once per index: renderers ask it for every workload).
+    /// </summary>
+    public bool SharesPods(string workloadKey)
+    {
+        var sharers = Volatile.Read(ref _podSharers);
+        if (sharers is null)
+        {
+            sharers = Workloads.Where(static w => w.SharesPodsWith.Count > 0)
+                .SelectMany(static w => w.SharesPodsWith.Append(w.Key))
+                .ToFrozenSet(StringComparer.Ordinal);
+            Volatile.Write(ref _podSharers, sharers);
+        }
+
+        return sharers.Contains(workloadKey);
+    }
 
     /// <summary>The destination that claims exactly this address and port (no CIDR range).</summary>
     internal MeshService? FindExactAddress(AddressPort key) => servicesByAddress.TryGetValue(key, out var service) ? service : null;

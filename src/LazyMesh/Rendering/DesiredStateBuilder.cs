@@ -139,7 +139,7 @@ public static class DesiredStateBuilder
     /// </summary>
     public static IReadOnlyList<Workload> Group(MeshIndex index, Workload workload)
     {
-        if (workload.SharesPodsWith.Count == 0 && !index.Workloads.Any(w => w.SharesPodsWith.Contains(workload.Key, StringComparer.Ordinal)))
+        if (!index.SharesPods(workload.Key))
         {
             return [workload];
         }
