@@ -29,11 +29,11 @@ public sealed class ApiRoutingWriter : IRoutingObjectWriter
         var (ns, name) = (resource.Metadata.NamespaceProperty, resource.Metadata.Name);
         return resource switch
         {
-            V1Service service => await _writer.ApplyServiceAsync(service, cancellationToken).ConfigureAwait(false) is not null,
-            EnvoyFilterResource filter => await _writer.ApplyAsync<EnvoyFilterResource>(
-                SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, ns, name, filter, cancellationToken).ConfigureAwait(false) is not null,
-            IstioJsonResource rule when rule.Kind == FallbackDestinationRuleRenderer.Kind => await _writer.ApplyAsync<IstioJsonResource>(
-                SidecarResource.Group, DestinationRuleVersion, DestinationRulePlural, ns, name, rule, cancellationToken).ConfigureAwait(false) is not null,
+            V1Service service => (await _writer.ApplyServiceAsync(service, cancellationToken).ConfigureAwait(false)).Sent,
+            EnvoyFilterResource filter => (await _writer.ApplyAsync<EnvoyFilterResource>(
+                SidecarResource.Group, EnvoyFilterVersion, EnvoyFilterResource.Plural, ns, name, filter, cancellationToken).ConfigureAwait(false)).Sent,
+            IstioJsonResource rule when rule.Kind == FallbackDestinationRuleRenderer.Kind => (await _writer.ApplyAsync<IstioJsonResource>(
+                SidecarResource.Group, DestinationRuleVersion, DestinationRulePlural, ns, name, rule, cancellationToken).ConfigureAwait(false)).Sent,
             _ => throw new ArgumentException($"not a fallback routing object: {resource.Kind} {ns}/{name}", nameof(resource)),
         };
     }

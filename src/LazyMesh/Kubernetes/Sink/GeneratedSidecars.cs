@@ -29,7 +29,8 @@ public sealed class GeneratedSidecars
         var (ns, name) = (sidecar.Metadata.NamespaceProperty, sidecar.Metadata.Name);
         // Recorded before the apply: its echo can reach the informer before the apply call returns.
         _appliedSpecs[$"{ns}/{name}"] = KubernetesJson.Serialize(sidecar.Spec);
-        return await _writer.ApplyAsync<SidecarResource>(SidecarResource.Group, Version, SidecarResource.Plural, ns, name, sidecar, cancellationToken).ConfigureAwait(false);
+        var result = await _writer.ApplyAsync<SidecarResource>(SidecarResource.Group, Version, SidecarResource.Plural, ns, name, sidecar, cancellationToken).ConfigureAwait(false);
+        return result.Sent ? result.Object : null;
     }
 
     /// <summary>Deletes LazyMesh's generated Sidecar of that name, if there is one and it is LazyMesh's.</summary>

@@ -49,11 +49,12 @@ public sealed partial class KubeWriter
 
     /// <summary>
     /// Server-side apply (<c>application/apply-patch+yaml</c>, this writer's field manager, force) of
-    /// <paramref name="body"/>, stamped with <see cref="AppliedContent.HashAnnotation"/>. Returns null without a write
-    /// when the object already holds this content: known from the last apply, or (the first time this process applies
-    /// the object, e.g. after a restart or a resync) read from the live object (<see cref="AppliedContent"/>).
+    /// <paramref name="body"/>, stamped with <see cref="AppliedContent.HashAnnotation"/>. Sends nothing when the
+    /// object already holds this content: known from the last apply, or (the first time this process applies the
+    /// object, e.g. after a restart or a resync) read from the live object (<see cref="AppliedContent"/>), which the
+    /// result then carries so that the caller need not read it again.
     /// </summary>
-    public async Task<T?> ApplyAsync<T>(string group, string version, string plural, string ns, string name, object body, CancellationToken cancellationToken)
+    public async Task<ApplyResult<T>> ApplyAsync<T>(string group, string version, string plural, string ns, string name, object body, CancellationToken cancellationToken)
         where T : class =>
         await ApplyCoreAsync(
             plural, ns, name, body, listElementsMayHaveDefaults: false,
@@ -62,7 +63,7 @@ public sealed partial class KubeWriter
             cancellationToken).ConfigureAwait(false);
 
     /// <summary>Server-side apply of a core/v1 Service (typed CoreV1 API); same budget, retries and unchanged-never-sent as <see cref="ApplyAsync{T}"/>.</summary>
-    public async Task<V1Service?> ApplyServiceAsync(V1Service service, CancellationToken cancellationToken)
+    public async Task<ApplyResult<V1Service>> ApplyServiceAsync(V1Service service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         var (ns, name) = (service.Metadata.NamespaceProperty, service.Metadata.Name);
@@ -75,7 +76,7 @@ public sealed partial class KubeWriter
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T?> ApplyCoreAsync<T>(
+    private async Task<ApplyResult<T>> ApplyCoreAsync<T>(
         string plural,
         string ns,
         string name,
@@ -93,15 +94,16 @@ public sealed partial class KubeWriter
             if (last == hash)
             {
                 Stats.OnUnchanged();
-                return null;
+                return new ApplyResult<T>(null, Sent: false);
             }
         }
-        else if (AppliedContent.IsCurrent(stamped, await ReadLiveAsync(plural, ns, name, read, cancellationToken).ConfigureAwait(false), listElementsMayHaveDefaults))
+        else if (await ReadLiveAsync(plural, ns, name, read, cancellationToken).ConfigureAwait(false) is { } live
+            && AppliedContent.IsCurrent(stamped, live, listElementsMayHaveDefaults))
         {
             // Nothing applied by this process yet, and the object already holds exactly this content: no write.
             _appliedHashes[key] = hash;
             Stats.OnUnchanged();
-            return null;
+            return new ApplyResult<T>(KubernetesJson.Deserialize<T>(live.ToJsonString()), Sent: false);
         }
 
         _appliedHashes.TryRemove(key, out _);
@@ -114,7 +116,7 @@ public sealed partial class KubeWriter
             cancellationToken).ConfigureAwait(false);
         _appliedHashes[key] = hash;
         Stats.OnApplied();
-        return result;
+        return new ApplyResult<T>(result, Sent: true);
     }
 
     /// <summary>The live object, or null when it does not exist (a read: no write budget).</summary>

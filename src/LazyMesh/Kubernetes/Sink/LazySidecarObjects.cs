@@ -28,9 +28,10 @@ public sealed class LazySidecarObjects
         var body = LazySidecarManifest.For(workload, name, staticHosts);
         var applied = await _writer.ApplyAsync<LazySidecarResource>(
             LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, workload.Namespace, name, body, cancellationToken).ConfigureAwait(false);
-        if (applied is not null)
+        if (applied.Object is { } current)
         {
-            return Remember(applied);
+            // Applied now, or read back by the writer and found current (after a restart): either way, as the server has it.
+            return Remember(current);
         }
 
         if (_known.TryGetValue($"{workload.Namespace}/{name}", out var known))
@@ -45,7 +46,7 @@ public sealed class LazySidecarObjects
             _writer.Invalidate(LazySidecarResource.Plural, workload.Namespace, name);
             applied = await _writer.ApplyAsync<LazySidecarResource>(
                 LazySidecarResource.Group, LazySidecarResource.Version, LazySidecarResource.Plural, workload.Namespace, name, body, cancellationToken).ConfigureAwait(false);
-            return applied is null ? null : Remember(applied);
+            return applied.Object is { } reapplied ? Remember(reapplied) : null;
         }
 
         return Remember(fresh);
