@@ -42,95 +42,93 @@ public static class ChurnBenchProgram
         }
 
         var kubeconfig = server.Kubeconfig;
+        using var client = KubeConnection.Create(kubeconfig, null);
+        using var writer = KubeConnection.Create(kubeconfig, null);
+        await using var inventory = new KubernetesInventory(client, new KubernetesInventoryOptions(), NullLogger.Instance);
+        var clock = Stopwatch.StartNew();
+        inventory.Start();
+        await inventory.WaitForSyncAsync(CancellationToken.None);
+        Console.WriteLine(FormattableString.Invariant(
+            $"ready in {clock.Elapsed.TotalSeconds:F1} s: {inventory.Holder.Current.Workloads.Count} workloads, {inventory.Holder.Current.Pods.Count} pods, {inventory.Holder.Current.Services.Count} services (first build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
+
+        PhaseResult? phase = null;
+        var previous = inventory.Holder.Current;
+        inventory.Updated += update =>
         {
-            using var client = KubeConnection.Create(kubeconfig, null);
-            using var writer = KubeConnection.Create(kubeconfig, null);
-            await using var inventory = new KubernetesInventory(client, new KubernetesInventoryOptions(), NullLogger.Instance);
-            var clock = Stopwatch.StartNew();
-            inventory.Start();
-            await inventory.WaitForSyncAsync(CancellationToken.None);
-            Console.WriteLine(FormattableString.Invariant(
-                $"ready in {clock.Elapsed.TotalSeconds:F1} s: {inventory.Holder.Current.Workloads.Count} workloads, {inventory.Holder.Current.Pods.Count} pods, {inventory.Holder.Current.Services.Count} services (first build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
-
-            PhaseResult? phase = null;
-            var previous = inventory.Holder.Current;
-            inventory.Updated += update =>
+            if (Volatile.Read(ref phase) is not { } current)
             {
-                if (Volatile.Read(ref phase) is not { } current)
-                {
-                    return;
-                }
-
-                lock (current)
-                {
-                    if (update.ByParts)
-                    {
-                        current.ByParts++;
-                    }
-                    else
-                    {
-                        current.Whole++;
-                    }
-
-                    current.PodChanges += update.PodChanges;
-                }
-
-                current.Cost.Add(update.Cost);
-                current.Latency.Add(update.Latency);
-            };
-            inventory.Reloaded += index =>
-            {
-                var watch = Stopwatch.StartNew();
-                var change = MeshIndexChange.Between(previous, index);
-                watch.Stop();
-                previous = index;
-                if (Volatile.Read(ref phase) is { } current)
-                {
-                    current.Mapping.Add(watch.Elapsed);
-                    if (change.IsEmpty)
-                    {
-                        lock (current)
-                        {
-                            current.EmptyChanges++;
-                        }
-                    }
-                }
-            };
-
-            var churn = new PodChurn(writer, namespaces, deployments, pods);
-            var results = new List<PhaseResult>();
-            foreach (var (name, perSecond) in new[] { ("idle", 0), ("churn", rate) })
-            {
-                var result = new PhaseResult(name, perSecond);
-                Volatile.Write(ref phase, result);
-                var failuresBefore = churn.Failures;
-                using var self = Process.GetCurrentProcess();
-                var cpu = self.TotalProcessorTime;
-                var elapsed = Stopwatch.StartNew();
-                result.Operations = await churn.RunAsync(perSecond, TimeSpan.FromSeconds(seconds), CancellationToken.None);
-                await Task.Delay(TimeSpan.FromSeconds(2)); // the last events reach the index
-                self.Refresh();
-                result.ProcessCpu = self.TotalProcessorTime - cpu;
-                result.Elapsed = elapsed.Elapsed;
-                result.FailedOperations = churn.Failures - failuresBefore;
-                Volatile.Write(ref phase, null);
-                results.Add(result);
+                return;
             }
 
-            Console.WriteLine(FormattableString.Invariant($"{seconds} s per phase; index updates by parts / whole, pod changes taken in, MeshIndexChange.Between empty"));
-            foreach (var result in results)
+            lock (current)
             {
-                Console.WriteLine(FormattableString.Invariant(
-                    $"{result.Name} ({result.ChangesPerSecond} changes/s, {result.Operations} driven in {result.Elapsed.TotalSeconds:F0} s, {result.FailedOperations} failed): {result.ByParts} by parts, {result.Whole} whole, {result.PodChanges} pod changes, {result.EmptyChanges} empty"));
-                Console.WriteLine($"  update cost     {result.Cost}");
-                Console.WriteLine($"  event to index  {result.Latency}");
-                Console.WriteLine($"  Between         {result.Mapping}");
-                Console.WriteLine(FormattableString.Invariant(
-                    $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s{(result.PodChanges == 0 ? "" : $" ({result.ProcessCpu.TotalMilliseconds / result.PodChanges:F2} ms per pod change taken in: informers, index, Between)")}"));
+                if (update.ByParts)
+                {
+                    current.ByParts++;
+                }
+                else
+                {
+                    current.Whole++;
+                }
+
+                current.PodChanges += update.PodChanges;
             }
 
-            return 0;
+            current.Cost.Add(update.Cost);
+            current.Latency.Add(update.Latency);
+        };
+        inventory.Reloaded += index =>
+        {
+            var watch = Stopwatch.StartNew();
+            var change = MeshIndexChange.Between(previous, index);
+            watch.Stop();
+            previous = index;
+            if (Volatile.Read(ref phase) is { } current)
+            {
+                current.Mapping.Add(watch.Elapsed);
+                if (change.IsEmpty)
+                {
+                    lock (current)
+                    {
+                        current.EmptyChanges++;
+                    }
+                }
+            }
+        };
+
+        var churn = new PodChurn(writer, namespaces, deployments, pods);
+        var results = new List<PhaseResult>();
+        foreach (var (name, perSecond) in new[] { ("idle", 0), ("churn", rate) })
+        {
+            var result = new PhaseResult(name, perSecond);
+            Volatile.Write(ref phase, result);
+            var failuresBefore = churn.Failures;
+            using var self = Process.GetCurrentProcess();
+            var cpu = self.TotalProcessorTime;
+            var elapsed = Stopwatch.StartNew();
+            result.Operations = await churn.RunAsync(perSecond, TimeSpan.FromSeconds(seconds), CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the last events reach the index
+            self.Refresh();
+            result.ProcessCpu = self.TotalProcessorTime - cpu;
+            result.Elapsed = elapsed.Elapsed;
+            result.FailedOperations = churn.Failures - failuresBefore;
+            Volatile.Write(ref phase, null);
+            results.Add(result);
         }
+
+        Console.WriteLine(FormattableString.Invariant($"{seconds} s per phase; index updates by parts / whole, pod changes taken in, MeshIndexChange.Between empty"));
+        foreach (var result in results)
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"{result.Name} ({result.ChangesPerSecond} changes/s, {result.Operations} driven in {result.Elapsed.TotalSeconds:F0} s, {result.FailedOperations} failed): {result.ByParts} by parts, {result.Whole} whole, {result.PodChanges} pod changes, {result.EmptyChanges} empty"));
+            Console.WriteLine($"  update cost     {result.Cost}");
+            Console.WriteLine($"  event to index  {result.Latency}");
+            Console.WriteLine($"  Between         {result.Mapping}");
+            Console.WriteLine(FormattableString.Invariant(
+                $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s{(result.PodChanges == 0 ? "" : $" ({result.ProcessCpu.TotalMilliseconds / result.PodChanges:F2} ms per pod change taken in: informers, index, Between)")}"));
+        }
+
+        return 0;
     }
 
     private static int Option(string[] args, string name, int fallback)

@@ -51,75 +51,73 @@ public static class InformerBenchProgram
         }
 
         var (child, kubeconfig) = (server.Process, server.Kubeconfig);
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        var baseline = self.WorkingSet64;
+        using var client = KubeConnection.Create(kubeconfig, null);
+        var clientCpu = self.TotalProcessorTime;
+        child.Refresh();
+        var serverCpu = child.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var pauses = GC.GetTotalPauseDuration();
+        var gcs = GC.CollectionCount(0);
+        var clock = Stopwatch.StartNew();
+        var pageSize = Option(args, "--page-size", InformerOptions.Default.PageSize);
+        await using var inventory = new KubernetesInventory(
+            client, new KubernetesInventoryOptions { SlimObjects = slim, Informers = InformerOptions.Default with { PageSize = pageSize } }, NullLogger.Instance);
+        var synced = inventory.Informers.ToDictionary(i => i.Resource, i => i.WaitForSyncAsync(CancellationToken.None).ContinueWith(_ => clock.Elapsed, TaskScheduler.Default));
+        inventory.Start();
+        await inventory.WaitForSyncAsync(CancellationToken.None);
+        var ready = clock.Elapsed;
+        self.Refresh();
+        child.Refresh();
+        clientCpu = self.TotalProcessorTime - clientCpu;
+        serverCpu = child.TotalProcessorTime - serverCpu;
+        allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated;
+        pauses = GC.GetTotalPauseDuration() - pauses;
+        gcs = GC.CollectionCount(0) - gcs;
+        var peakWorkingSet = self.PeakWorkingSet64;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        self.Refresh();
+        var heap = GC.GetTotalMemory(forceFullCollection: false);
+        var index = inventory.Holder.Current;
+        Console.WriteLine(FormattableString.Invariant($"slim objects: {slim}, page size {pageSize}"));
+        Console.WriteLine(FormattableString.Invariant($"time to ready: {ready.TotalSeconds:F2} s (first index build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"cpu until ready: controller {clientCpu.TotalSeconds:F2} s, API server {serverCpu.TotalSeconds:F2} s; controller allocated {allocated / 1048576} MB, {gcs} GCs, {pauses.TotalMilliseconds:F0} ms paused"));
+        var gc = GC.GetConfigurationVariables();
+        Console.WriteLine(FormattableString.Invariant(
+            $"gc: {string.Join(", ", gc.Where(static v => v.Key is "ServerGC" or "ConcurrentGC" or "ConserveMemory" or "GCConserveMem" or "GCDynamicAdaptationMode" or "GCgen0size" or "Gen0Size").Select(static v => $"{v.Key} {v.Value}"))}; committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB after the full GC"));
+        if (args.Contains("--gc-config"))
         {
-            GC.Collect();
-            using var self = Process.GetCurrentProcess();
-            var baseline = self.WorkingSet64;
-            using var client = KubeConnection.Create(kubeconfig, null);
-            var clientCpu = self.TotalProcessorTime;
-            child.Refresh();
-            var serverCpu = child.TotalProcessorTime;
-            var allocated = GC.GetTotalAllocatedBytes(precise: false);
-            var pauses = GC.GetTotalPauseDuration();
-            var gcs = GC.CollectionCount(0);
-            var clock = Stopwatch.StartNew();
-            var pageSize = Option(args, "--page-size", InformerOptions.Default.PageSize);
-            await using var inventory = new KubernetesInventory(
-                client, new KubernetesInventoryOptions { SlimObjects = slim, Informers = InformerOptions.Default with { PageSize = pageSize } }, NullLogger.Instance);
-            var synced = inventory.Informers.ToDictionary(i => i.Resource, i => i.WaitForSyncAsync(CancellationToken.None).ContinueWith(_ => clock.Elapsed, TaskScheduler.Default));
-            inventory.Start();
-            await inventory.WaitForSyncAsync(CancellationToken.None);
-            var ready = clock.Elapsed;
-            self.Refresh();
-            child.Refresh();
-            clientCpu = self.TotalProcessorTime - clientCpu;
-            serverCpu = child.TotalProcessorTime - serverCpu;
-            allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated;
-            pauses = GC.GetTotalPauseDuration() - pauses;
-            gcs = GC.CollectionCount(0) - gcs;
-            var peakWorkingSet = self.PeakWorkingSet64;
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            self.Refresh();
-            var heap = GC.GetTotalMemory(forceFullCollection: false);
-            var index = inventory.Holder.Current;
-            Console.WriteLine(FormattableString.Invariant($"slim objects: {slim}, page size {pageSize}"));
-            Console.WriteLine(FormattableString.Invariant($"time to ready: {ready.TotalSeconds:F2} s (first index build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
-            Console.WriteLine(FormattableString.Invariant(
-                $"cpu until ready: controller {clientCpu.TotalSeconds:F2} s, API server {serverCpu.TotalSeconds:F2} s; controller allocated {allocated / 1048576} MB, {gcs} GCs, {pauses.TotalMilliseconds:F0} ms paused"));
-            var gc = GC.GetConfigurationVariables();
-            Console.WriteLine(FormattableString.Invariant(
-                $"gc: {string.Join(", ", gc.Where(static v => v.Key is "ServerGC" or "ConcurrentGC" or "ConserveMemory" or "GCConserveMem" or "GCDynamicAdaptationMode" or "GCgen0size" or "Gen0Size").Select(static v => $"{v.Key} {v.Value}"))}; committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB after the full GC"));
-            if (args.Contains("--gc-config"))
-            {
-                Console.WriteLine(string.Join(", ", gc.Select(static v => $"{v.Key}={v.Value}")));
-            }
-            Console.WriteLine(FormattableString.Invariant($"index: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services"));
-            Console.WriteLine(FormattableString.Invariant($"managed heap after full GC: {heap / 1048576} MB"));
-            Console.WriteLine(FormattableString.Invariant($"working set: {self.WorkingSet64 / 1048576} MB after GC (baseline before start {baseline / 1048576} MB, peak {peakWorkingSet / 1048576} MB)"));
-            // What one aggressive collection (which also decommits the GC's free memory) would leave: the controller does not do this.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            self.Refresh();
-            Console.WriteLine(FormattableString.Invariant(
-                $"after an aggressive GC: working set {self.WorkingSet64 / 1048576} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB"));
-            foreach (var informer in inventory.Informers)
-            {
-                Console.WriteLine(FormattableString.Invariant(
-                    $"  {informer.Resource,-15} {informer.Count,7} objects, synced at {(await synced[informer.Resource]).TotalSeconds,6:F2} s, {informer.Counters.Lists} lists, {informer.Counters.Errors} errors"));
-            }
-
-            var hold = Option(args, "--hold-seconds", 0);
-            if (hold > 0)
-            {
-                // Time to take a heap dump of this process (dotnet-gcdump collect -p PID) with the caches and index alive.
-                Console.WriteLine(FormattableString.Invariant($"holding {hold} s, pid {Environment.ProcessId}"));
-                await Task.Delay(TimeSpan.FromSeconds(hold));
-            }
-
-            GC.KeepAlive(index);
-            return 0;
+            Console.WriteLine(string.Join(", ", gc.Select(static v => $"{v.Key}={v.Value}")));
         }
+        Console.WriteLine(FormattableString.Invariant($"index: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services"));
+        Console.WriteLine(FormattableString.Invariant($"managed heap after full GC: {heap / 1048576} MB"));
+        Console.WriteLine(FormattableString.Invariant($"working set: {self.WorkingSet64 / 1048576} MB after GC (baseline before start {baseline / 1048576} MB, peak {peakWorkingSet / 1048576} MB)"));
+        // What one aggressive collection (which also decommits the GC's free memory) would leave: the controller does not do this.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        self.Refresh();
+        Console.WriteLine(FormattableString.Invariant(
+            $"after an aggressive GC: working set {self.WorkingSet64 / 1048576} MB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576} MB"));
+        foreach (var informer in inventory.Informers)
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"  {informer.Resource,-15} {informer.Count,7} objects, synced at {(await synced[informer.Resource]).TotalSeconds,6:F2} s, {informer.Counters.Lists} lists, {informer.Counters.Errors} errors"));
+        }
+
+        var hold = Option(args, "--hold-seconds", 0);
+        if (hold > 0)
+        {
+            // Time to take a heap dump of this process (dotnet-gcdump collect -p PID) with the caches and index alive.
+            Console.WriteLine(FormattableString.Invariant($"holding {hold} s, pid {Environment.ProcessId}"));
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
+
+        GC.KeepAlive(index);
+        return 0;
     }
 
     private static int Option(string[] args, string name, int fallback)
