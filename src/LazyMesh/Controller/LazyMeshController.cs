@@ -43,7 +43,6 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private EdgeLearner? _learner;
     private AlsServer? _als;
     private HealthServer? _health;
-    private MeterPrometheusBridge? _meters;
     private bool _started;
     private bool _stopped;
     private volatile bool _ready;
@@ -56,10 +55,10 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
         _time = time ?? TimeProvider.System;
-        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval }, _time);
+        Metrics = new ControllerMetrics(Store, mode.Inventory);
+        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval, Meter = Metrics.Meter }, _time);
         _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
         _context = new ControllerContext(() => Index, _outcomes, _queue.Add);
-        Metrics = new ControllerMetrics(Store, mode.Inventory);
     }
 
     /// <summary>The controller on files (<see cref="Files.FilesMode"/>).</summary>
@@ -109,10 +108,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _started = true;
 
         // Liveness first: /healthz answers while the inventory loads or the informers sync (seconds at 50k pods).
-        _mode.State.AddMetrics(Metrics.Registry);
-        _mode.Target.AddMetrics(Metrics.Registry);
+        _mode.State.AddMetrics(Metrics.Meter);
+        _mode.Target.AddMetrics(Metrics.Meter);
         Metrics.TrackWriteQueue(() => _queue.Depth + _queue.Waiting);
-        _meters = new MeterPrometheusBridge(Metrics.Registry);
         _health = new HealthServer(_mode.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
         await _health.StartAsync(cancellationToken).ConfigureAwait(false);
         LogStarting(_logger, _health.BoundEndPoint.ToString());
@@ -245,7 +243,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _queue.Dispose();
-        _meters?.Dispose();
+        Metrics.Dispose();
         _stopping.Dispose();
     }
 
