@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Prometheus;
 
@@ -44,6 +45,7 @@ public sealed class MeterPrometheusBridge : IDisposable
     {
         private readonly Lock _gate = new();
         private volatile Collector? _collector;
+        private readonly ConcurrentDictionary<string, ChildBase> _byValue = new(StringComparer.Ordinal);
         private ChildBase? _unlabelled;
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -57,6 +59,13 @@ public sealed class MeterPrometheusBridge : IDisposable
             }
 
             var labels = collector.LabelNames;
+            if (tags.Length == 1 && labels.Length == 1 && string.Equals(tags[0].Key, labels[0], StringComparison.Ordinal) && tags[0].Value is string single)
+            {
+                // One label with a string value (queue="files"): a cached child, no allocation once the value is known.
+                Apply(_byValue.GetOrAdd(single, static (v, state) => state.Owner.Child(state.Collector, [v]), (Owner: this, Collector: collector)), value);
+                return;
+            }
+
             var values = new string[tags.Length];
             for (var i = 0; i < tags.Length; i++)
             {
