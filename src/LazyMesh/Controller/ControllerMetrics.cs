@@ -89,13 +89,12 @@ public sealed class ControllerMetrics : IDisposable
         meter.CreateObservableCounter("lazymesh_als_decode_errors_total", () => DecodeErrorCounts(als), description: "ALS messages rejected as malformed, by kind");
         meter.CreateObservableCounter<long>(
             "lazymesh_als_streams_rejected_total",
-            () =>
-            [
-                MetricLabel.Count(als.RejectedTooManyStreams, "reason", "too_many_streams"),
-                MetricLabel.Count(als.RejectedNotAllowed, "reason", "sender_not_allowed"),
-                MetricLabel.Count(als.RejectedTooLarge, "reason", "message_too_large"),
-                MetricLabel.Count(als.IdleTimeouts, "reason", "idle"),
-            ],
+            MetricLabel.Counts(
+                "reason",
+                ("too_many_streams", () => als.RejectedTooManyStreams),
+                ("sender_not_allowed", () => als.RejectedNotAllowed),
+                ("message_too_large", () => als.RejectedTooLarge),
+                ("idle", () => als.IdleTimeouts)),
             description: "ALS streams refused or ended by a limit");
     }
 

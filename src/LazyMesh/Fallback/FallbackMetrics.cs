@@ -31,15 +31,14 @@ public sealed class FallbackMetrics : IDisposable
         var meter = _instance.Meter;
         meter.CreateObservableCounter<long>(
             "lazymesh_fallback_requests_total",
-            () =>
-            [
-                MetricLabel.Count(RequestsForwarded.Value, "result", Forwarded),
-                MetricLabel.Count(RequestsUnresolved.Value, "result", Unresolved),
-                MetricLabel.Count(RequestsLoop.Value, "result", LoopRefused),
-                MetricLabel.Count(RequestsUpstreamError.Value, "result", UpstreamError),
-                MetricLabel.Count(RequestsDenied.Value, "result", Denied),
-                MetricLabel.Count(RequestsNotMeshDestination.Value, "result", NotMeshDestination),
-            ],
+            MetricLabel.Counts(
+                "result",
+                (Forwarded, () => RequestsForwarded.Value),
+                (Unresolved, () => RequestsUnresolved.Value),
+                (LoopRefused, () => RequestsLoop.Value),
+                (UpstreamError, () => RequestsUpstreamError.Value),
+                (Denied, () => RequestsDenied.Value),
+                (NotMeshDestination, () => RequestsNotMeshDestination.Value)),
             description: "Calls the fallback handled, by result: forwarded, unresolved (502), not_mesh_destination (502), loop (508), denied (403 by the destination's AuthorizationPolicies), upstream_error (502/504).");
         meter.CreateObservableCounter(
             "lazymesh_fallback_unverified_calls_total",

@@ -13,4 +13,8 @@ public static class MetricLabel
 
     /// <summary>A count with one label (<c>result="failed"</c>), for an observable counter.</summary>
     public static Measurement<long> Count(long value, string label, string labelValue) => new(value, new KeyValuePair<string, object?>(label, labelValue));
+
+    /// <summary>The observation of an observable counter by one label: each value with what reads its count.</summary>
+    public static Func<IEnumerable<Measurement<long>>> Counts(string label, params (string Value, Func<long> Read)[] counts) =>
+        () => counts.Select(c => Count(c.Read(), label, c.Value));
 }

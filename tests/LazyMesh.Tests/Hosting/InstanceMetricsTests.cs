@@ -30,17 +30,11 @@ public sealed partial class InstanceMetricsTests
         var aText = await a.ScrapeAsync();
         var bText = await b.ScrapeAsync();
 
-        Assert.Contains("\nlazymesh_test_events_total 1\n", aText, StringComparison.Ordinal);
-        Assert.DoesNotContain("result=\"failed\"", aText, StringComparison.Ordinal);
-        Assert.Contains("\nlazymesh_test_events_total 2\n", bText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_test_writes_total{result=\"failed\"} 3", bText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_test_duration_seconds_count 1", aText, StringComparison.Ordinal);
-        Assert.DoesNotContain("lazymesh_test_duration_seconds", bText, StringComparison.Ordinal);
-        Assert.Contains("\nlazymesh_test_level 7\n", aText, StringComparison.Ordinal);
-        Assert.DoesNotContain("lazymesh_test_level", bText, StringComparison.Ordinal);
-        Assert.Contains("# TYPE lazymesh_test_events_total counter", aText, StringComparison.Ordinal);
-        Assert.Contains("# TYPE lazymesh_test_duration_seconds histogram", aText, StringComparison.Ordinal);
-        Assert.Contains("# TYPE lazymesh_test_level gauge", aText, StringComparison.Ordinal);
+        Has(aText, "\nlazymesh_test_events_total 1\n", "lazymesh_test_duration_seconds_count 1", "\nlazymesh_test_level 7\n");
+        Has(aText, "# TYPE lazymesh_test_events_total counter", "# TYPE lazymesh_test_duration_seconds histogram", "# TYPE lazymesh_test_level gauge");
+        HasNot(aText, "result=\"failed\"");
+        Has(bText, "\nlazymesh_test_events_total 2\n", "lazymesh_test_writes_total{result=\"failed\"} 3");
+        HasNot(bText, "lazymesh_test_duration_seconds", "lazymesh_test_level");
         Assert.Matches("lazymesh_build_info\\{version=\"[^\"]+\",component=\"controller\",runtime=\"[^\"]+\"\\} 1", aText);
     }
 
@@ -79,18 +73,22 @@ public sealed partial class InstanceMetricsTests
         var aText = await a.ScrapeAsync();
         var bText = await b.ScrapeAsync();
 
-        Assert.Contains("lazymesh_fallback_requests_total{result=\"forwarded\"} 2", aText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_fallback_requests_total{result=\"denied\"} 0", aText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_fallback_requests_total{result=\"forwarded\"} 0", bText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_fallback_requests_total{result=\"denied\"} 1", bText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_fallback_unverified_calls_total{reason=\"no_identity\"} 1", bText, StringComparison.Ordinal);
-        Assert.DoesNotContain("lazymesh_fallback_unverified_calls_total{", aText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_fallback_forward_duration_seconds_count 1", aText, StringComparison.Ordinal);
-        Assert.Contains("lazymesh_fallback_forward_duration_seconds_bucket{le=\"0.00025\"} 0", aText, StringComparison.Ordinal);
-        Assert.DoesNotContain("lazymesh_fallback_forward_duration_seconds", bText, StringComparison.Ordinal); // a histogram appears with its first call
-        Assert.Contains("# TYPE lazymesh_fallback_requests_total counter", aText, StringComparison.Ordinal);
-        Assert.Contains("# TYPE lazymesh_fallback_forward_duration_seconds histogram", aText, StringComparison.Ordinal);
-        Assert.Contains("component=\"fallback\"", aText, StringComparison.Ordinal);
+        Has(
+            aText,
+            "lazymesh_fallback_requests_total{result=\"forwarded\"} 2",
+            "lazymesh_fallback_requests_total{result=\"denied\"} 0",
+            "lazymesh_fallback_forward_duration_seconds_count 1",
+            "lazymesh_fallback_forward_duration_seconds_bucket{le=\"0.00025\"} 0",
+            "# TYPE lazymesh_fallback_requests_total counter",
+            "# TYPE lazymesh_fallback_forward_duration_seconds histogram",
+            "component=\"fallback\"");
+        HasNot(aText, "lazymesh_fallback_unverified_calls_total{");
+        Has(
+            bText,
+            "lazymesh_fallback_requests_total{result=\"forwarded\"} 0",
+            "lazymesh_fallback_requests_total{result=\"denied\"} 1",
+            "lazymesh_fallback_unverified_calls_total{reason=\"no_identity\"} 1");
+        HasNot(bText, "lazymesh_fallback_forward_duration_seconds"); // a histogram appears with its first call
         Assert.Matches("process_working_set_bytes [1-9]", aText);
         AssertConventional(aText);
     }
@@ -148,6 +146,22 @@ public sealed partial class InstanceMetricsTests
         foreach (Match label in EnumeratedLabel().Matches(exposition))
         {
             Assert.Matches("^[a-z0-9]+(_[a-z0-9]+)*$", label.Groups[2].Value);
+        }
+    }
+
+    private static void Has(string exposition, params string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            Assert.Contains(part, exposition, StringComparison.Ordinal);
+        }
+    }
+
+    private static void HasNot(string exposition, params string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            Assert.DoesNotContain(part, exposition, StringComparison.Ordinal);
         }
     }
 

@@ -171,14 +171,13 @@ public sealed partial class DirectoryTarget : IObjectTarget
     public void AddMetrics(Meter meter) =>
         meter.CreateObservableCounter<long>(
             "lazymesh_sidecar_writes_total",
-            () =>
-            [
-                MetricLabel.Count(Writes.Written, "result", "written"),
-                MetricLabel.Count(Writes.Unchanged, "result", "unchanged"),
-                MetricLabel.Count(Writes.Deleted, "result", "deleted"),
-                MetricLabel.Count(Writes.Failed, "result", "failed"),
-                MetricLabel.Count(Writes.NotOurs, "result", "not_ours"),
-            ],
+            MetricLabel.Counts(
+                "result",
+                ("written", () => Writes.Written),
+                ("unchanged", () => Writes.Unchanged),
+                ("deleted", () => Writes.Deleted),
+                ("failed", () => Writes.Failed),
+                ("not_ours", () => Writes.NotOurs)),
             description: "Sidecar sink operations by result");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

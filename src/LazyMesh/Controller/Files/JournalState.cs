@@ -112,7 +112,10 @@ public sealed partial class JournalState : ILearnedState
     {
         meter.CreateObservableCounter<long>(
             "lazymesh_journal_failures_total",
-            () => [MetricLabel.Count(Stats.AppendFailures, "operation", "append"), MetricLabel.Count(Stats.CompactionFailures, "operation", "compact")],
+            MetricLabel.Counts(
+                "operation",
+                ("append", () => Stats.AppendFailures),
+                ("compact", () => Stats.CompactionFailures)),
             description: "Learned-state writes that failed (disk full, I/O error) and were retried, by operation");
         meter.CreateObservableGauge("lazymesh_journal_unrecorded_edges", () => Stats.Unrecorded, description: "Learned dependencies waiting for their journal record (kept out of Sidecars until then)");
     }

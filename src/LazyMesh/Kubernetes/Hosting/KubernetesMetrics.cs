@@ -20,13 +20,12 @@ public static class KubernetesMetrics
         ArgumentNullException.ThrowIfNull(inventory);
         meter.CreateObservableCounter<long>(
             "lazymesh_kube_writes_total",
-            () =>
-            [
-                MetricLabel.Count(sink.Applied, "result", "applied"),
-                MetricLabel.Count(sink.Unchanged, "result", "unchanged"),
-                MetricLabel.Count(sink.Deleted, "result", "deleted"),
-                MetricLabel.Count(sink.Failures, "result", "failed"),
-            ],
+            MetricLabel.Counts(
+                "result",
+                ("applied", () => sink.Applied),
+                ("unchanged", () => sink.Unchanged),
+                ("deleted", () => sink.Deleted),
+                ("failed", () => sink.Failures)),
             description: "API writes by result (applied, unchanged = not sent, deleted, failed)");
         meter.CreateObservableCounter("lazymesh_kube_status_writes_total", () => sink.StatusWrites, description: "LazySidecar status writes");
         meter.CreateObservableCounter("lazymesh_kube_status_conflicts_total", () => sink.StatusConflicts, description: "LazySidecar status writes refused with 409 and merged again");
