@@ -55,7 +55,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
         _time = time ?? TimeProvider.System;
-        Metrics = new ControllerMetrics(Store, mode.Inventory);
+        Metrics = new ControllerMetrics(Store, mode.Inventory, mode.MeterFactory);
         _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval, Meter = Metrics.Meter }, _time);
         _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
         _context = new ControllerContext(() => Index, _outcomes, _queue.Add);

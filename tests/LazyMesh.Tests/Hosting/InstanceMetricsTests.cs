@@ -4,6 +4,7 @@ using LazyMesh.Attribution;
 using LazyMesh.Controller.Queue;
 using LazyMesh.Fallback;
 using LazyMesh.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LazyMesh.Tests.Hosting;
 
@@ -36,6 +37,21 @@ public sealed partial class InstanceMetricsTests
         Has(bText, "\nlazymesh_test_events_total 2\n", "lazymesh_test_writes_total{result=\"failed\"} 3");
         HasNot(bText, "lazymesh_test_duration_seconds", "lazymesh_test_level");
         Assert.Matches("lazymesh_build_info\\{version=\"[^\"]+\",component=\"controller\",runtime=\"[^\"]+\"\\} 1", aText);
+    }
+
+    [Fact]
+    public async Task With_the_hosts_factory_only_its_lazymesh_meters_are_exported()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var hostFactory = services.GetRequiredService<IMeterFactory>();
+        using var metrics = new InstanceMetrics("controller", hostFactory);
+        hostFactory.Create("Microsoft.AspNetCore.Hosting").CreateCounter<long>("http_server_requests_total").Add(1);
+        metrics.Meter.CreateCounter<long>("lazymesh_test_events_total").Add(1);
+
+        var text = await metrics.ScrapeAsync();
+
+        Has(text, "\nlazymesh_test_events_total 1\n");
+        HasNot(text, "http_server_requests_total");
     }
 
     [Fact]
