@@ -43,6 +43,7 @@ public static class KubernetesMode
                 inventory.Start();
                 await inventory.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             },
+            InventoryLoading = "the informers are syncing",
             State = new StatusState(learned, source, logger),
             Target = new ApiTarget(client, inventory, sink, source, budget, leadership, settings, logger),
             Render = settings.Sink.EffectiveRender,

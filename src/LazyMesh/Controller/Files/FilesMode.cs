@@ -47,6 +47,7 @@ public static partial class FilesMode
 
                 return Task.CompletedTask;
             },
+            InventoryLoading = "the inventory files are loading",
             State = state,
             Target = target,
             Render = options.EffectiveRender,
