@@ -191,8 +191,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private async Task StartControllerAsync(CancellationToken cancellationToken)
     {
         // Liveness first: /healthz answers while the inventory loads or the informers sync (seconds at 50k pods).
-        LogStarting(_logger, HttpEndPoint.ToString());
         _notReady = _mode.InventoryLoading;
+        LogStarting(_logger, HttpEndPoint.ToString());
         await _mode.StartInventoryAsync(cancellationToken).ConfigureAwait(false);
         var index = _mode.Inventory.Holder.Current;
         lock (_indexGate)
@@ -286,12 +286,18 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         _stopped = true;
         BeginStop();
+
+        // The whole stop (loops ending, then the flush) within the mode's shutdown timeout on the controller's clock,
+        // or the host's (the same timeout on the system clock), whichever comes first.
+        using var deadline = new CancellationTokenSource(_mode.ShutdownTimeout, _time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        LogStopping(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var loop in _loops)
         {
             try
             {
-                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await loop.WaitAsync(stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -300,7 +306,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         if (_learner is not null)
         {
-            await FinalFlushAsync(cancellationToken).ConfigureAwait(false);
+            await FinalFlushAsync(stop.Token).ConfigureAwait(false);
             List<PendingEdge> unrecorded;
             lock (_recordGate)
             {
@@ -310,6 +316,12 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             }
 
             _mode.State.FlushAtExit(Store, unrecorded);
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            // A loop's reconcile or the flush hung: cut, and the process exits all the same.
+            ControllerLog.FlushTimedOut(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
         }
     }
 
@@ -338,23 +350,21 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Cut at the mode's shutdown timeout (on the controller's clock) or the host's, whichever comes first; a reconcile that ignores its token is left behind.</summary>
-    private async Task FinalFlushAsync(CancellationToken hostShutdown)
+    /// <summary>Cut when <paramref name="deadline"/> is cancelled (the caller logs it); a reconcile that ignores its token is left behind.</summary>
+    private async Task FinalFlushAsync(CancellationToken deadline)
     {
         var flushed = Duties().Where(static d => d.InFinalFlush).Select(static d => d.Key).ToHashSet();
-        using var deadline = new CancellationTokenSource(_mode.ShutdownTimeout, _time);
-        using var flush = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, hostShutdown);
         try
         {
             await _queue.DrainAsync(
                 (key, ct) => key.Kind is ControllerKeyKind.Workload or ControllerKeyKind.Routing || flushed.Contains(key)
                     ? ReconcileAsync(key, ct)
                     : ValueTask.FromResult(ReconcileResult.Done),
-                flush.Token).WaitAsync(flush.Token).ConfigureAwait(false);
+                deadline).WaitAsync(deadline).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            ControllerLog.FlushTimedOut(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
+            // Logged by the caller.
         }
     }
 
@@ -560,6 +570,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller ready: als={AlsEndPoint} http={HttpEndPoint} output={Output}")]
     private static partial void LogReady(ILogger logger, string alsEndPoint, string httpEndPoint, string output);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller stopping: final flush within {TimeoutMs} ms")]
+    private static partial void LogStopping(ILogger logger, long timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "learned dependency {Workload} -> {Host}")]
     private static partial void LogLearned(ILogger logger, string workload, string host);
