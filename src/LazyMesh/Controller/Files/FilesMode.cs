@@ -24,7 +24,7 @@ public static partial class FilesMode
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var clock = time ?? TimeProvider.System;
         var logger = loggerFactory.CreateLogger("LazyMesh.Controller");
-        var inventory = new InventoryWatcher(options.InventoryPaths, options.Mesh, options.InventoryReloadDelay, logger);
+        var inventory = new InventoryWatcher(options.InventoryPaths, options.Mesh, options.InventoryReloadDelay, logger, clock);
         var state = new JournalState(options.ResolvedStateDirectory, options.StateFileSystem, options.CompactionInterval, logger);
 
         // The journal is fsynced before any write and each workload's file is rewritten from it after a restart:
