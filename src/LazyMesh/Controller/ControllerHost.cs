@@ -35,11 +35,8 @@ public static class ControllerHost
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.MinRequestBodyDataRate = null;
-            // One more than the app's own per-connection cap, so a client over it gets an explicit ResourceExhausted.
-            kestrel.Limits.Http2.MaxStreamsPerConnection = mode.Als.MaxStreamsPerConnection + 1;
+            // Server-wide, but the admin listener only serves small GETs over HTTP/1.1.
+            kestrel.ApplyAlsLimits(mode.Als);
             kestrel.Listen(mode.AlsEndPoint, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
