@@ -143,13 +143,4 @@ public sealed class ControllerHostTests : IDisposable
         await cluster.CreateServiceAsync("shop", "cart", "10.96.1.2", "cart");
         return cluster;
     }
-
-    private static async Task SendAsync(IPEndPoint als, StreamAccessLogsMessage message)
-    {
-        using var channel = GrpcChannel.ForAddress($"http://{als}");
-        using var call = new AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
-        await call.RequestStream.WriteAsync(message);
-        await call.RequestStream.CompleteAsync();
-        await call.ResponseAsync;
-    }
 }

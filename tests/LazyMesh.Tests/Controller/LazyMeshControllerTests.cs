@@ -197,14 +197,8 @@ public sealed class LazyMeshControllerTests
         Assert.Equal(1, state.Flushes);
     }
 
-    private static async Task SendAsync(System.Net.IPEndPoint als)
-    {
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{als}");
-        using var call = new LazyMesh.Als.Envoy.AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
-        await call.RequestStream.WriteAsync(Als.AlsTestMessages.HttpMessage(Als.AlsTestMessages.Identifier("sidecar~10.0.0.9~x.shop~shop.svc.cluster.local")));
-        await call.RequestStream.CompleteAsync();
-        await call.ResponseAsync;
-    }
+    private static Task SendAsync(System.Net.IPEndPoint als) =>
+        Als.AlsTestMessages.SendAsync(als, Als.AlsTestMessages.HttpMessage(Als.AlsTestMessages.Identifier("sidecar~10.0.0.9~x.shop~shop.svc.cluster.local")));
 
     private static MeshIndex Build(string yaml) => MeshIndexBuilder.Build(InventoryLoader.LoadText(yaml));
 
