@@ -39,7 +39,7 @@ public sealed class ControllerMode
     /// <summary>At most one reconcile per key per this interval (bursts coalesce); the first change runs at once.</summary>
     public TimeSpan MinWriteInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>True: everything restored is written (the queue idle once) before the ALS port opens.</summary>
+    /// <summary>True: everything restored is written (the queue idle once) before ALS streams are taken (refused with Unavailable until then).</summary>
     public bool ReconcileBeforeListening { get; init; }
 
     public IPEndPoint AlsEndPoint { get; init; } = new(IPAddress.Loopback, 0);

@@ -7,7 +7,7 @@ namespace LazyMesh.Controller.Files;
 /// The controller on files: inventory files watched (<see cref="InventoryWatcher"/>), learned state in the journal
 /// (<see cref="JournalState"/>), objects into a directory (<see cref="DirectoryTarget"/>). One worker: keys run in
 /// the order they were queued, so the routing key queued after every workload at start (and after an inventory
-/// change) sees all their outcomes; everything restored is written before the ALS port opens.
+/// change) sees all their outcomes; everything restored is written before ALS streams are taken.
 /// </summary>
 public static partial class FilesMode
 {
