@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server.Model;
 using LazyMesh.AccessLogs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,21 @@ public static class AlsEndpointExtensions
             sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<AlsService>, AlsServiceMethodProvider>());
         return services;
+    }
+
+    /// <summary>
+    /// The Kestrel limits an ALS listener needs (streams are long and quiet, messages as large as
+    /// <see cref="AlsServerOptions.MaxReceiveMessageSize"/>), and no server header.
+    /// </summary>
+    public static void ApplyAlsLimits(this KestrelServerOptions kestrel, AlsServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(options);
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = null;
+        kestrel.Limits.MinRequestBodyDataRate = null;
+        // One more than the app's own per-connection cap, so a client over it gets an explicit ResourceExhausted.
+        kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection + 1;
     }
 
     /// <summary>Maps <c>/envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs</c>.</summary>

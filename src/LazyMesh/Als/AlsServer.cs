@@ -61,11 +61,7 @@ public sealed class AlsServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.MinRequestBodyDataRate = null;
-            // One more than the app's own per-connection cap, so a client over it gets an explicit ResourceExhausted.
-            kestrel.Limits.Http2.MaxStreamsPerConnection = _options.MaxStreamsPerConnection + 1;
+            kestrel.ApplyAlsLimits(_options);
             kestrel.Listen(_endpoint, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.AddSingleton(_loggerFactory);

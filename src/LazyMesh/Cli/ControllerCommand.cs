@@ -151,22 +151,15 @@ public static class ControllerCommand
     public static Task<int> RunKubernetesAsync(k8s.IKubernetes client, KubernetesHostOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         RunAsync(KubernetesMode.Create(client, options, loggerFactory), loggerFactory, cancellationToken);
 
-    /// <summary>Runs the one controller on <paramref name="mode"/> until Ctrl+C or SIGTERM; then stops with its final flush.</summary>
-    public static async Task<int> RunAsync(ControllerMode mode, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the one controller on <paramref name="mode"/>, on its Generic Host, until SIGTERM, Ctrl+C (the host's
+    /// console lifetime) or <paramref name="cancellationToken"/>; then stops with its final flush (cut at
+    /// <see cref="ControllerMode.ShutdownTimeout"/>, still exit 0).
+    /// </summary>
+    public static async Task<int> RunAsync(ControllerMode mode, ILoggerFactory loggerFactory, CancellationToken cancellationToken, TimeProvider? time = null)
     {
-        using var lifetime = new ServiceLifetime(cancellationToken);
-        await using var controller = new LazyMeshController(mode, loggerFactory);
-        try
-        {
-            await controller.StartAsync(lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (lifetime.Token.IsCancellationRequested)
-        {
-            // Asked to stop while starting (e.g. the API server is unreachable and informers never synced): a clean stop.
-            return CliExitCodes.Success;
-        }
-
-        await lifetime.WaitAsync().ConfigureAwait(false);
+        await using var controller = new LazyMeshController(mode, loggerFactory, time);
+        await controller.RunAsync(cancellationToken).ConfigureAwait(false);
         return CliExitCodes.Success;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using LazyMesh.Fallback;
+using LazyMesh.Hosting;
 using LazyMesh.Inventory;
 using LazyMesh.Mesh;
 using LazyMesh.Routing;
@@ -126,11 +127,18 @@ public static partial class FallbackCommand
             metrics,
             loggerFactory);
 
-        using var lifetime = new ServiceLifetime(cancellationToken);
-        await proxy.StartAsync(lifetime.Token).ConfigureAwait(false);
-        reporter?.Start();
-        await lifetime.WaitAsync().ConfigureAwait(false);
-        LogStopping(logger);
+        await ConsoleHost.RunAsync(
+            async ct =>
+            {
+                await proxy.StartAsync(ct).ConfigureAwait(false);
+                reporter?.Start();
+            },
+            _ =>
+            {
+                LogStopping(logger);
+                return Task.CompletedTask;
+            },
+            cancellationToken).ConfigureAwait(false);
         return CliExitCodes.Success;
     }
 

@@ -10,6 +10,9 @@ public static class LazyMeshCli
     /// <summary>Set to 1 to print the full exception (with stack trace) of an unexpected failure.</summary>
     public const string DebugVariable = "LAZYMESH_DEBUG";
 
+    /// <summary>The long-running commands, which run on a Generic Host that handles the termination signals itself.</summary>
+    private static readonly HashSet<string> HostedCommands = new(StringComparer.Ordinal) { "controller", "fallback", "ui" };
+
     public static RootCommand Build() => new("LazyMesh: learns each workload's dependencies from Istio access logs and writes its Sidecar.")
     {
         RecommendCommand.Create(),
@@ -48,6 +51,13 @@ public static class LazyMeshCli
         }
 
         var parse = root.Parse(args);
+        if (HostedCommands.Contains(parse.CommandResult.Command.Name))
+        {
+            // Their Generic Host's console lifetime owns SIGTERM and Ctrl+C: System.CommandLine would end the process
+            // two seconds after the signal, in the middle of the controller's final flush.
+            invocation.ProcessTerminationTimeout = null;
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var message in ParseErrorMessages.Describe(parse))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LazyMesh.Hosting;
 using LazyMesh.Inventory;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
@@ -32,11 +33,15 @@ public static class UiCommand
                 parse.GetValue(baseline),
                 parse.GetValue(costModel),
                 Console.Error);
-            using var lifetime = new ServiceLifetime(cancellationToken);
             await using var server = new UiServer(endpoint, graph);
-            await server.StartAsync(lifetime.Token).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"lazymesh ui: http://{server.BoundEndPoint}{GraphEndpoints.UiPath} (graph JSON at {GraphEndpoints.GraphPath}); Ctrl+C to stop").ConfigureAwait(false);
-            await lifetime.WaitAsync().ConfigureAwait(false);
+            await ConsoleHost.RunAsync(
+                async ct =>
+                {
+                    await server.StartAsync(ct).ConfigureAwait(false);
+                    await Console.Out.WriteLineAsync($"lazymesh ui: http://{server.BoundEndPoint}{GraphEndpoints.UiPath} (graph JSON at {GraphEndpoints.GraphPath}); Ctrl+C to stop").ConfigureAwait(false);
+                },
+                _ => Task.CompletedTask,
+                cancellationToken).ConfigureAwait(false);
             return CliExitCodes.Success;
         });
         return command;

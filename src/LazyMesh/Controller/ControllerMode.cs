@@ -21,6 +21,9 @@ public sealed class ControllerMode
     /// <summary>Loads (or syncs) the inventory: <see cref="IInventorySource.Holder"/> is current when it completes.</summary>
     public required Func<CancellationToken, Task> StartInventoryAsync { get; init; }
 
+    /// <summary>What <c>/readyz</c> says while <see cref="StartInventoryAsync"/> runs.</summary>
+    public string InventoryLoading { get; init; } = "the inventory is loading";
+
     public required ILearnedState State { get; init; }
 
     public required IObjectTarget Target { get; init; }
@@ -36,7 +39,7 @@ public sealed class ControllerMode
     /// <summary>At most one reconcile per key per this interval (bursts coalesce); the first change runs at once.</summary>
     public TimeSpan MinWriteInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>True: everything restored is written (the queue idle once) before the ALS port opens.</summary>
+    /// <summary>True: everything restored is written (the queue idle once) before ALS streams are taken (refused with Unavailable until then).</summary>
     public bool ReconcileBeforeListening { get; init; }
 
     public IPEndPoint AlsEndPoint { get; init; } = new(IPAddress.Loopback, 0);
@@ -48,7 +51,7 @@ public sealed class ControllerMode
     /// <summary>When set, edges are also learned from Istio's metrics in this Prometheus (docs/prometheus.md).</summary>
     public MetricsSource.MetricsPollingOptions? Prometheus { get; init; }
 
-    /// <summary>How long the final flush at shutdown may take.</summary>
+    /// <summary>How long the final flush at shutdown may take: the host's <c>HostOptions.ShutdownTimeout</c> too.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The host's meter factory (<c>services.AddMetrics()</c>); null: the controller makes one of its own.</summary>

@@ -16,19 +16,23 @@ public sealed partial class InventoryWatcher : IInventorySource
     private readonly TimeSpan _quietPeriod;
     private readonly ILogger _logger;
     private readonly List<FileSystemWatcher> _watchers = [];
-    private readonly Timer _debounce;
+    private readonly ITimer _debounce;
     private readonly Lock _reloadGate = new();
     private long _reloads;
     private long _failedReloads;
 
-    public InventoryWatcher(IReadOnlyList<string> paths, MeshOptions meshOptions, TimeSpan quietPeriod, ILogger logger)
+    /// <param name="time">The clock the quiet period runs on.</param>
+    public InventoryWatcher(IReadOnlyList<string> paths, MeshOptions meshOptions, TimeSpan quietPeriod, ILogger logger, TimeProvider? time = null)
     {
         _paths = paths;
         _meshOptions = meshOptions;
         _quietPeriod = quietPeriod;
         _logger = logger;
-        _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+        _debounce = (time ?? TimeProvider.System).CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>Raised after a file change restarted the quiet period (its timer is armed by then).</summary>
+    internal event Action? ChangeSeen;
 
     /// <summary>Raised after each successful reload with the new index.</summary>
     public event Action<MeshIndex>? Reloaded;
@@ -95,7 +99,11 @@ public sealed partial class InventoryWatcher : IInventorySource
 
     private MeshIndex Build() => MeshIndexBuilder.Build(InventoryLoader.Load(_paths), _meshOptions);
 
-    private void OnChanged(object sender, FileSystemEventArgs e) => _debounce.Change(_quietPeriod, Timeout.InfiniteTimeSpan);
+    private void OnChanged(object sender, FileSystemEventArgs e)
+    {
+        _debounce.Change(_quietPeriod, Timeout.InfiniteTimeSpan);
+        ChangeSeen?.Invoke();
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "inventory reloaded: {Workloads} workloads, {Services} services")]
     private static partial void LogReloaded(ILogger logger, int workloads, int services);

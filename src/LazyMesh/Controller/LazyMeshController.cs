@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using LazyMesh.Als;
 using LazyMesh.Controller.Queue;
 using LazyMesh.Hosting;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LazyMesh.Controller;
@@ -18,8 +21,10 @@ namespace LazyMesh.Controller;
 /// routing objects follow on their own key (<see cref="Routing.FallbackRoutingReconciler"/>), and the duties of the
 /// mode's parts (compaction, cleanup, expiry, events, resync) are keys too. An inventory change
 /// (<see cref="IInventorySource"/>) queues only the workloads <see cref="MeshIndexChange.Between"/> names. Owns the
-/// store, the ALS server, <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/api/v1/graph</c> and <c>/ui</c>
-/// (health from the start), the <c>--prometheus</c> poller, and the final flush at shutdown.
+/// store, the <c>--prometheus</c> poller and the final flush at shutdown; runs on one Generic Host
+/// (<see cref="ControllerHost"/>: ALS and <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/api/v1/graph</c>,
+/// <c>/ui</c> on one Kestrel server, health from the start) whose start and stop drive it
+/// (<see cref="ControllerLifecycle"/>).
 /// </summary>
 public sealed partial class LazyMeshController : IAsyncDisposable
 {
@@ -41,11 +46,14 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private List<PendingEdge> _unrecorded = [];
     private MeshIndex _lastIndex = MeshIndex.Empty;
     private EdgeLearner? _learner;
-    private AlsServer? _als;
-    private HealthServer? _health;
+    private WebApplication? _app;
+    private ControllerListeners? _listeners;
+    private Exception? _startFailure;
     private bool _started;
     private bool _stopped;
-    private volatile bool _ready;
+    private bool _hostStopped;
+    private volatile string? _notReady = "starting";
+    private volatile bool _acceptsAls;
 
     public LazyMeshController(ControllerMode mode, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
@@ -59,6 +67,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval, Meter = Metrics.Meter }, _time);
         _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
         _context = new ControllerContext(() => Index, _outcomes, _queue.Add);
+        Lifecycle = new ControllerLifecycle(this);
+        _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
     }
 
     /// <summary>The controller on files (<see cref="Files.FilesMode"/>).</summary>
@@ -76,17 +86,28 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     public ControllerMetrics Metrics { get; }
 
-    public IPEndPoint AlsEndPoint => _als?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+    public IPEndPoint AlsEndPoint => _listeners?.AlsEndPoint ?? throw new InvalidOperationException("not started");
 
-    public IPEndPoint HttpEndPoint => _health?.BoundEndPoint ?? throw new InvalidOperationException("not started");
+    public IPEndPoint HttpEndPoint => _listeners?.HttpEndPoint ?? throw new InvalidOperationException("not started");
 
     /// <summary>The current mesh index (empty before the inventory is loaded).</summary>
     public MeshIndex Index => _mode.Inventory.Holder.Current;
 
     public WorkQueue<ControllerKey> Queue => _queue;
 
-    /// <summary>Inventory loaded, learned state restored and the ALS port listening.</summary>
-    public bool IsReady => _ready;
+    /// <summary>Inventory loaded, learned state restored and ALS streams taken.</summary>
+    public bool IsReady => _notReady is null;
+
+    /// <summary>Why <c>/readyz</c> answers 503 (the inventory loading, the learned state restoring, ...); null when ready.</summary>
+    public string? NotReadyReason => _notReady;
+
+    /// <summary>True while ALS streams are taken (from the learner's creation, or the first idle queue, to the stop).</summary>
+    internal bool AcceptsAls => _acceptsAls;
+
+    /// <summary>Where ALS streams go: the learner (the host refuses streams while <see cref="AcceptsAls"/> is false).</summary>
+    internal EdgeLearner Learner => _learner ?? throw new InvalidOperationException("not started");
+
+    internal ControllerLifecycle Lifecycle { get; }
 
     /// <summary>True while a change of workload <paramref name="workloadKey"/> waits for its write.</summary>
     public bool IsPendingWrite(string workloadKey) => _queue.IsPending(ControllerKey.Workload(workloadKey));
@@ -98,7 +119,34 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         new Ui.GraphOptions { Source = $"controller ({_mode.Name})", Render = _mode.Render, EnabledByDefault = _mode.EnabledByDefault, IsPendingWrite = IsPendingWrite },
         _time.GetUtcNow());
 
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the host (Kestrel listens: health at once) and, in it, the controller; completes when it is ready.
+    /// Stopped by <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, never by a signal (see <see cref="RunAsync"/>).
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken = default) => StartHostAsync(signals: false, cancellationToken);
+
+    /// <summary>
+    /// Runs the controller until the host's console lifetime sees SIGTERM, SIGINT or SIGQUIT, or
+    /// <paramref name="cancellationToken"/> is cancelled; then stops it, with its final flush. A stop asked while it
+    /// starts (e.g. the informers never sync) is a clean stop too.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StartHostAsync(signals: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _app is { } app && app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await StopAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await _app!.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        _hostStopped = true;
+    }
+
+    private async Task StartHostAsync(bool signals, CancellationToken cancellationToken)
     {
         if (_started)
         {
@@ -106,15 +154,43 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _started = true;
+        _app = ControllerHost.Build(this, _mode, _loggerFactory, signals, out var listeners);
+        _listeners = listeners;
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_startFailure is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
 
-        // Liveness first: /healthz answers while the inventory loads or the informers sync (seconds at 50k pods).
+    /// <summary>Before Kestrel starts: the metrics <c>/metrics</c> exports from the first scrape.</summary>
+    internal void PrepareMetrics()
+    {
         _mode.State.AddMetrics(Metrics.Meter);
         _mode.Target.AddMetrics(Metrics.Meter);
         Metrics.TrackWriteQueue(() => _queue.Depth + _queue.Waiting);
-        _health = new HealthServer(_mode.HttpEndPoint, () => _ready, Metrics.Registry, routes => Ui.GraphEndpoints.Map(routes, Graph));
-        await _health.StartAsync(cancellationToken).ConfigureAwait(false);
-        LogStarting(_logger, _health.BoundEndPoint.ToString());
+    }
 
+    /// <summary>The slow start, once Kestrel listens. A failure is kept for <see cref="StartAsync"/> to throw (the host would log it with its stack).</summary>
+    internal async Task RunStartAsync(CancellationToken cancellationToken)
+    {
+        // A stop asked meanwhile (SIGTERM while the informers sync) ends the start too.
+        using var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _app!.Lifetime.ApplicationStopping);
+        try
+        {
+            await StartControllerAsync(start.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _startFailure = e;
+        }
+    }
+
+    private async Task StartControllerAsync(CancellationToken cancellationToken)
+    {
+        // Liveness first: /healthz answers while the inventory loads or the informers sync (seconds at 50k pods).
+        _notReady = _mode.InventoryLoading;
+        LogStarting(_logger, HttpEndPoint.ToString());
         await _mode.StartInventoryAsync(cancellationToken).ConfigureAwait(false);
         var index = _mode.Inventory.Holder.Current;
         lock (_indexGate)
@@ -125,11 +201,10 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         LogInventory(_logger, index.Workloads.Count, index.Services.Count, index.Pods.Count);
         _mode.Inventory.Reloaded += OnInventoryChanged;
 
+        _notReady = "restoring the learned state";
         await _mode.State.RestoreAsync(Store, cancellationToken).ConfigureAwait(false);
         _learner = new EdgeLearner(_mode.Inventory.Holder, Store, OnNewEdge, _time);
-        _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
-        _als = new AlsServer(_mode.AlsEndPoint, _mode.Als, _learner, _loggerFactory);
-        Metrics.Track(_learner.Stats, _als.Stats);
+        Metrics.Track(_learner.Stats, _app!.Services.GetRequiredService<AlsServerStats>());
 
         await _mode.Target.StartAsync(_context, _stopping.Token).ConfigureAwait(false);
         _context.EnqueueAllWorkloads();
@@ -140,15 +215,16 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         if (_mode.ReconcileBeforeListening)
         {
-            // Everything already learned is written (or confirmed unchanged) before streams arrive.
+            // Everything already learned is written (or confirmed unchanged) before streams are taken.
+            _notReady = "writing what was learned before";
             _loops.Add(_queue.RunAsync(ReconcileAsync, _stopping.Token));
             await _queue.WhenIdleAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+            _acceptsAls = true;
         }
         else
         {
-            // The port is claimed before the first write; edges arriving meanwhile simply queue their workloads.
-            await _als.StartAsync(cancellationToken).ConfigureAwait(false);
+            // Streams are taken before the first write; edges arriving meanwhile simply queue their workloads.
+            _acceptsAls = true;
             _loops.Add(_queue.RunAsync(ReconcileAsync, _stopping.Token));
         }
 
@@ -158,8 +234,8 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             _loops.Add(Task.Run(() => poller.RunAsync(_stopping.Token), CancellationToken.None));
         }
 
-        _ready = true;
-        LogReady(_logger, _als.BoundEndPoint.ToString(), _health.BoundEndPoint.ToString(), _mode.Target.Description);
+        _notReady = null;
+        LogReady(_logger, AlsEndPoint.ToString(), HttpEndPoint.ToString(), _mode.Target.Description);
     }
 
     /// <summary>Learns an edge from a source other than access logs (Istio metrics): the same store, records and writes.</summary>
@@ -177,11 +253,29 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops: the ALS port closes, the loops end, then every workload and routing key still queued or waiting (and
-    /// the duties that ask for it) is reconciled once more, for at most <see cref="ControllerMode.ShutdownTimeout"/>
-    /// (the final flush), and the learned state gets its last write.
+    /// Stops the host: new ALS streams are refused and open ones end, Kestrel stops, the loops end, then every
+    /// workload and routing key still queued or waiting (and the duties that ask for it) is reconciled once more, for
+    /// at most <see cref="ControllerMode.ShutdownTimeout"/> (the final flush; the host's shutdown timeout too), and the
+    /// learned state gets its last write.
     /// </summary>
     public async Task StopAsync()
+    {
+        if (_app is { } app && !_hostStopped)
+        {
+            _hostStopped = true;
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The host is stopping (Kestrel still up): not ready any more, and no new ALS stream.</summary>
+    internal void BeginStop()
+    {
+        _notReady = "stopping";
+        _acceptsAls = false;
+    }
+
+    /// <summary>After Kestrel stopped (every ALS stream ended): the loops end, the final flush, the last write.</summary>
+    internal async Task RunStopAsync(CancellationToken cancellationToken)
     {
         if (_stopped)
         {
@@ -189,18 +283,19 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _stopped = true;
-        _ready = false;
-        if (_als is not null)
-        {
-            await _als.DisposeAsync().ConfigureAwait(false);
-        }
+        BeginStop();
 
+        // The whole stop (loops ending, then the flush) within the mode's shutdown timeout on the controller's clock,
+        // or the host's (the same timeout on the system clock), whichever comes first.
+        using var deadline = new CancellationTokenSource(_mode.ShutdownTimeout, _time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        LogStopping(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var loop in _loops)
         {
             try
             {
-                await loop.ConfigureAwait(false);
+                await loop.WaitAsync(stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -209,7 +304,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
         if (_learner is not null)
         {
-            await FinalFlushAsync().ConfigureAwait(false);
+            await FinalFlushAsync(stop.Token).ConfigureAwait(false);
             List<PendingEdge> unrecorded;
             lock (_recordGate)
             {
@@ -219,6 +314,12 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             }
 
             _mode.State.FlushAtExit(Store, unrecorded);
+        }
+
+        if (stop.IsCancellationRequested)
+        {
+            // A loop's reconcile or the flush hung: cut, and the process exits all the same.
+            ControllerLog.FlushTimedOut(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
         }
     }
 
@@ -237,9 +338,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             _mode.Inventory.Dispose();
         }
 
-        if (_health is not null)
+        if (_app is not null)
         {
-            await _health.DisposeAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
         }
 
         _queue.Dispose();
@@ -247,21 +348,21 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task FinalFlushAsync()
+    /// <summary>Cut when <paramref name="deadline"/> is cancelled (the caller logs it); a reconcile that ignores its token is left behind.</summary>
+    private async Task FinalFlushAsync(CancellationToken deadline)
     {
         var flushed = Duties().Where(static d => d.InFinalFlush).Select(static d => d.Key).ToHashSet();
-        using var flush = new CancellationTokenSource(_mode.ShutdownTimeout, _time);
         try
         {
             await _queue.DrainAsync(
                 (key, ct) => key.Kind is ControllerKeyKind.Workload or ControllerKeyKind.Routing || flushed.Contains(key)
                     ? ReconcileAsync(key, ct)
                     : ValueTask.FromResult(ReconcileResult.Done),
-                flush.Token).ConfigureAwait(false);
+                deadline).WaitAsync(deadline).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            ControllerLog.FlushTimedOut(_logger, (long)_mode.ShutdownTimeout.TotalMilliseconds);
+            // Logged by the caller.
         }
     }
 
@@ -459,7 +560,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller starting: http={HttpEndPoint} (healthz now, readyz once the inventory is loaded and ALS listens)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller starting: http={HttpEndPoint} (healthz now, readyz once the inventory is loaded and ALS streams are taken)")]
     private static partial void LogStarting(ILogger logger, string httpEndPoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "inventory loaded: {Workloads} workloads, {Services} services, {Pods} pods")]
@@ -467,6 +568,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller ready: als={AlsEndPoint} http={HttpEndPoint} output={Output}")]
     private static partial void LogReady(ILogger logger, string alsEndPoint, string httpEndPoint, string output);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "LazyMesh controller stopping: final flush within {TimeoutMs} ms")]
+    private static partial void LogStopping(ILogger logger, long timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "learned dependency {Workload} -> {Host}")]
     private static partial void LogLearned(ILogger logger, string workload, string host);

@@ -46,7 +46,7 @@ public static class SidecarRenderer
         var baseline = index.DefaultSidecar(workload)?.Resource;
         var mode = baseline?.Spec.OutboundTrafficPolicy?.Mode ?? options.OutboundTrafficPolicyMode;
         var registryOnly = mode is null ? index.MeshConfig.IsRegistryOnly : string.Equals(mode, "REGISTRY_ONLY", StringComparison.Ordinal);
-        var fromStart = ScopeImports.FromStart(index, workload.Namespace, options.FallbackNamespace, registryOnly);
+        var fromStart = StartImportsCache.Get(index, workload.Namespace, options.FallbackNamespace, registryOnly);
         var expanded = ScopeImports.Expand(index, workload.Namespace, known.Concat(fromStart));
         var hosts = expanded.Where(h => known.Contains(h, StringComparer.Ordinal) || SidecarHosts.IsValid(h));
         return Render(workload, hosts, [], options, baseline);

@@ -12,6 +12,16 @@ public static class AlsTestMessages
 {
     public const string SidecarNodeId = "sidecar~10.1.2.3~productpage-v1-6b746f74dc-9stvs.default~default.svc.cluster.local";
 
+    /// <summary>Sends <paramref name="message"/> on one ALS stream to <paramref name="als"/> and waits for the server's answer.</summary>
+    public static async Task SendAsync(System.Net.IPEndPoint als, StreamAccessLogsMessage message)
+    {
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{als}");
+        using var call = new AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
+        await call.RequestStream.WriteAsync(message);
+        await call.RequestStream.CompleteAsync();
+        await call.ResponseAsync;
+    }
+
     public static StreamAccessLogsMessage.Types.Identifier Identifier(string nodeId, string logName = "envoy-als") =>
         new() { Node = new Node { Id = nodeId, Cluster = "productpage.default" }, LogName = logName };
 

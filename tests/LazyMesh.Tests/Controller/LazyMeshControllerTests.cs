@@ -108,21 +108,113 @@ public sealed class LazyMeshControllerTests
         Assert.Equal(1, state.Flushes);
     }
 
+    [Fact]
+    public async Task Health_answers_while_the_inventory_loads_readyz_says_why_and_als_streams_wait_until_ready()
+    {
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var controller = new LazyMeshController(
+            Mode(new MemoryInventory(Build(Shop)), new MemoryState(), new RecordingTarget(), async ct =>
+            {
+                loading.TrySetResult();
+                await loaded.Task.WaitAsync(ct);
+            }),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            _time);
+        var start = controller.StartAsync();
+        await loading.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The inventory is still loading: the admin listener answers already.
+        using var http = new HttpClient();
+        var healthz = await http.GetAsync(new Uri($"http://{controller.HttpEndPoint}/healthz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, healthz.StatusCode);
+        var readyz = await http.GetAsync(new Uri($"http://{controller.HttpEndPoint}/readyz"));
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
+        Assert.Equal("not ready: the inventory is loading\n", await readyz.Content.ReadAsStringAsync());
+        Assert.Contains("lazymesh_", await http.GetStringAsync(new Uri($"http://{controller.HttpEndPoint}/metrics")));
+
+        // ALS listens on the same server but takes no stream before the learner is there: Envoy retries.
+        using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://{controller.AlsEndPoint}"))
+        {
+            using var call = new LazyMesh.Als.Envoy.AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
+            var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => call.ResponseAsync);
+            Assert.Equal(Grpc.Core.StatusCode.Unavailable, refused.StatusCode);
+        }
+
+        Assert.False(start.IsCompleted);
+
+        loaded.SetResult();
+        await start.WaitAsync(TimeSpan.FromSeconds(30));
+        readyz = await http.GetAsync(new Uri($"http://{controller.HttpEndPoint}/readyz"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, readyz.StatusCode);
+        Assert.Equal("ready\n", await readyz.Content.ReadAsStringAsync());
+        await SendAsync(controller.AlsEndPoint);
+    }
+
+    [Fact]
+    public async Task Each_route_answers_on_its_own_listener_only()
+    {
+        await using var controller = new LazyMeshController(Mode(new MemoryInventory(Build(Shop)), new MemoryState(), new RecordingTarget()), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, _time);
+        await controller.StartAsync();
+        using var h2c = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await h2c.GetAsync(new Uri($"http://{controller.AlsEndPoint}/healthz"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await h2c.GetAsync(new Uri($"http://{controller.AlsEndPoint}/metrics"))).StatusCode);
+
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://{controller.HttpEndPoint}/healthz"))).StatusCode);
+        var grpcPath = await http.PostAsync(new Uri($"http://{controller.HttpEndPoint}/envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs"), new ByteArrayContent([]));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, grpcPath.StatusCode);
+        await SendAsync(controller.AlsEndPoint);
+    }
+
+    [Fact]
+    public async Task A_stop_that_hangs_ignoring_cancellation_is_cut_at_the_shutdown_timeout_and_the_run_still_returns_0()
+    {
+        var target = new RecordingTarget { BlockNext = true, IgnoreCancellation = true };
+        var state = new MemoryState();
+        using var logs = new RecordingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var sigterm = new CancellationTokenSource();
+
+        // The first reconcile hangs for good (it ignores its token); the controller is ready meanwhile.
+        var run = LazyMesh.Cli.ControllerCommand.RunAsync(
+            Mode(new MemoryInventory(Build(Shop)), state, target, reconcileBeforeListening: false),
+            loggerFactory,
+            sigterm.Token,
+            _time);
+        await logs.WaitForAsync("LazyMesh controller ready");
+        await target.Blocked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // SIGTERM's equivalent: the host stops; the stop's deadline is armed before the line is logged.
+        await sigterm.CancelAsync();
+        await logs.WaitForAsync("LazyMesh controller stopping: final flush within 10000 ms");
+        Assert.False(run.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("final flush did not finish within 10000 ms", logs.Messages);
+        Assert.Equal(1, state.Flushes);
+    }
+
+    private static Task SendAsync(System.Net.IPEndPoint als) =>
+        Als.AlsTestMessages.SendAsync(als, Als.AlsTestMessages.HttpMessage(Als.AlsTestMessages.Identifier("sidecar~10.0.0.9~x.shop~shop.svc.cluster.local")));
+
     private static MeshIndex Build(string yaml) => MeshIndexBuilder.Build(InventoryLoader.LoadText(yaml));
 
-    private static ControllerMode Mode(MemoryInventory inventory, MemoryState state, RecordingTarget target) => new()
+    private static ControllerMode Mode(MemoryInventory inventory, MemoryState state, RecordingTarget target, Func<CancellationToken, Task>? startInventory = null, bool reconcileBeforeListening = true) => new()
     {
         Name = "memory",
         Inventory = inventory,
         Store = new DependencyStore(),
-        StartInventoryAsync = _ => Task.CompletedTask,
+        StartInventoryAsync = startInventory ?? (_ => Task.CompletedTask),
         State = state,
         Target = target,
         Render = RenderOptions.Default,
         EnabledByDefault = true,
         MinWriteInterval = TimeSpan.Zero,
-        ReconcileBeforeListening = true,
+        ReconcileBeforeListening = reconcileBeforeListening,
         ShutdownTimeout = TimeSpan.FromSeconds(10),
+        Als = new LazyMesh.Als.AlsServerOptions { PeerVerification = LazyMesh.Als.AlsPeerVerification.None },
     };
 
     private sealed class MemoryInventory(MeshIndex index) : IInventorySource
@@ -176,6 +268,9 @@ public sealed class LazyMeshControllerTests
 
         public bool BlockNext { get; set; }
 
+        /// <summary>The blocked reconcile hangs even when cancelled (a stuck write).</summary>
+        public bool IgnoreCancellation { get; init; }
+
         public TaskCompletionSource Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Description => "memory";
@@ -195,7 +290,7 @@ public sealed class LazyMeshControllerTests
             {
                 BlockNext = false;
                 Blocked.TrySetResult();
-                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                await Task.Delay(Timeout.InfiniteTimeSpan, IgnoreCancellation ? CancellationToken.None : cancellationToken);
             }
 
             return WorkloadOutcome.Applied;

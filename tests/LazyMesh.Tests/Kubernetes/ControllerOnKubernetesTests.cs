@@ -40,14 +40,6 @@ public sealed class ControllerOnKubernetesTests : IAsyncLifetime
     private LazyMeshProcess Start() => LazyMeshProcess.Start(
         "controller", "--kubeconfig", _kubeconfig, "--als-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "--als-peer-check", "None");
 
-    private static async Task SendAsync(System.Net.IPEndPoint als, StreamAccessLogsMessage message)
-    {
-        using var channel = GrpcChannel.ForAddress($"http://{als}");
-        using var call = new AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
-        await call.RequestStream.WriteAsync(message);
-        await call.RequestStream.CompleteAsync();
-        await call.ResponseAsync;
-    }
 
     private async Task<JsonObject> GetAsync(string group, string version, string plural, string name)
     {

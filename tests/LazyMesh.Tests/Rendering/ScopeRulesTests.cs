@@ -191,6 +191,35 @@ public sealed class ScopeRulesTests
     }
 
     /// <summary>
+    /// The start imports are remembered per services list and caller namespace (every workload of a namespace gets the
+    /// same answer); each distinct question still gets <see cref="ScopeImports.FromStart"/>'s own answer.
+    /// </summary>
+    [Fact]
+    public void Start_imports_are_computed_once_per_namespace_and_answer_as_FromStart()
+    {
+        var index = Index(Mesh(
+            Service("cart", "10.96.0.20", ns: "shop", ports: "[{name: http, port: 8080}]", selector: "{app: cart}"),
+            ServiceEntry("vip", "[db.internal.corp]", ns: "data", ports: "[{number: 5432, name: tcp, protocol: TCP}]", addresses: "[\"240.0.0.5\"]", resolution: "STATIC", endpoints: "[{address: 10.1.1.1}]"),
+            ServiceEntry("stripe", "[api.stripe.com]", ns: "ext", ports: "[{number: 443, name: tls, protocol: TLS}]"),
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data: {mesh: "defaultServiceExportTo: [.]"}
+            """));
+
+        foreach (var (ns, fallback, registryOnly) in new[] { ("shop", "lazymesh-system", false), ("shop", (string?)null, false), ("shop", null, true), ("other", "lazymesh-system", true), ("data", null, false) })
+        {
+            var cached = StartImportsCache.Get(index, ns, fallback, registryOnly);
+            Assert.Equal(ScopeImports.FromStart(index, ns, fallback, registryOnly), cached);
+            Assert.Same(cached, StartImportsCache.Get(index, ns, fallback, registryOnly));
+        }
+
+        Assert.Equal(["shop/cart.shop.svc.cluster.local"], StartImportsCache.Get(index, "shop", "lazymesh-system", registryOnly: false));
+        Assert.Equal(["ext/api.stripe.com"], StartImportsCache.Get(index, "ext", null, registryOnly: true));
+    }
+
+    /// <summary>
     /// Under REGISTRY_ONLY a call to an unimported host that no HTTP route carries (TLS, TCP) ends in BlackHoleCluster
     /// (listener.go <c>buildSidecarOutboundListeners</c>, the virtual outbound listener) and cannot be sent to the
     /// fallback, so ServiceEntry hosts without an HTTP port are imported up front; HTTP ones still go through

@@ -58,13 +58,4 @@ public sealed class ControllerUiTests : IDisposable
         Assert.Contains("lazymesh_write_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Equal(0, await controller.TerminateAsync());
     }
-
-    private static async Task SendAsync(IPEndPoint als, StreamAccessLogsMessage message)
-    {
-        using var channel = GrpcChannel.ForAddress($"http://{als}");
-        using var call = new AccessLogService.AccessLogServiceClient(channel).StreamAccessLogs();
-        await call.RequestStream.WriteAsync(message);
-        await call.RequestStream.CompleteAsync();
-        await call.ResponseAsync;
-    }
 }

@@ -12,7 +12,7 @@ namespace LazyMesh.Controller.Cluster;
 /// <summary>
 /// The controller on a cluster: inventory from informers (<see cref="KubernetesInventory"/>), learned state in
 /// LazySidecar status (<see cref="StatusState"/>), objects into the API (<see cref="ApiTarget"/>). Several workers
-/// (the write budget bounds the rate); the ALS port opens once the informers synced and the state is restored, and
+/// (the write budget bounds the rate); ALS streams are taken once the informers synced and the state is restored, and
 /// the workloads are reconciled from the queue meanwhile.
 /// </summary>
 public static class KubernetesMode
@@ -43,6 +43,7 @@ public static class KubernetesMode
                 inventory.Start();
                 await inventory.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             },
+            InventoryLoading = "the informers are syncing",
             State = new StatusState(learned, source, logger),
             Target = new ApiTarget(client, inventory, sink, source, budget, leadership, settings, logger),
             Render = settings.Sink.EffectiveRender,

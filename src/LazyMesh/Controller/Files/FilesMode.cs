@@ -7,7 +7,7 @@ namespace LazyMesh.Controller.Files;
 /// The controller on files: inventory files watched (<see cref="InventoryWatcher"/>), learned state in the journal
 /// (<see cref="JournalState"/>), objects into a directory (<see cref="DirectoryTarget"/>). One worker: keys run in
 /// the order they were queued, so the routing key queued after every workload at start (and after an inventory
-/// change) sees all their outcomes; everything restored is written before the ALS port opens.
+/// change) sees all their outcomes; everything restored is written before ALS streams are taken.
 /// </summary>
 public static partial class FilesMode
 {
@@ -24,7 +24,7 @@ public static partial class FilesMode
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var clock = time ?? TimeProvider.System;
         var logger = loggerFactory.CreateLogger("LazyMesh.Controller");
-        var inventory = new InventoryWatcher(options.InventoryPaths, options.Mesh, options.InventoryReloadDelay, logger);
+        var inventory = new InventoryWatcher(options.InventoryPaths, options.Mesh, options.InventoryReloadDelay, logger, clock);
         var state = new JournalState(options.ResolvedStateDirectory, options.StateFileSystem, options.CompactionInterval, logger);
 
         // The journal is fsynced before any write and each workload's file is rewritten from it after a restart:
@@ -47,6 +47,7 @@ public static partial class FilesMode
 
                 return Task.CompletedTask;
             },
+            InventoryLoading = "the inventory files are loading",
             State = state,
             Target = target,
             Render = options.EffectiveRender,

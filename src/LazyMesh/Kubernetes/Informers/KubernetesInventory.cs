@@ -66,8 +66,8 @@ public sealed partial class KubernetesInventory : IInventorySource, IAsyncDispos
         VirtualServices = new Informer<VirtualServiceResource>(ResourceClients.VirtualServices(client), io, logger, MetadataSlimmer.Slim);
         DestinationRules = new Informer<DestinationRuleResource>(ResourceClients.DestinationRules(client), io, logger, MetadataSlimmer.Slim);
         Gateways = new Informer<GatewayResource>(ResourceClients.Gateways(client), io, logger, MetadataSlimmer.Slim);
-        HttpRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.HttpRoutes(client), io, logger, MetadataSlimmer.Slim);
-        GrpcRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.GrpcRoutes(client), io, logger, MetadataSlimmer.Slim);
+        HttpRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.HttpRoutes(client, io.Time), io, logger, MetadataSlimmer.Slim);
+        GrpcRoutes = new Informer<GatewayApiRouteResource>(ResourceClients.GrpcRoutes(client, io.Time), io, logger, MetadataSlimmer.Slim);
         MeshConfigMaps = new Informer<V1ConfigMap>(ResourceClients.MeshConfigMaps(client, _options.Mesh.MeshConfigNamespace), io, logger, MetadataSlimmer.Slim);
         Informers =
         [

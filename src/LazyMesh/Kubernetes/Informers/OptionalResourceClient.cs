@@ -10,8 +10,11 @@ namespace LazyMesh.Kubernetes.Informers;
 /// API answers 404 the resource lists as empty and a watch waits out its timeout, so the informer syncs, and each
 /// relist (resync) checks again whether the CRD has appeared.
 /// </summary>
-public sealed class OptionalResourceClient<T>(IResourceClient<T> inner) : IResourceClient<T>
+/// <param name="time">The clock the absent resource's watch timeout runs on (the informers' clock).</param>
+public sealed class OptionalResourceClient<T>(IResourceClient<T> inner, TimeProvider? time = null) : IResourceClient<T>
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private volatile bool _absent;
 
     public string Resource => inner.Resource;
@@ -40,7 +43,7 @@ public sealed class OptionalResourceClient<T>(IResourceClient<T> inner) : IResou
         if (_absent)
         {
             // Nothing to watch: end as a server-side timeout would.
-            await Task.Delay(TimeSpan.FromSeconds(timeoutSeconds), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(timeoutSeconds), _time, cancellationToken).ConfigureAwait(false);
             yield break;
         }
 

@@ -91,14 +91,14 @@ public static class ResourceClients
         new CustomResourceClient<GatewayResource>(client, SidecarResource.Group, "v1", GatewayResource.Plural);
 
     /// <summary>Gateway API HTTPRoutes (<c>gateway.networking.k8s.io/v1</c>), empty when the CRD is not installed.</summary>
-    public static IResourceClient<GatewayApiRouteResource> HttpRoutes(IKubernetes client) =>
+    public static IResourceClient<GatewayApiRouteResource> HttpRoutes(IKubernetes client, TimeProvider? time = null) =>
         new OptionalResourceClient<GatewayApiRouteResource>(
-            new CustomResourceClient<GatewayApiRouteResource>(client, GatewayApiRouteResource.Group, "v1", "httproutes"));
+            new CustomResourceClient<GatewayApiRouteResource>(client, GatewayApiRouteResource.Group, "v1", "httproutes"), time);
 
     /// <summary>Gateway API GRPCRoutes (<c>gateway.networking.k8s.io/v1</c>), empty when the CRD is not installed.</summary>
-    public static IResourceClient<GatewayApiRouteResource> GrpcRoutes(IKubernetes client) =>
+    public static IResourceClient<GatewayApiRouteResource> GrpcRoutes(IKubernetes client, TimeProvider? time = null) =>
         new OptionalResourceClient<GatewayApiRouteResource>(
-            new CustomResourceClient<GatewayApiRouteResource>(client, GatewayApiRouteResource.Group, "v1", "grpcroutes"));
+            new CustomResourceClient<GatewayApiRouteResource>(client, GatewayApiRouteResource.Group, "v1", "grpcroutes"), time);
 
     /// <summary>LazyMesh's LazySidecars (<c>lazymesh.io/v1alpha1</c>), as <typeparamref name="T"/> (e.g. <see cref="RawResource"/>).</summary>
     public static IResourceClient<T> LazySidecars<T>(IKubernetes client) =>

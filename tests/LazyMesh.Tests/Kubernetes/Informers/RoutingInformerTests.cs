@@ -45,4 +45,23 @@ public sealed class RoutingInformerTests
         Assert.Empty(page.Items);
         Assert.True(client.Absent);
     }
+
+    [Fact]
+    public async Task An_absent_route_kinds_watch_waits_out_its_timeout_on_the_informers_clock()
+    {
+        await using var cluster = await StartAsync();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var client = new OptionalResourceClient<GatewayApiRouteResource>(
+            new CustomResourceClient<GatewayApiRouteResource>(cluster.Client, GatewayApiRouteResource.Group, "v1", "tcproutes"), time);
+        await client.ListAsync(null, 100, CancellationToken.None);
+        Assert.True(client.Absent);
+
+        // The wait is armed when the first item is asked for: a server-side timeout of 300 s, on the fake clock.
+        await using var watch = client.WatchAsync("0", 300, _ => { }, CancellationToken.None).GetAsyncEnumerator();
+        var next = watch.MoveNextAsync().AsTask();
+        time.Advance(TimeSpan.FromSeconds(299));
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(await next.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }
