@@ -92,7 +92,7 @@ using (var admin = new HttpRequestMessage(HttpMethod.Get, viaFallback.Url + "adm
 }
 
 Console.WriteLine($"fallback counters: forwarded {proxy.Metrics.RequestsForwarded.Value}, denied {proxy.Metrics.RequestsDenied.Value}, " +
-    $"unverified callers {proxy.Metrics.UnverifiedCalls.WithLabels("no_identity").Value + proxy.Metrics.UnverifiedCalls.WithLabels("unknown_source").Value + proxy.Metrics.UnverifiedCalls.WithLabels("source_mismatch").Value}");
+    $"unverified callers {proxy.Metrics.UnverifiedCalls("no_identity").Value + proxy.Metrics.UnverifiedCalls("unknown_source").Value + proxy.Metrics.UnverifiedCalls("source_mismatch").Value}");
 await upstream.StopAsync();
 return 0;
 

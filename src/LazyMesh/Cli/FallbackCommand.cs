@@ -98,7 +98,7 @@ public static partial class FallbackCommand
             LogInventory(logger, index.Services.Count, index.Pods.Count, index.Workloads.Count);
         }
 
-        var metrics = new FallbackMetrics();
+        using var metrics = new FallbackMetrics();
         await using var reporter = alsTarget is null ? null : new FallbackReporter(alsTarget, new FallbackReporterOptions(), metrics, loggerFactory);
         if (reporter is null)
         {

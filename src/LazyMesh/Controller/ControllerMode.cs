@@ -53,4 +53,7 @@ public sealed class ControllerMode
 
     /// <summary>How long the final flush at shutdown may take: the host's <c>HostOptions.ShutdownTimeout</c> too.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The host's meter factory (<c>services.AddMetrics()</c>); null: the controller makes one of its own.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 }

@@ -1,5 +1,4 @@
 using LazyMesh.Learning;
-using Prometheus;
 
 namespace LazyMesh.Controller;
 
@@ -19,5 +18,6 @@ public interface ILearnedState : IControllerDuties, IAsyncDisposable
     /// <summary>At shutdown, after the final flush: the last chance for <paramref name="unrecorded"/> edges.</summary>
     void FlushAtExit(DependencyStore store, IReadOnlyList<PendingEdge> unrecorded);
 
-    void AddMetrics(CollectorRegistry registry);
+    /// <summary>Adds this part's instruments to the controller's meter.</summary>
+    void AddMetrics(System.Diagnostics.Metrics.Meter meter);
 }

@@ -1,7 +1,6 @@
 using LazyMesh.Mesh;
 using LazyMesh.Rendering;
 using LazyMesh.Routing;
-using Prometheus;
 
 namespace LazyMesh.Controller;
 
@@ -33,5 +32,6 @@ public interface IObjectTarget : IControllerDuties, IAsyncDisposable
     /// <summary>Where the workload's Sidecar is (a path, or namespace/name).</summary>
     string LocationOf(MeshIndex index, Workload workload);
 
-    void AddMetrics(CollectorRegistry registry);
+    /// <summary>Adds this part's instruments to the controller's meter.</summary>
+    void AddMetrics(System.Diagnostics.Metrics.Meter meter);
 }

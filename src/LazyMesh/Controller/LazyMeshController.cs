@@ -48,7 +48,6 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     private EdgeLearner? _learner;
     private WebApplication? _app;
     private ControllerListeners? _listeners;
-    private MeterPrometheusBridge? _meters;
     private Exception? _startFailure;
     private bool _started;
     private bool _stopped;
@@ -64,10 +63,10 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
         _time = time ?? TimeProvider.System;
-        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval }, _time);
+        Metrics = new ControllerMetrics(Store, mode.Inventory, mode.MeterFactory);
+        _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval, Meter = Metrics.Meter }, _time);
         _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
         _context = new ControllerContext(() => Index, _outcomes, _queue.Add);
-        Metrics = new ControllerMetrics(Store, mode.Inventory);
         Lifecycle = new ControllerLifecycle(this);
         _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
     }
@@ -167,10 +166,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     /// <summary>Before Kestrel starts: the metrics <c>/metrics</c> exports from the first scrape.</summary>
     internal void PrepareMetrics()
     {
-        _mode.State.AddMetrics(Metrics.Registry);
-        _mode.Target.AddMetrics(Metrics.Registry);
+        _mode.State.AddMetrics(Metrics.Meter);
+        _mode.Target.AddMetrics(Metrics.Meter);
         Metrics.TrackWriteQueue(() => _queue.Depth + _queue.Waiting);
-        _meters = new MeterPrometheusBridge(Metrics.Registry);
     }
 
     /// <summary>The slow start, once Kestrel listens. A failure is kept for <see cref="StartAsync"/> to throw (the host would log it with its stack).</summary>
@@ -346,7 +344,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _queue.Dispose();
-        _meters?.Dispose();
+        Metrics.Dispose();
         _stopping.Dispose();
     }
 

@@ -1,9 +1,15 @@
+using System.Diagnostics.Metrics;
+using LazyMesh.Hosting;
 using Prometheus;
 
 namespace LazyMesh.Fallback;
 
-/// <summary>The fallback's Prometheus metrics, in their own registry (several proxies can run in one process).</summary>
-public sealed class FallbackMetrics
+/// <summary>
+/// The fallback's metrics, on its own meter (<see cref="InstanceMetrics"/>; several proxies can run in one process).
+/// Per-call counts are <see cref="AtomicCount"/>s (one interlocked add on the request path, read by code too) exported
+/// as observable counters; the forward duration is a histogram.
+/// </summary>
+public sealed class FallbackMetrics : IDisposable
 {
     public const string Forwarded = "forwarded";
     public const string Unresolved = "unresolved";
@@ -12,66 +18,87 @@ public sealed class FallbackMetrics
     public const string Denied = "denied";
     public const string NotMeshDestination = "not_mesh_destination";
 
-    public FallbackMetrics()
+    /// <summary>The <c>reason</c> label values of <c>lazymesh_fallback_unverified_calls_total</c>.</summary>
+    public static readonly IReadOnlyList<string> UnverifiedReasons = ["no_identity", "unknown_source", "source_mismatch", "other"];
+
+    private readonly InstanceMetrics _instance;
+    private readonly Dictionary<string, AtomicCount> _unverified = UnverifiedReasons.ToDictionary(static r => r, static _ => new AtomicCount(), StringComparer.Ordinal);
+
+    /// <param name="meterFactory">The host's; null for one of this fallback's own.</param>
+    public FallbackMetrics(IMeterFactory? meterFactory = null)
     {
-        Registry = Metrics.NewCustomRegistry();
-        Hosting.StandardMetrics.Register(Registry, "fallback");
-        var factory = Metrics.WithCustomRegistry(Registry);
-        var requests = factory.CreateCounter(
+        _instance = new InstanceMetrics("fallback", meterFactory);
+        var meter = _instance.Meter;
+        meter.CreateObservableCounter<long>(
             "lazymesh_fallback_requests_total",
-            "Calls the fallback handled, by result: forwarded, unresolved (502), not_mesh_destination (502), loop (508), denied (403 by the destination's AuthorizationPolicies), upstream_error (502/504).",
-            new CounterConfiguration { LabelNames = ["result"] });
-        RequestsForwarded = requests.WithLabels(Forwarded);
-        RequestsUnresolved = requests.WithLabels(Unresolved);
-        RequestsLoop = requests.WithLabels(LoopRefused);
-        RequestsUpstreamError = requests.WithLabels(UpstreamError);
-        RequestsDenied = requests.WithLabels(Denied);
-        RequestsNotMeshDestination = requests.WithLabels(NotMeshDestination);
-        UnverifiedCalls = factory.CreateCounter(
+            MetricLabel.Counts(
+                "result",
+                (Forwarded, () => RequestsForwarded.Value),
+                (Unresolved, () => RequestsUnresolved.Value),
+                (LoopRefused, () => RequestsLoop.Value),
+                (UpstreamError, () => RequestsUpstreamError.Value),
+                (Denied, () => RequestsDenied.Value),
+                (NotMeshDestination, () => RequestsNotMeshDestination.Value)),
+            description: "Calls the fallback handled, by result: forwarded, unresolved (502), not_mesh_destination (502), loop (508), denied (403 by the destination's AuthorizationPolicies), upstream_error (502/504).");
+        meter.CreateObservableCounter(
             "lazymesh_fallback_unverified_calls_total",
-            "Calls served but not learned because the caller's claimed source IP could not be verified against its certificate identity, by reason.",
-            new CounterConfiguration { LabelNames = ["reason"] });
-        AuthorizationAudited = factory.CreateCounter("lazymesh_fallback_authorization_audit_matched_total", "Calls an AUDIT AuthorizationPolicy of the destination matched.");
-        AuthorizationCustomUnsupported = factory.CreateCounter(
+            () => _unverified.Where(static u => u.Value.Value > 0).Select(static u => MetricLabel.Count(u.Value.Value, "reason", u.Key)),
+            description: "Calls served but not learned because the caller's claimed source IP could not be verified against its certificate identity, by reason.");
+        meter.CreateObservableCounter("lazymesh_fallback_authorization_audit_matched_total", () => AuthorizationAudited.Value, description: "Calls an AUDIT AuthorizationPolicy of the destination matched.");
+        meter.CreateObservableCounter(
             "lazymesh_fallback_authorization_custom_unsupported_total",
-            "Calls to a destination with a CUSTOM (ext_authz) AuthorizationPolicy, which the fallback cannot evaluate (the destination's own sidecar still does).");
-        FirstReadTimeouts = factory.CreateCounter("lazymesh_fallback_first_read_timeouts_total", "Connections closed because their first bytes (HTTP/1.1 request or h2c preface) did not arrive in time.");
-        ForwardDuration = factory.CreateHistogram(
+            () => AuthorizationCustomUnsupported.Value,
+            description: "Calls to a destination with a CUSTOM (ext_authz) AuthorizationPolicy, which the fallback cannot evaluate (the destination's own sidecar still does).");
+        meter.CreateObservableCounter(
+            "lazymesh_fallback_first_read_timeouts_total",
+            () => FirstReadTimeouts.Value,
+            description: "Connections closed because their first bytes (HTTP/1.1 request or h2c preface) did not arrive in time.");
+        ForwardDuration = meter.CreateHistogram<double>(
             "lazymesh_fallback_forward_duration_seconds",
-            "Time from receiving a call to the end of its forwarded response.",
-            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00025, 2, 18) });
-        ReportsSent = factory.CreateCounter("lazymesh_fallback_reports_sent_total", "ALS entries sent to the controller.");
-        ReportsDropped = factory.CreateCounter("lazymesh_fallback_reports_dropped_total", "Reports dropped because the pending set was full.");
-        ReportStreamFailures = factory.CreateCounter("lazymesh_fallback_report_stream_failures_total", "ALS streams to the controller that failed.");
+            unit: "s",
+            description: "Time from receiving a call to the end of its forwarded response.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Prometheus.Histogram.ExponentialBuckets(0.00025, 2, 18) });
+        meter.CreateObservableCounter("lazymesh_fallback_reports_sent_total", () => ReportsSent.Value, description: "ALS entries sent to the controller.");
+        meter.CreateObservableCounter("lazymesh_fallback_reports_dropped_total", () => ReportsDropped.Value, description: "Reports dropped because the pending set was full.");
+        meter.CreateObservableCounter("lazymesh_fallback_report_stream_failures_total", () => ReportStreamFailures.Value, description: "ALS streams to the controller that failed.");
     }
 
-    public CollectorRegistry Registry { get; }
+    /// <summary>What <c>/metrics</c> exports.</summary>
+    public CollectorRegistry Registry => _instance.Registry;
 
-    public Counter.Child RequestsForwarded { get; }
+    /// <summary>The exposition as text (what a scrape of <c>/metrics</c> returns).</summary>
+    public Task<string> ScrapeAsync(CancellationToken cancellationToken = default) => _instance.ScrapeAsync(cancellationToken);
 
-    public Counter.Child RequestsUnresolved { get; }
+    public AtomicCount RequestsForwarded { get; } = new();
 
-    public Counter.Child RequestsLoop { get; }
+    public AtomicCount RequestsUnresolved { get; } = new();
 
-    public Counter.Child RequestsUpstreamError { get; }
+    public AtomicCount RequestsLoop { get; } = new();
 
-    public Counter.Child RequestsDenied { get; }
+    public AtomicCount RequestsUpstreamError { get; } = new();
 
-    public Counter.Child RequestsNotMeshDestination { get; }
+    public AtomicCount RequestsDenied { get; } = new();
 
-    public Counter UnverifiedCalls { get; }
+    public AtomicCount RequestsNotMeshDestination { get; } = new();
 
-    public Counter AuthorizationAudited { get; }
+    public AtomicCount AuthorizationAudited { get; } = new();
 
-    public Counter AuthorizationCustomUnsupported { get; }
+    public AtomicCount AuthorizationCustomUnsupported { get; } = new();
 
-    public Counter FirstReadTimeouts { get; }
+    public AtomicCount FirstReadTimeouts { get; } = new();
 
-    public Histogram ForwardDuration { get; }
+    public Histogram<double> ForwardDuration { get; }
 
-    public Counter ReportsSent { get; }
+    public AtomicCount ReportsSent { get; } = new();
 
-    public Counter ReportsDropped { get; }
+    public AtomicCount ReportsDropped { get; } = new();
 
-    public Counter ReportStreamFailures { get; }
+    public AtomicCount ReportStreamFailures { get; } = new();
+
+    /// <summary>Calls served unverified for <paramref name="reason"/>, one of <see cref="UnverifiedReasons"/>.</summary>
+    public AtomicCount UnverifiedCalls(string reason) =>
+        _unverified.TryGetValue(reason, out var count) ? count : throw new ArgumentException($"unknown reason '{reason}', expected one of {string.Join(", ", UnverifiedReasons)}", nameof(reason));
+
+    public void Dispose() => _instance.Dispose();
 }

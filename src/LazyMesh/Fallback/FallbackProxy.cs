@@ -38,6 +38,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
     private readonly HttpMessageInvoker _client;
     private readonly ForwarderRequestConfig _http1Config;
     private readonly ForwarderRequestConfig _http2Config;
+    private readonly FallbackMetrics? _ownedMetrics;
     private WebApplication? _app;
     private IHttpForwarder? _forwarder;
     private IPEndPoint? _bound;
@@ -59,7 +60,8 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         _options = options;
         _upstream = upstreamResolver ?? MeshUpstreamResolver.Instance;
         _reporter = reporter;
-        Metrics = metrics ?? new FallbackMetrics();
+        _ownedMetrics = metrics is null ? new FallbackMetrics() : null;
+        Metrics = metrics ?? _ownedMetrics!;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<FallbackProxy>();
 
@@ -164,6 +166,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _client.Dispose();
+        _ownedMetrics?.Dispose();
     }
 
     private Task HandleAsync(HttpContext context)
@@ -241,7 +244,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
         StripLazyMeshHeaders(headers);
         if (!caller.Learnable)
         {
-            Metrics.UnverifiedCalls.WithLabels(TrustLabel(caller.Trust)).Inc();
+            Metrics.UnverifiedCalls(TrustLabel(caller.Trust)).Inc();
             LogUnverified(caller.Trust, request.SourceAddress, caller.PeerUri, destination.Service.Host);
         }
 
@@ -258,7 +261,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             context.Response.ContentType = "text/plain";
             context.Response.ContentLength = DeniedBody.Length;
             await context.Response.Body.WriteAsync(DeniedBody).ConfigureAwait(false);
-            Metrics.ForwardDuration.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            Metrics.ForwardDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
             return;
         }
 
@@ -274,7 +277,7 @@ public sealed partial class FallbackProxy : IAsyncDisposable
             config,
             transformer).ConfigureAwait(false);
 
-        Metrics.ForwardDuration.Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        Metrics.ForwardDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
         if (error == ForwarderError.None)
         {
             Metrics.RequestsForwarded.Inc();

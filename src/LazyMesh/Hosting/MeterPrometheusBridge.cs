@@ -5,72 +5,148 @@ using Prometheus;
 namespace LazyMesh.Hosting;
 
 /// <summary>
-/// Exports LazyMesh's <see cref="System.Diagnostics.Metrics"/> instruments (meters whose name starts with
-/// <c>LazyMesh.</c>) into a prometheus-net registry under their own names, which are already Prometheus names
-/// (snake_case, <c>_total</c>, <c>_seconds</c>): counters as counters, histograms as histograms, observable gauges
-/// read at scrape time. (prometheus-net's own MeterAdapter prefixes the meter name and exports counters as gauges.)
+/// Exports one instance's <see cref="System.Diagnostics.Metrics"/> instruments (meters created by its
+/// <see cref="IMeterFactory"/>, <see cref="Meter.Scope"/>, whose name starts with <c>LazyMesh.</c>) into a
+/// prometheus-net registry under their own names, which are already Prometheus names (snake_case, <c>_total</c>,
+/// <c>_seconds</c>): counters and observable counters as counters, histograms as histograms (buckets from the
+/// instrument's advice), everything else as gauges; observable instruments are read when the registry is scraped.
+/// Several instances in one process (tests, a controller beside a fallback) each export only their own meters.
+/// prometheus-net's own MeterAdapter would prefix the meter name, export counters as gauges and take every meter.
 /// </summary>
 public sealed class MeterPrometheusBridge : IDisposable
 {
     private static readonly double[] SecondsBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
     private readonly MeterListener _listener = new();
-    private readonly IMetricFactory _factory;
-    private readonly ConcurrentDictionary<Instrument, Collector> _collectors = new();
 
-    public MeterPrometheusBridge(CollectorRegistry registry)
+    public MeterPrometheusBridge(CollectorRegistry registry, IMeterFactory scope)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        _factory = Metrics.WithCustomRegistry(registry);
+        ArgumentNullException.ThrowIfNull(scope);
+        var factory = Metrics.WithCustomRegistry(registry);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith("LazyMesh.", StringComparison.Ordinal))
+            if (ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Meter.Name.StartsWith("LazyMesh.", StringComparison.Ordinal))
             {
-                listener.EnableMeasurementEvents(instrument);
+                listener.EnableMeasurementEvents(instrument, new Exported(instrument, factory));
             }
         };
-        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
-        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<long>(static (_, v, tags, state) => ((Exported)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<int>(static (_, v, tags, state) => ((Exported)state!).Record(v, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, v, tags, state) => ((Exported)state!).Record(v, tags));
         _listener.Start();
         registry.AddBeforeCollectCallback(_listener.RecordObservableInstruments);
     }
 
     public void Dispose() => _listener.Dispose();
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    /// <summary>One instrument's collector, made at its first measurement (the label names are its tags' keys).</summary>
+    private sealed class Exported(Instrument instrument, IMetricFactory factory)
     {
-        var labels = new string[tags.Length];
-        var values = new string[tags.Length];
-        for (var i = 0; i < tags.Length; i++)
+        private readonly Lock _gate = new();
+        private volatile Collector? _collector;
+        private readonly ConcurrentDictionary<string, ChildBase> _byValue = new(StringComparer.Ordinal);
+        private ChildBase? _unlabelled;
+
+        public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            labels[i] = tags[i].Key;
-            values[i] = tags[i].Value?.ToString() ?? string.Empty;
+            var collector = _collector ?? Create(tags);
+            if (tags.Length == 0 && _unlabelled is { } unlabelled)
+            {
+                // The common case on event paths: no label, no lookup, no allocation.
+                Apply(unlabelled, value);
+                return;
+            }
+
+            var labels = collector.LabelNames;
+            if (tags.Length == 1 && labels.Length == 1 && string.Equals(tags[0].Key, labels[0], StringComparison.Ordinal) && tags[0].Value is string single)
+            {
+                // One label with a string value (queue="files"): a cached child, no allocation once the value is known.
+                Apply(_byValue.GetOrAdd(single, static (v, state) => state.Owner.Child(state.Collector, [v]), (Owner: this, Collector: collector)), value);
+                return;
+            }
+
+            var values = new string[tags.Length];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (i >= labels.Length || !string.Equals(tags[i].Key, labels[i], StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                values[i] = tags[i].Value?.ToString() ?? string.Empty;
+            }
+
+            if (tags.Length != labels.Length || (values.Length > 0 && values[^1] is null))
+            {
+                throw new InvalidOperationException(
+                    $"{instrument.Name} is exported with the labels [{string.Join(", ", labels)}] but was measured with the tags [{string.Join(", ", tags.ToArray().Select(static t => t.Key))}]: every measurement of an instrument carries the same tag keys in the same order");
+            }
+
+            Apply(Child(collector, values), value);
         }
 
-        var collector = _collectors.GetOrAdd(instrument, i => Create(i, labels));
-        switch (collector)
+        private ChildBase Child(Collector collector, string[] values) => collector switch
         {
-            case Counter counter:
-                counter.WithLabels(values).Inc(value);
-                break;
-            case Histogram histogram:
-                histogram.WithLabels(values).Observe(value);
-                break;
-            case Gauge gauge:
-                gauge.WithLabels(values).Set(value);
-                break;
-        }
-    }
-
-    private Collector Create(Instrument instrument, string[] labels)
-    {
-        var help = instrument.Description ?? instrument.Name;
-        return instrument switch
-        {
-            Counter<long> or Counter<int> or Counter<double> => _factory.CreateCounter(instrument.Name, help, labels),
-            Histogram<double> => _factory.CreateHistogram(instrument.Name, help, labels, new HistogramConfiguration { Buckets = SecondsBuckets }),
-            _ => _factory.CreateGauge(instrument.Name, help, labels),
+            Counter c => c.WithLabels(values),
+            Histogram h => h.WithLabels(values),
+            Gauge g => g.WithLabels(values),
+            _ => throw new InvalidOperationException($"{instrument.Name}: unexpected collector {collector.GetType().Name}"),
         };
+
+        private void Apply(ChildBase child, double value)
+        {
+            switch (child)
+            {
+                case Counter.Child counter when instrument.IsObservable:
+                    counter.IncTo(value); // an observable counter reports its total
+                    break;
+                case Counter.Child counter:
+                    counter.Inc(value);
+                    break;
+                case Histogram.Child histogram:
+                    histogram.Observe(value);
+                    break;
+                case Gauge.Child gauge when instrument is UpDownCounter<long> or UpDownCounter<int> or UpDownCounter<double>:
+                    gauge.Inc(value); // a delta
+                    break;
+                case Gauge.Child gauge:
+                    gauge.Set(value);
+                    break;
+            }
+        }
+
+        private Collector Create(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            lock (_gate)
+            {
+                if (_collector is not null)
+                {
+                    return _collector;
+                }
+
+                var labels = new string[tags.Length];
+                for (var i = 0; i < tags.Length; i++)
+                {
+                    labels[i] = tags[i].Key;
+                }
+
+                var help = instrument.Description ?? instrument.Name;
+                Collector collector = instrument switch
+                {
+                    Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> or ObservableCounter<int> or ObservableCounter<double> =>
+                        factory.CreateCounter(instrument.Name, help, labels),
+                    Histogram<double> h => factory.CreateHistogram(
+                        instrument.Name,
+                        help,
+                        labels,
+                        new HistogramConfiguration { Buckets = h.Advice?.HistogramBucketBoundaries is { } advised ? [.. advised] : SecondsBuckets }),
+                    _ => factory.CreateGauge(instrument.Name, help, labels),
+                };
+                _unlabelled = labels.Length == 0 ? Child(collector, []) : null;
+                _collector = collector;
+                return collector;
+            }
+        }
     }
 }

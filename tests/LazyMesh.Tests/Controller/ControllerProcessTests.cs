@@ -80,6 +80,18 @@ public sealed class ControllerProcessTests : IDisposable
         Assert.Contains("lazymesh_learn_to_disk_seconds_count 1", metrics);
         Assert.Matches("lazymesh_build_info\\{version=\"[^\"]+\",component=\"controller\",runtime=\"\\.NET 10[^\"]*\"\\} 1", metrics);
         Assert.Matches("process_working_set_bytes [1-9]", metrics);
+        foreach (var (name, type) in new[]
+        {
+            ("lazymesh_als_entries_total", "counter"), ("lazymesh_edges_learned_total", "counter"), ("lazymesh_edges", "gauge"),
+            ("lazymesh_learn_to_disk_seconds", "histogram"), ("lazymesh_build_info", "gauge"), ("lazymesh_queue_adds_total", "counter"),
+            ("lazymesh_reconcile_duration_seconds", "histogram"), ("lazymesh_sidecar_writes_total", "counter"), ("lazymesh_write_queue_depth", "gauge"),
+            ("lazymesh_als_streams_open", "gauge"), ("lazymesh_unattributed_entries_total", "counter"), ("process_cpu_seconds_total", "counter"),
+        })
+        {
+            Assert.Contains($"# TYPE {name} {type}\n", metrics, StringComparison.Ordinal);
+        }
+
+        Hosting.InstanceMetricsTests.AssertConventional(metrics);
         Assert.Equal(0, await controller.TerminateAsync());
     }
 
@@ -206,10 +218,10 @@ public sealed class ControllerProcessTests : IDisposable
         await controller.WaitForLineAsync(@"wrote Sidecar bookinfo/lazymesh-productpage-v1 \(1 learned hosts");
 
         var metrics = await GetAsync(http, "/metrics");
-        Assert.Contains("lazymesh_unattributed_entries_total{reason=\"UnknownSource\"} 1", metrics);
+        Assert.Contains("lazymesh_unattributed_entries_total{reason=\"unknown_source\"} 1", metrics);
         Assert.Contains("lazymesh_hosts_capped_total 1", metrics);
         Assert.Contains("lazymesh_als_streams_rejected_total{reason=\"message_too_large\"} 1", metrics);
-        Assert.Matches("lazymesh_als_decode_errors_total\\{kind=\"\\w+\"\\} 1", metrics);
+        Assert.Matches("lazymesh_als_decode_errors_total\\{kind=\"[a-z0-9_]+\"\\} 1", metrics);
         var yaml = await File.ReadAllTextAsync(ProductpageSidecar);
         Assert.Contains("details.bookinfo", yaml);
         Assert.DoesNotContain("reviews.bookinfo", yaml);

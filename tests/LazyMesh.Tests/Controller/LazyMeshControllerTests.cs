@@ -9,7 +9,6 @@ using LazyMesh.Routing;
 using LazyMesh.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Prometheus;
 
 namespace LazyMesh.Tests.Controller;
 
@@ -254,7 +253,7 @@ public sealed class LazyMeshControllerTests
 
         public void FlushAtExit(DependencyStore store, IReadOnlyList<PendingEdge> unrecorded) => Flushes++;
 
-        public void AddMetrics(CollectorRegistry registry)
+        public void AddMetrics(System.Diagnostics.Metrics.Meter meter)
         {
         }
 
@@ -309,7 +308,7 @@ public sealed class LazyMeshControllerTests
             return ValueTask.FromResult(ReconcileResult.After(TimeSpan.FromHours(1)));
         }
 
-        public void AddMetrics(CollectorRegistry registry)
+        public void AddMetrics(System.Diagnostics.Metrics.Meter meter)
         {
         }
 

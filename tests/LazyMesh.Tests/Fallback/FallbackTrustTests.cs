@@ -41,9 +41,9 @@ public sealed class FallbackTrustTests
         // A claimed source that is no pod.
         Assert.Equal(HttpStatusCode.OK, await CallAsync(client, proxy, "reviews.shop:9080", "10.200.0.1", Xfcc("shop")));
         Assert.Equal(0, await reporter.FlushAsync());
-        Assert.Equal(2, metrics.UnverifiedCalls.WithLabels("source_mismatch").Value);
-        Assert.Equal(1, metrics.UnverifiedCalls.WithLabels("no_identity").Value);
-        Assert.Equal(1, metrics.UnverifiedCalls.WithLabels("unknown_source").Value);
+        Assert.Equal(2, metrics.UnverifiedCalls("source_mismatch").Value);
+        Assert.Equal(1, metrics.UnverifiedCalls("no_identity").Value);
+        Assert.Equal(1, metrics.UnverifiedCalls("unknown_source").Value);
 
         // The real caller, consistent with its certificate: learned.
         Assert.Equal(HttpStatusCode.OK, await CallAsync(client, proxy, "reviews:9080", ShopCallerIp, Xfcc("shop")));
@@ -63,7 +63,7 @@ public sealed class FallbackTrustTests
         using var client = new HttpClient();
 
         Assert.Equal(HttpStatusCode.OK, await CallAsync(client, proxy, "reviews.shop:9080", OtherCallerIp, null));
-        Assert.Equal(0, metrics.UnverifiedCalls.WithLabels("no_identity").Value);
+        Assert.Equal(0, metrics.UnverifiedCalls("no_identity").Value);
     }
 
     [Fact]

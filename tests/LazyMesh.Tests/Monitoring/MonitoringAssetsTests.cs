@@ -64,6 +64,14 @@ public sealed partial class MonitoringAssetsTests
         Assert.Contains("lazymesh_kube_writes_total", used);
     }
 
+    [Fact]
+    public void Monitoring_page_lists_every_exported_metric()
+    {
+        var page = File.ReadAllText(Path.Combine(RepoPaths.RepositoryRoot, "docs", "monitoring.md"));
+        Assert.True(Exported.Value.Count >= 40, $"found only {Exported.Value.Count} metric names in src/");
+        NoneMissing(Exported.Value.Where(m => !page.Contains($"| `{m}` |", StringComparison.Ordinal)).Order(StringComparer.Ordinal), "not in the table of docs/monitoring.md");
+    }
+
     private static void NoneMissing(IEnumerable<string> missing, string what)
     {
         var list = missing.ToList();

@@ -171,10 +171,10 @@ public sealed class ApiTarget : IObjectTarget
         }
     }
 
-    public void AddMetrics(CollectorRegistry registry)
+    public void AddMetrics(System.Diagnostics.Metrics.Meter meter)
     {
-        KubernetesMetrics.Register(registry, _sink.Stats, _budget, _inventory);
-        KubernetesMetrics.RegisterLeadership(registry, Leadership);
+        KubernetesMetrics.Register(meter, _sink.Stats, _budget, _inventory);
+        KubernetesMetrics.RegisterLeadership(meter, Leadership);
     }
 
     public async ValueTask DisposeAsync()

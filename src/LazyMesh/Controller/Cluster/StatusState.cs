@@ -41,7 +41,7 @@ public sealed partial class StatusState : ILearnedState
     {
     }
 
-    public void AddMetrics(CollectorRegistry registry)
+    public void AddMetrics(System.Diagnostics.Metrics.Meter meter)
     {
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using LazyMesh.Controller.Queue;
+using LazyMesh.Hosting;
 using LazyMesh.Istio;
 using LazyMesh.Learning;
 using LazyMesh.Mesh;
@@ -6,7 +8,6 @@ using LazyMesh.Rendering;
 using LazyMesh.Routing;
 using LazyMesh.Sinks;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 
 namespace LazyMesh.Controller.Files;
 
@@ -167,18 +168,17 @@ public sealed partial class DirectoryTarget : IObjectTarget
         return ReconcileResult.After(_cleanupInterval);
     }
 
-    public void AddMetrics(CollectorRegistry registry)
-    {
-        var writes = Metrics.WithCustomRegistry(registry).CreateCounter("lazymesh_sidecar_writes_total", "Sidecar sink operations by result", "result");
-        registry.AddBeforeCollectCallback(() =>
-        {
-            writes.WithLabels("written").IncTo(Writes.Written);
-            writes.WithLabels("unchanged").IncTo(Writes.Unchanged);
-            writes.WithLabels("deleted").IncTo(Writes.Deleted);
-            writes.WithLabels("failed").IncTo(Writes.Failed);
-            writes.WithLabels("not_ours").IncTo(Writes.NotOurs);
-        });
-    }
+    public void AddMetrics(Meter meter) =>
+        meter.CreateObservableCounter<long>(
+            "lazymesh_sidecar_writes_total",
+            MetricLabel.Counts(
+                "result",
+                ("written", () => Writes.Written),
+                ("unchanged", () => Writes.Unchanged),
+                ("deleted", () => Writes.Deleted),
+                ("failed", () => Writes.Failed),
+                ("not_ours", () => Writes.NotOurs)),
+            description: "Sidecar sink operations by result");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

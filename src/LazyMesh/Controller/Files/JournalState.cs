@@ -1,8 +1,9 @@
+using System.Diagnostics.Metrics;
 using LazyMesh.Controller.Queue;
+using LazyMesh.Hosting;
 using LazyMesh.Learning;
 using LazyMesh.Storage;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 
 namespace LazyMesh.Controller.Files;
 
@@ -107,17 +108,16 @@ public sealed partial class JournalState : ILearnedState
         }
     }
 
-    public void AddMetrics(CollectorRegistry registry)
+    public void AddMetrics(Meter meter)
     {
-        var factory = Metrics.WithCustomRegistry(registry);
-        var failures = factory.CreateCounter("lazymesh_journal_failures_total", "Learned-state writes that failed (disk full, I/O error) and were retried, by operation", "operation");
-        var unrecorded = factory.CreateGauge("lazymesh_journal_unrecorded_edges", "Learned dependencies waiting for their journal record (kept out of Sidecars until then)");
-        registry.AddBeforeCollectCallback(() =>
-        {
-            failures.WithLabels("append").IncTo(Stats.AppendFailures);
-            failures.WithLabels("compact").IncTo(Stats.CompactionFailures);
-            unrecorded.Set(Stats.Unrecorded);
-        });
+        meter.CreateObservableCounter<long>(
+            "lazymesh_journal_failures_total",
+            MetricLabel.Counts(
+                "operation",
+                ("append", () => Stats.AppendFailures),
+                ("compact", () => Stats.CompactionFailures)),
+            description: "Learned-state writes that failed (disk full, I/O error) and were retried, by operation");
+        meter.CreateObservableGauge("lazymesh_journal_unrecorded_edges", () => Stats.Unrecorded, description: "Learned dependencies waiting for their journal record (kept out of Sidecars until then)");
     }
 
     public ValueTask DisposeAsync()

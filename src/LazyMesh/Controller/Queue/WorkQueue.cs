@@ -38,7 +38,7 @@ public sealed class WorkQueue<TKey> : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.Workers, 1);
         _time = time ?? TimeProvider.System;
         _timer = _time.CreateTimer(static state => ((WorkQueue<TKey>)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _metrics = new WorkQueueMetrics(Options.Name, () => Depth, () => Busy);
+        _metrics = new WorkQueueMetrics(Options.Name, () => Depth, () => Busy, Options.Meter);
     }
 
     /// <summary>A reconcile threw: the key, the error, its consecutive failures, and when it is retried.</summary>

@@ -4,7 +4,8 @@ using System.Diagnostics.Metrics;
 namespace LazyMesh.Controller.Queue;
 
 /// <summary>
-/// The queue's instruments on <see cref="System.Diagnostics.Metrics"/> (meter <see cref="MeterName"/>), named as they
+/// The queue's instruments on <see cref="System.Diagnostics.Metrics"/> (the controller's meter, or one of its own named
+/// <see cref="MeterName"/>), named as they
 /// are exported: depth, adds, retries, reconcile durations and errors, labelled by queue (after controller-runtime's
 /// <c>workqueue_*</c> and <c>controller_runtime_reconcile_*</c> metrics).
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class WorkQueueMetrics : IDisposable
 {
     public const string MeterName = "LazyMesh.Controller";
 
-    private readonly Meter _meter;
+    private readonly Meter? _ownMeter;
     private readonly Counter<long> _adds;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _reconciles;
@@ -21,18 +22,22 @@ public sealed class WorkQueueMetrics : IDisposable
     private readonly Histogram<double> _wait;
     private readonly KeyValuePair<string, object?> _queue;
 
-    public WorkQueueMetrics(string queue, Func<int> depth, Func<int> busy)
+    public WorkQueueMetrics(string queue, Func<int> depth, Func<int> busy, Meter? meter = null)
     {
         _queue = new("queue", queue);
-        _meter = new Meter(MeterName);
-        _adds = _meter.CreateCounter<long>("lazymesh_queue_adds_total", description: "Keys added to the work queue (a key already queued counts once)");
-        _retries = _meter.CreateCounter<long>("lazymesh_queue_retries_total", description: "Keys queued again after a failed reconcile, with backoff");
-        _reconciles = _meter.CreateCounter<long>("lazymesh_reconcile_total", description: "Reconciles by result (success, error, requeue_after)");
-        _errors = _meter.CreateCounter<long>("lazymesh_reconcile_errors_total", description: "Reconciles that failed");
-        _duration = _meter.CreateHistogram<double>("lazymesh_reconcile_duration_seconds", unit: "s", description: "Time spent reconciling one key");
-        _wait = _meter.CreateHistogram<double>("lazymesh_queue_wait_duration_seconds", unit: "s", description: "Time a key waited in the queue, from ready to picked up");
-        _meter.CreateObservableGauge("lazymesh_queue_depth", () => new Measurement<int>(depth(), _queue), description: "Keys ready to be reconciled");
-        _meter.CreateObservableGauge("lazymesh_queue_busy_workers", () => new Measurement<int>(busy(), _queue), description: "Keys being reconciled now");
+        if (meter is null)
+        {
+            meter = _ownMeter = new Meter(MeterName);
+        }
+
+        _adds = meter.CreateCounter<long>("lazymesh_queue_adds_total", description: "Keys added to the work queue (a key already queued counts once)");
+        _retries = meter.CreateCounter<long>("lazymesh_queue_retries_total", description: "Keys queued again after a failed reconcile, with backoff");
+        _reconciles = meter.CreateCounter<long>("lazymesh_reconcile_total", description: "Reconciles by result (success, error, requeue_after)");
+        _errors = meter.CreateCounter<long>("lazymesh_reconcile_errors_total", description: "Reconciles that failed");
+        _duration = meter.CreateHistogram<double>("lazymesh_reconcile_duration_seconds", unit: "s", description: "Time spent reconciling one key");
+        _wait = meter.CreateHistogram<double>("lazymesh_queue_wait_duration_seconds", unit: "s", description: "Time a key waited in the queue, from ready to picked up");
+        meter.CreateObservableGauge("lazymesh_queue_depth", () => new Measurement<int>(depth(), _queue), description: "Keys ready to be reconciled");
+        meter.CreateObservableGauge("lazymesh_queue_busy_workers", () => new Measurement<int>(busy(), _queue), description: "Keys being reconciled now");
     }
 
     public void OnAdd() => _adds.Add(1, _queue);
@@ -52,5 +57,5 @@ public sealed class WorkQueueMetrics : IDisposable
         }
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose() => _ownMeter?.Dispose();
 }

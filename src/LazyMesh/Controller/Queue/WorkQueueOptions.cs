@@ -6,6 +6,9 @@ public sealed record WorkQueueOptions
     /// <summary>Name of the queue: the <c>queue</c> label of its metrics.</summary>
     public string Name { get; init; } = "controller";
 
+    /// <summary>Where the queue's instruments go (the controller's meter); null: a meter of the queue's own, <see cref="WorkQueueMetrics.MeterName"/>.</summary>
+    public System.Diagnostics.Metrics.Meter? Meter { get; init; }
+
     /// <summary>Keys reconciled at once (never the same key twice).</summary>
     public int Workers { get; init; } = 4;
 
