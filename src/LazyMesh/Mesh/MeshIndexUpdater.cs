@@ -8,9 +8,10 @@ namespace LazyMesh.Mesh;
 /// pod changes by parts. A pod change by parts replaces the pod's workload (and its pods' entries), the Services of its
 /// namespace that select it (old or new labels), and the pod-IP, address and host lookup entries they own; every other
 /// part of the index is shared with the previous one. The lookups are layered maps: an update copies only their small
-/// overlays; a grown overlay is frozen into a new base on the thread pool, and the next update after that adopts it. A change whose effects are not local (a workload appears or
-/// goes, a selector may narrow differently, an IP is shared, a hostNetwork pod, a conflict the builder would warn
-/// about) is refused: the caller rebuilds whole. Not thread-safe: one caller applies changes.
+/// overlays; a grown overlay is frozen into a new base on the thread pool, and the next update after that adopts it.
+/// A change whose effects are not local (a workload appears or goes, a selector may narrow differently, an IP is
+/// shared, a hostNetwork pod, a conflict the builder would warn about) is refused: the caller rebuilds whole. Not
+/// thread-safe: one caller applies changes.
 /// </summary>
 public sealed class MeshIndexUpdater
 {
