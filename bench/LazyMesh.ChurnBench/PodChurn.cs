@@ -6,7 +6,8 @@ namespace LazyMesh.ChurnBench;
 
 /// <summary>
 /// Drives pod changes at a fixed rate through the API: in turn a new pod of an existing Deployment (create, then its
-/// status with an IP), a seeded pod's IP changed, and the oldest churned pod deleted, so the pod count stays level.
+/// status with an IP), a seeded pod's IP changed (never a Deployment's first pod, whose IP the ALS sources use), and
+/// the oldest churned pod deleted, so the pod count stays level.
 /// Each is one change; calls run concurrently (at most <paramref name="maxInFlight"/>) so that a slow answer does not
 /// lower the rate, and each change is due at its own time from the start (a late one does not push the rest back).
 /// </summary>
@@ -88,6 +89,11 @@ internal sealed class PodChurn(IKubernetes client, int namespaces, int deploymen
                 break;
             case 1:
                 var p = (n * 7919) % seededPods;
+                if (p < deployments)
+                {
+                    p += deployments; // a Deployment's first pod keeps its IP: NewDependencies sends from it
+                }
+
                 var d = p % deployments;
                 await SetIpAsync(Ns(d), $"app-{d}-7d9f-{p / deployments:x5}", Ip(n));
                 break;
