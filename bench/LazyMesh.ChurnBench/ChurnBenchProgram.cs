@@ -81,6 +81,13 @@ public static class ChurnBenchProgram
             .ToList();
         await using var newDependencies = new NewDependencies(watcher, controller.AlsEndPoint, cluster, sources);
         await newDependencies.StartAsync();
+
+        // Warm-up, not recorded: one dependency per source opens its connection and stream (Envoy's are open long before
+        // a new dependency shows up), and the controller's paths run once.
+        var warmUp = new Percentiles();
+        await newDependencies.RunAsync(dependencies, TimeSpan.FromSeconds(sources.Count / (double)dependencies), warmUp, CancellationToken.None);
+        var warmUpUnseen = await newDependencies.SettleAsync(TimeSpan.FromSeconds(10));
+        Console.WriteLine(FormattableString.Invariant($"warm-up: {sources.Count} streams opened, first dependency on each {warmUp} ({warmUpUnseen} not seen)"));
         Console.WriteLine(FormattableString.Invariant(
             $"{enabled} enabled: {sources.Count} workloads, {newDependencies.SidecarsSeen} Sidecars in the API after {clock.Elapsed.TotalSeconds:F1} s"));
 
