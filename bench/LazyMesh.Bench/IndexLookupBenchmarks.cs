@@ -6,8 +6,8 @@ namespace LazyMesh.Bench;
 
 /// <summary>
 /// The per-access-log-line lookups of <see cref="MeshIndex"/> on an index built whole (<c>fresh</c>: its layered maps
-/// have an empty overlay) and on one updated by parts until its overlays hold about a thousand changes
-/// (<c>layered</c>), next to a bare <see cref="FrozenDictionary{TKey, TValue}"/> of the same pods (how pods were
+/// have an empty overlay), on one updated by parts until its overlays hold about a thousand changes
+/// (<c>layered</c>), and on one whose lookups each have an overlay being merged under a newer one (<c>merging</c>), next to a bare <see cref="FrozenDictionary{TKey, TValue}"/> of the same pods (how pods were
 /// stored before the index could be updated by parts). 10,000 pods of 2,000 Deployments, 2,000 Services; times are
 /// per lookup over 1,024 probes (every pod IP probed is a hit; one in eight name probes misses; names resolve from
 /// their own namespace).
@@ -26,7 +26,7 @@ public class IndexLookupBenchmarks
     private string[] _names = [];
     private string[] _namespaces = [];
 
-    [Params("fresh", "layered")]
+    [Params("fresh", "layered", "merging")]
     public string Index { get; set; } = "fresh";
 
     [GlobalSetup]
@@ -34,17 +34,26 @@ public class IndexLookupBenchmarks
     {
         var mesh = new UpdatableMesh(Deployments, PodsPerDeployment, servicesPerDeployment: 1);
         var snapshot = mesh.Snapshot();
-        var updater = new MeshIndexUpdater();
+
+        // layered: overlays never merged, grown to about a thousand entries; merging: every lookup holds an overlay
+        // being merged (never finished here) under a newer one, the most layers a lookup reads.
+        var updater = Index switch
+        {
+            "layered" => new MeshIndexUpdater(null, new LayerMergePolicy(static _ => int.MaxValue, static _ => { })),
+            "merging" => new MeshIndexUpdater(null, new LayerMergePolicy(static _ => 200, static _ => { })),
+            _ => new MeshIndexUpdater(),
+        };
         _index = updater.Rebuild(snapshot);
         _frozen = _index.Pods.SelectMany(p => p.Ips.Select(ip => KeyValuePair.Create(ip, p))).ToFrozenDictionary();
-        if (Index == "layered")
+        for (var i = 0; (Index == "layered" && _index.OverlayCount < 1000) || (Index == "merging" && _index.Merging < 4); i++)
         {
-            // Move pods to new IPs one change at a time until the overlays hold about a thousand entries.
-            for (var i = 0; _index.OverlayCount < 1000; i++)
+            // Move pods to new IPs one change at a time.
+            var moved = mesh.Pod((i * 7) % Deployments, i % PodsPerDeployment, $"10.2.{i >> 8 & 255}.{i & 255}");
+            _index = updater.TryApplyPods([new PodChange(mesh.Key(moved), moved)])
+                ?? throw new InvalidOperationException($"refused: {updater.LastRefusal}");
+            if (i > 10_000)
             {
-                var moved = mesh.Pod((i * 7) % Deployments, i % PodsPerDeployment, $"10.2.{i >> 8 & 255}.{i & 255}");
-                _index = updater.TryApplyPods([new PodChange(mesh.Key(moved), moved)])
-                    ?? throw new InvalidOperationException($"refused: {updater.LastRefusal}");
+                throw new InvalidOperationException($"the {Index} index was not reached in 10,000 changes");
             }
         }
 

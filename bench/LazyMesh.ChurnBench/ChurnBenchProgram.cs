@@ -1,20 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using k8s;
+using k8s.Models;
+using LazyMesh.Controller;
+using LazyMesh.Controller.Cluster;
 using LazyMesh.InformerBench;
 using LazyMesh.Kubernetes.Connection;
+using LazyMesh.Kubernetes.Hosting;
 using LazyMesh.Kubernetes.Informers;
-using LazyMesh.Mesh;
+using LazyMesh.Rendering;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LazyMesh.ChurnBench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/LazyMesh.ChurnBench -- [--pods N] [--services N] [--deployments N]
-/// [--namespaces N] [--seconds S] [--rate R]</c>: starts InformerBench's <c>serve</c> mode in a child process (a
-/// KubeTestServer, filled by its ClusterSeeder), starts a <see cref="KubernetesInventory"/> in this process, then runs, one after the other,
-/// an idle phase (no changes) and a churn phase (R pod changes a second: creates, IP changes, deletes), S seconds each.
-/// For every new index it records what it cost on the inventory's loop, the time from the informer event to the index
-/// in the holder, and <see cref="MeshIndexChange.Between"/> on it, and prints p50/p99/max per phase.
+/// <c>dotnet run -c Release --project bench/LazyMesh.ChurnBench -- [index-only ...] [--pods N] [--services N] [--deployments N]
+/// [--namespaces N] [--seconds S] [--rate R] [--dependencies D]</c>: starts InformerBench's <c>serve</c> mode in a child
+/// process (a KubeTestServer, filled by its ClusterSeeder), labels one namespace <c>lazymesh.io/enabled</c>, starts the
+/// controller in Kubernetes mode in this process, then runs, one after the other, an idle phase (no pod changes) and a
+/// churn phase (R pod changes a second: creates, IP changes, deletes), S seconds each, with D new dependencies a second
+/// sent over ALS in both. Per phase it prints p50/p99/max of the index update cost on the inventory's loop, of the
+/// informer event to the index, and of a new dependency from its ALS message to its Sidecar's watch event; and the pod
+/// change rate reached. At the end: the API writes of the run and how many of them changed nothing. With
+/// <c>index-only</c>, see <see cref="IndexOnlyRun"/>.
 /// </summary>
 public static class ChurnBenchProgram
 {
@@ -22,9 +31,14 @@ public static class ChurnBenchProgram
     {
         try
         {
+            if (args.Length > 0 && args[0] == "index-only")
+            {
+                return await IndexOnlyRun.RunAsync(Option(args, "--changes", 3000), Option(args, "--rate", 50));
+            }
+
             return await MeasureAsync(args, Option(args, "--namespaces", 100), Option(args, "--deployments", 5_000), Option(args, "--pods", 50_000), Option(args, "--services", 10_000));
         }
-        catch (Exception e) when (e is FormatException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or IOException or InvalidOperationException or TimeoutException or Grpc.Core.RpcException or HttpRequestException or k8s.Autorest.HttpOperationException)
         {
             Console.Error.WriteLine($"churn bench failed: {e.Message}");
             return 1;
@@ -35,24 +49,49 @@ public static class ChurnBenchProgram
     {
         var seconds = Option(args, "--seconds", 60);
         var rate = Option(args, "--rate", 50);
+        var dependencies = Option(args, "--dependencies", 2);
+        var cluster = new ClusterShape(namespaces, deployments, pods, services);
         await using var server = await SeededServerProcess.StartAsync("churn-bench", namespaces, deployments, pods, services);
         if (server is null)
         {
             return 1;
         }
 
+        var (seedWrites, seedNoOps) = await server.WriteStatsAsync();
         var kubeconfig = server.Kubeconfig;
         using var client = KubeConnection.Create(kubeconfig, null);
         using var writer = KubeConnection.Create(kubeconfig, null);
-        await using var inventory = new KubernetesInventory(client, new KubernetesInventoryOptions(), NullLogger.Instance);
+        using var watcher = KubeConnection.Create(kubeconfig, null);
+
+        // One namespace is lazy: its workloads get Sidecars, and the new dependencies are theirs.
+        var enabled = cluster.Namespace(0);
+        await writer.CoreV1.PatchNamespaceAsync(new V1Patch("""{"metadata":{"labels":{"lazymesh.io/enabled":"true"}}}""", V1Patch.PatchType.MergePatch), enabled);
+        var options = new KubernetesHostOptions { AlsEndPoint = new IPEndPoint(IPAddress.Loopback, 0), HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        var mode = KubernetesMode.Create(client, options, NullLoggerFactory.Instance);
+        var inventory = (KubernetesInventory)mode.Inventory;
+        await using var controller = new LazyMeshController(mode, NullLoggerFactory.Instance);
         var clock = Stopwatch.StartNew();
-        inventory.Start();
-        await inventory.WaitForSyncAsync(CancellationToken.None);
+        await controller.StartAsync();
+        var index = inventory.Holder.Current;
         Console.WriteLine(FormattableString.Invariant(
-            $"ready in {clock.Elapsed.TotalSeconds:F1} s: {inventory.Holder.Current.Workloads.Count} workloads, {inventory.Holder.Current.Pods.Count} pods, {inventory.Holder.Current.Services.Count} services (first build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
+            $"controller ready in {clock.Elapsed.TotalSeconds:F1} s: {index.Workloads.Count} workloads, {index.Pods.Count} pods, {index.Services.Count} services (first build {inventory.LastBuildDuration.TotalMilliseconds:F0} ms)"));
+        await controller.Queue.WhenIdleAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        var sources = Enumerable.Range(0, deployments).Where(d => cluster.Namespace(d) == enabled)
+            .Select(d => (d, SidecarNames.For(index.FindWorkload($"{enabled}/Deployment/app-{d}") ?? throw new InvalidOperationException($"no workload app-{d} in {enabled}"))))
+            .ToList();
+        await using var newDependencies = new NewDependencies(watcher, controller.AlsEndPoint, cluster, sources);
+        await newDependencies.StartAsync();
+
+        // Warm-up, not recorded: one dependency per source opens its connection and stream (Envoy's are open long before
+        // a new dependency shows up), and the controller's paths run once.
+        var warmUp = new Percentiles();
+        await newDependencies.RunAsync(dependencies, TimeSpan.FromSeconds(sources.Count / (double)dependencies), warmUp, CancellationToken.None);
+        var warmUpUnseen = await newDependencies.SettleAsync(TimeSpan.FromSeconds(10));
+        Console.WriteLine(FormattableString.Invariant($"warm-up: {sources.Count} streams opened, first dependency on each {warmUp} ({warmUpUnseen} not seen)"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"{enabled} enabled: {sources.Count} workloads, {newDependencies.SidecarsSeen} Sidecars in the API after {clock.Elapsed.TotalSeconds:F1} s"));
 
         PhaseResult? phase = null;
-        var previous = inventory.Holder.Current;
         inventory.Updated += update =>
         {
             if (Volatile.Read(ref phase) is not { } current)
@@ -72,28 +111,14 @@ public static class ChurnBenchProgram
                 }
 
                 current.PodChanges += update.PodChanges;
+                if (inventory.Holder.Current.Merging > 0)
+                {
+                    current.WhileMerging++;
+                }
             }
 
             current.Cost.Add(update.Cost);
             current.Latency.Add(update.Latency);
-        };
-        inventory.Reloaded += index =>
-        {
-            var watch = Stopwatch.StartNew();
-            var change = MeshIndexChange.Between(previous, index);
-            watch.Stop();
-            previous = index;
-            if (Volatile.Read(ref phase) is { } current)
-            {
-                current.Mapping.Add(watch.Elapsed);
-                if (change.IsEmpty)
-                {
-                    lock (current)
-                    {
-                        current.EmptyChanges++;
-                    }
-                }
-            }
         };
 
         var churn = new PodChurn(writer, namespaces, deployments, pods);
@@ -103,31 +128,48 @@ public static class ChurnBenchProgram
             var result = new PhaseResult(name, perSecond);
             Volatile.Write(ref phase, result);
             var failuresBefore = churn.Failures;
+            var completedBefore = churn.Completed;
             using var self = Process.GetCurrentProcess();
             var cpu = self.TotalProcessorTime;
             var elapsed = Stopwatch.StartNew();
-            result.Operations = await churn.RunAsync(perSecond, TimeSpan.FromSeconds(seconds), CancellationToken.None);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // the last events reach the index
+            var duration = TimeSpan.FromSeconds(seconds);
+            var driving = churn.RunAsync(perSecond, duration, CancellationToken.None);
+            var sending = newDependencies.RunAsync(dependencies, duration, result.DependencyLatency, CancellationToken.None);
+            (result.Operations, result.DrivingTime) = await driving;
+            result.DependenciesSent = await sending;
+            result.ChurnCalls = churn.CallLatency;
+            result.DependenciesUnseen = await newDependencies.SettleAsync(TimeSpan.FromSeconds(10));
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the last pod events reach the index
             self.Refresh();
             result.ProcessCpu = self.TotalProcessorTime - cpu;
             result.Elapsed = elapsed.Elapsed;
             result.FailedOperations = churn.Failures - failuresBefore;
+            result.CompletedOperations = churn.Completed - completedBefore;
             Volatile.Write(ref phase, null);
             results.Add(result);
         }
 
-        Console.WriteLine(FormattableString.Invariant($"{seconds} s per phase; index updates by parts / whole, pod changes taken in, MeshIndexChange.Between empty"));
+        var (writes, noOps) = await server.WriteStatsAsync();
+        Console.WriteLine(FormattableString.Invariant(
+            $"{seconds} s per phase, {dependencies} new dependencies/s in each; load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}"));
         foreach (var result in results)
         {
+            var achieved = result.CompletedOperations / Math.Max(result.DrivingTime.TotalSeconds, 1e-9);
             Console.WriteLine(FormattableString.Invariant(
-                $"{result.Name} ({result.ChangesPerSecond} changes/s, {result.Operations} driven in {result.Elapsed.TotalSeconds:F0} s, {result.FailedOperations} failed): {result.ByParts} by parts, {result.Whole} whole, {result.PodChanges} pod changes, {result.EmptyChanges} empty"));
+                $"{result.Name} ({result.ChangesPerSecond} changes/s asked): {result.CompletedOperations} of {result.Operations} changes answered in {result.DrivingTime.TotalSeconds:F1} s = {achieved:F1}/s, {result.FailedOperations} failed"));
+            Console.WriteLine(FormattableString.Invariant(
+                $"  index: {result.ByParts} updates by parts ({result.WhileMerging} while an overlay merged in the background), {result.Whole} whole, {result.PodChanges} pod changes taken in"));
             Console.WriteLine($"  update cost     {result.Cost}");
             Console.WriteLine($"  event to index  {result.Latency}");
-            Console.WriteLine($"  Between         {result.Mapping}");
+            Console.WriteLine($"  churn call      {result.ChurnCalls}");
+            Console.WriteLine(FormattableString.Invariant($"  new dependency to API ({result.DependenciesSent} sent, {result.DependenciesUnseen} not seen within 10 s)"));
+            Console.WriteLine($"                  {result.DependencyLatency}");
             Console.WriteLine(FormattableString.Invariant(
-                $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s{(result.PodChanges == 0 ? "" : $" ({result.ProcessCpu.TotalMilliseconds / result.PodChanges:F2} ms per pod change taken in: informers, index, Between)")}"));
+                $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s (informers, index, controller, drivers)"));
         }
 
+        Console.WriteLine(FormattableString.Invariant(
+            $"API writes over the run: {writes - seedWrites} after seeding ({writes} with it); writes that changed nothing: {noOps - seedNoOps} after seeding ({noOps} with it)"));
         return 0;
     }
 

@@ -9,7 +9,15 @@ internal sealed class PhaseResult(string name, int changesPerSecond)
 
     public int Operations { get; set; }
 
+    public int CompletedOperations { get; set; }
+
     public int FailedOperations { get; set; }
+
+    /// <summary>From the first pod change due to the last one answered.</summary>
+    public TimeSpan DrivingTime { get; set; }
+
+    /// <summary>From a pod change's due time to its API calls answered.</summary>
+    public Percentiles ChurnCalls { get; set; } = new();
 
     public int ByParts { get; set; }
 
@@ -17,18 +25,23 @@ internal sealed class PhaseResult(string name, int changesPerSecond)
 
     public int PodChanges { get; set; }
 
+    /// <summary>Updates made while a lookup's overlay was being merged off the update path.</summary>
+    public int WhileMerging { get; set; }
+
     /// <summary>Time the inventory's loop spent making each index.</summary>
     public Percentiles Cost { get; } = new();
 
     /// <summary>From the oldest informer event an index took in to that index in the holder.</summary>
     public Percentiles Latency { get; } = new();
 
-    /// <summary><c>MeshIndexChange.Between</c> (previous, new): what the controller computes per index.</summary>
-    public Percentiles Mapping { get; } = new();
+    public int DependenciesSent { get; set; }
 
-    public int EmptyChanges { get; set; }
+    public int DependenciesUnseen { get; set; }
 
-    /// <summary>CPU time of this whole process over the phase: informers (watch, deserialize, slim), index updates, Between.</summary>
+    /// <summary>From an ALS message with a new dependency sent to the watch event of the Sidecar that lists it.</summary>
+    public Percentiles DependencyLatency { get; } = new();
+
+    /// <summary>CPU time of this whole process over the phase: informers, index updates, the controller, the drivers.</summary>
     public TimeSpan ProcessCpu { get; set; }
 
     public TimeSpan Elapsed { get; set; }

@@ -6,37 +6,52 @@ namespace LazyMesh.ChurnBench;
 
 /// <summary>
 /// Drives pod changes at a fixed rate through the API: in turn a new pod of an existing Deployment (create, then its
-/// status with an IP), a seeded pod's IP changed, and the oldest churned pod deleted, so the pod count stays level.
-/// Each is one change; calls run concurrently (at most 16) so that a slow answer does not lower the rate.
+/// status with an IP), a seeded pod's IP changed (never a Deployment's first pod, whose IP the ALS sources use), and
+/// the oldest churned pod deleted, so the pod count stays level.
+/// Each is one change; calls run concurrently (at most <paramref name="maxInFlight"/>) so that a slow answer does not
+/// lower the rate, and each change is due at its own time from the start (a late one does not push the rest back).
 /// </summary>
-internal sealed class PodChurn(IKubernetes client, int namespaces, int deployments, int seededPods)
+internal sealed class PodChurn(IKubernetes client, int namespaces, int deployments, int seededPods, int maxInFlight = 256)
 {
     private readonly Queue<(string Namespace, string Name)> _created = new();
-    private readonly SemaphoreSlim _inFlight = new(16);
+    private readonly SemaphoreSlim _inFlight = new(maxInFlight);
     private int _sequence;
     private int _failures;
+    private int _completed;
 
     public int Failures => Volatile.Read(ref _failures);
 
-    /// <summary>Runs <paramref name="perSecond"/> changes a second for <paramref name="duration"/>; returns the number started.</summary>
-    public async Task<int> RunAsync(int perSecond, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>Changes whose API calls all answered (failed ones included).</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Time from a change's due time to its last API call answered (waiting for a free call slot included).</summary>
+    public Percentiles CallLatency { get; private set; } = new();
+
+    /// <summary>
+    /// Runs <paramref name="perSecond"/> changes a second for <paramref name="duration"/>; returns the number started
+    /// and how long the driving took until the last one answered.
+    /// </summary>
+    public async Task<(int Started, TimeSpan Elapsed)> RunAsync(int perSecond, TimeSpan duration, CancellationToken cancellationToken)
     {
+        CallLatency = new Percentiles();
         if (perSecond <= 0)
         {
             await Task.Delay(duration, cancellationToken);
-            return 0;
+            return (0, duration);
         }
 
         var interval = TimeSpan.FromSeconds(1.0 / perSecond);
         var total = (int)(duration.TotalSeconds * perSecond);
-        var started = DateTime.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var latency = CallLatency;
         var running = new List<Task>();
         for (var i = 0; i < total; i++)
         {
-            var due = started + (interval * i) - DateTime.UtcNow;
-            if (due > TimeSpan.Zero)
+            var dueAt = interval * i;
+            var wait = dueAt - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due, cancellationToken);
+                await Task.Delay(wait, cancellationToken);
             }
 
             await _inFlight.WaitAsync(cancellationToken);
@@ -54,13 +69,15 @@ internal sealed class PodChurn(IKubernetes client, int namespaces, int deploymen
                     finally
                     {
                         _inFlight.Release();
+                        latency.Add(clock.Elapsed - dueAt);
+                        Interlocked.Increment(ref _completed);
                     }
                 },
                 cancellationToken));
         }
 
         await Task.WhenAll(running);
-        return total;
+        return (total, clock.Elapsed);
     }
 
     private async Task OneAsync(int n)
@@ -72,6 +89,11 @@ internal sealed class PodChurn(IKubernetes client, int namespaces, int deploymen
                 break;
             case 1:
                 var p = (n * 7919) % seededPods;
+                if (p < deployments)
+                {
+                    p += deployments; // a Deployment's first pod keeps its IP: NewDependencies sends from it
+                }
+
                 var d = p % deployments;
                 await SetIpAsync(Ns(d), $"app-{d}-7d9f-{p / deployments:x5}", Ip(n));
                 break;

@@ -37,7 +37,16 @@ public static class InformerBenchProgram
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(FormattableString.Invariant($"seeded {description} in {seed.Elapsed.TotalSeconds:F1} s; server working set {self.WorkingSet64 / 1048576} MB"));
         Console.WriteLine("READY");
-        await Console.In.ReadToEndAsync();
+
+        // Until stdin closes: "stats" answers with the server's write counters (a line for SeededServerProcess).
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            if (command == "stats")
+            {
+                Console.WriteLine(FormattableString.Invariant($"stats {server.Stats.Writes} {server.NoOpWrites}"));
+            }
+        }
+
         return 0;
     }
 

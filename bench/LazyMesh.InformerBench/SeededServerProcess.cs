@@ -47,6 +47,21 @@ public sealed class SeededServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// The server's counters so far: write requests, and writes that changed nothing (an update, patch or apply whose
+    /// result equals the object it replaced: kube-apiserver would still have taken it).
+    /// </summary>
+    public async Task<(long Writes, long NoOpWrites)> WriteStatsAsync()
+    {
+        await Process.StandardInput.WriteLineAsync("stats");
+        await Process.StandardInput.FlushAsync();
+        var line = await Process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server process ended");
+        var parts = line.Split(' ');
+        return parts is ["stats", var writes, var noOps]
+            ? (long.Parse(writes, CultureInfo.InvariantCulture), long.Parse(noOps, CultureInfo.InvariantCulture))
+            : throw new InvalidOperationException($"the server answered \"{line}\" to stats");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Process.StandardInput.Close();

@@ -4,27 +4,35 @@ using System.Diagnostics.CodeAnalysis;
 namespace LazyMesh.Mesh;
 
 /// <summary>
-/// An immutable map made of a frozen base and a small overlay of changes since it was frozen (a null value removes
-/// the key). <see cref="With"/> returns a new map sharing the base; once the overlay outgrows a fraction of the base
-/// the result is frozen whole again. Lookups take no locks and allocate nothing.
+/// An immutable map made of a frozen base, the overlay of changes being merged into a new base (while that merge
+/// runs, off the update path), and the overlay of changes since (a null value removes the key). <see cref="With"/>
+/// returns a new map sharing the base; see <see cref="LayeredMaps.With"/> for when layers merge. Lookups take no
+/// locks and allocate nothing.
 /// </summary>
 internal sealed class LayeredMap<TKey, TValue>
     where TKey : notnull
     where TValue : class
 {
     private readonly FrozenDictionary<TKey, TValue> _base;
+    private readonly LayerMerge<TKey, TValue>? _merge;
+    private readonly Dictionary<TKey, TValue?>? _merging;
     private readonly Dictionary<TKey, TValue?>? _overlay;
 
-    private LayeredMap(FrozenDictionary<TKey, TValue> frozen, Dictionary<TKey, TValue?>? overlay)
+    private LayeredMap(FrozenDictionary<TKey, TValue> frozen, LayerMerge<TKey, TValue>? merge, Dictionary<TKey, TValue?>? overlay)
     {
         _base = frozen;
-        _overlay = overlay is { Count: > 0 } ? overlay : null;
+        _merge = merge;
+        _merging = merge?.Overlay;
+        _overlay = overlay;
     }
 
-    public static LayeredMap<TKey, TValue> Freeze(IEnumerable<KeyValuePair<TKey, TValue>> entries) => new(entries.ToFrozenDictionary(), null);
+    public static LayeredMap<TKey, TValue> Freeze(IEnumerable<KeyValuePair<TKey, TValue>> entries) => new(entries.ToFrozenDictionary(), null, null);
 
-    /// <summary>Entries in the overlay (changes not yet frozen into the base).</summary>
-    public int OverlayCount => _overlay?.Count ?? 0;
+    /// <summary>Entries not frozen into the base yet (in the overlay and in the overlay being merged).</summary>
+    public int OverlayCount => (_overlay?.Count ?? 0) + (_merging?.Count ?? 0);
+
+    /// <summary>Whether an overlay is being merged into a new base.</summary>
+    public bool Merging => _merge is not null;
 
     public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
@@ -34,15 +42,19 @@ internal sealed class LayeredMap<TKey, TValue>
             return layered is not null;
         }
 
+        if (_merging is not null && _merging.TryGetValue(key, out layered))
+        {
+            value = layered;
+            return layered is not null;
+        }
+
         return _base.TryGetValue(key, out value);
     }
 
     /// <summary>This map with <paramref name="changes"/> applied in order (a null value removes the key).</summary>
-    public LayeredMap<TKey, TValue> With(IEnumerable<KeyValuePair<TKey, TValue?>> changes)
+    public LayeredMap<TKey, TValue> With(IEnumerable<KeyValuePair<TKey, TValue?>> changes, LayerMergePolicy? merges = null)
     {
-        var list = changes as IReadOnlyCollection<KeyValuePair<TKey, TValue?>> ?? [.. changes];
-        return LayeredMaps.Overlay(_base, _overlay, _base.Comparer, list) is { } overlay
-            ? new(_base, overlay)
-            : new(LayeredMaps.Merge(_base, _overlay, _base.Comparer, list).ToFrozenDictionary(_base.Comparer), null);
+        var (frozen, merge, overlay) = LayeredMaps.With(_base, _merge, _overlay, changes, merges ?? LayerMergePolicy.Background);
+        return new(frozen, merge, overlay);
     }
 }

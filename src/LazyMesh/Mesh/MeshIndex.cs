@@ -332,8 +332,11 @@ public sealed class MeshIndex
     /// <summary>The destination that claims exactly this address and port (no CIDR range).</summary>
     internal MeshService? FindExactAddress(AddressPort key) => servicesByAddress.TryGetValue(key, out var service) ? service : null;
 
-    /// <summary>Entries of the layered lookups not yet frozen into their base (pods by IP, addresses, hosts, workloads).</summary>
+    /// <summary>Entries of the layered lookups not yet frozen into their base, being merged or not (pods by IP, addresses, hosts, workloads).</summary>
     internal int OverlayCount => podsByIp.OverlayCount + servicesByAddress.OverlayCount + hosts.OverlayCount + workloadsByKey.OverlayCount;
+
+    /// <summary>How many of the layered lookups are merging an overlay into a new base (off the update path).</summary>
+    internal int Merging => (podsByIp.Merging ? 1 : 0) + (servicesByAddress.Merging ? 1 : 0) + (hosts.Merging ? 1 : 0) + (workloadsByKey.Merging ? 1 : 0);
 
     /// <summary>
     /// This index after pod changes: the pod-dependent parts replaced, the lookups updated by <paramref name="podChanges"/>
@@ -345,8 +348,15 @@ public sealed class MeshIndex
         IEnumerable<KeyValuePair<IpKey, PodInfo?>> podChanges,
         IEnumerable<KeyValuePair<AddressPort, MeshService?>> addressChanges,
         IEnumerable<KeyValuePair<string, MeshService?>> hostChanges,
-        IEnumerable<KeyValuePair<string, Workload?>> workloadChanges) =>
-        new(this, podsByIp.With(podChanges), servicesByAddress.With(addressChanges), hosts.With(hostChanges), workloadsByKey.With(workloadChanges), podParts);
+        IEnumerable<KeyValuePair<string, Workload?>> workloadChanges,
+        LayerMergePolicy merges) =>
+        new(
+            this,
+            podsByIp.With(podChanges, merges),
+            servicesByAddress.With(addressChanges, merges),
+            hosts.With(hostChanges, merges),
+            workloadsByKey.With(workloadChanges, merges),
+            podParts);
 
     public NamespaceInfo? FindNamespace(string name) => namespacesByName.GetValueOrDefault(name);
 

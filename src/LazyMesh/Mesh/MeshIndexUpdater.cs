@@ -7,14 +7,29 @@ namespace LazyMesh.Mesh;
 /// Keeps a <see cref="MeshIndex"/> current: <see cref="Rebuild"/> builds it whole, <see cref="TryApplyPods"/> applies
 /// pod changes by parts. A pod change by parts replaces the pod's workload (and its pods' entries), the Services of its
 /// namespace that select it (old or new labels), and the pod-IP, address and host lookup entries they own; every other
-/// part of the index is shared with the previous one. A change whose effects are not local (a workload appears or
-/// goes, a selector may narrow differently, an IP is shared, a hostNetwork pod, a conflict the builder would warn
-/// about) is refused: the caller rebuilds whole. Not thread-safe: one caller applies changes.
+/// part of the index is shared with the previous one. The lookups are layered maps: an update copies only their small
+/// overlays; a grown overlay is frozen into a new base on the thread pool, and the next update after that adopts it.
+/// A change whose effects are not local (a workload appears or goes, a selector may narrow differently, an IP is
+/// shared, a hostNetwork pod, a conflict the builder would warn about) is refused: the caller rebuilds whole. Not
+/// thread-safe: one caller applies changes.
 /// </summary>
-public sealed class MeshIndexUpdater(MeshOptions? options = null)
+public sealed class MeshIndexUpdater
 {
-    private readonly MeshOptions _options = options ?? MeshOptions.Default;
+    private readonly MeshOptions _options;
+    private readonly LayerMergePolicy _merges;
     private MeshIndexParts? _parts;
+
+    public MeshIndexUpdater(MeshOptions? options = null)
+        : this(options, LayerMergePolicy.Background)
+    {
+    }
+
+    /// <summary>An updater whose lookups merge their overlays by <paramref name="merges"/> (tests choose when merges run).</summary>
+    internal MeshIndexUpdater(MeshOptions? options, LayerMergePolicy merges)
+    {
+        _options = options ?? MeshOptions.Default;
+        _merges = merges;
+    }
 
     /// <summary>The last index built or updated.</summary>
     public MeshIndex Current { get; private set; } = MeshIndex.Empty;
@@ -49,7 +64,7 @@ public sealed class MeshIndexUpdater(MeshOptions? options = null)
             latest[change.Key] = change.Pod;
         }
 
-        var update = new PodPartsUpdate(parts);
+        var update = new PodPartsUpdate(parts, _merges);
         foreach (var (key, pod) in latest)
         {
             if (update.Apply(key, pod) is { } refusal)

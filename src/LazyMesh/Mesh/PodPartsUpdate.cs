@@ -7,7 +7,7 @@ namespace LazyMesh.Mesh;
 /// <see cref="Apply"/> checks that a change stays local and records it, <see cref="Complete"/> replaces the touched
 /// workloads and Services and publishes the new index into the parts. Each returns why it refused, or null.
 /// </summary>
-internal sealed class PodPartsUpdate(MeshIndexParts parts)
+internal sealed class PodPartsUpdate(MeshIndexParts parts, LayerMergePolicy merges)
 {
     private readonly List<string> _scratch = [];
     private readonly Dictionary<string, PodInfo> _fresh = new(StringComparer.Ordinal);
@@ -263,7 +263,7 @@ internal sealed class PodPartsUpdate(MeshIndexParts parts)
             }
         }
 
-        parts.Index = index.WithPodParts(new MeshIndexPodParts(workloads, services), _ipChanges, addressChanges, hostChanges, workloadChanges);
+        parts.Index = index.WithPodParts(new MeshIndexPodParts(workloads, services), _ipChanges, addressChanges, hostChanges, workloadChanges, merges);
         return null;
     }
 

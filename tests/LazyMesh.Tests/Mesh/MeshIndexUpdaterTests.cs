@@ -10,28 +10,39 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
     /// <summary>One pod operation: its kind, then numbers that pick the pod, owner, IP, phase or labels.</summary>
     public readonly record struct Operation(int Kind, int A, int B, int C);
 
-    private static readonly Gen<Operation[][]> Batches =
-        Gen.Select(Gen.Int[0, 6], Gen.Int[0, 999], Gen.Int[0, 999], Gen.Int[0, 999], (kind, a, b, c) => new Operation(kind, a, b, c))
-            .Array[1, 3].Array[1, 25];
+    /// <summary>
+    /// The lookups' merge threshold, then batches of pod operations, each followed by a pick of the queued overlay
+    /// merges to run (bit i: the i-th queued; 0 runs none, leaving them to the updates).
+    /// </summary>
+    private static readonly Gen<(int Threshold, (Operation[] Operations, int Merges)[] Batches)> Runs =
+        Gen.Select(
+            Gen.Int[0, 12],
+            Gen.Select(
+                Gen.Select(Gen.Int[0, 6], Gen.Int[0, 999], Gen.Int[0, 999], Gen.Int[0, 999], (kind, a, b, c) => new Operation(kind, a, b, c)).Array[1, 3],
+                Gen.Int[0, 7]).Array[1, 25]);
 
     [Fact]
-    public void An_index_updated_by_pod_parts_answers_every_lookup_as_the_index_rebuilt_whole()
+    public void An_index_updated_by_pod_parts_answers_every_lookup_as_the_index_rebuilt_whole_wherever_overlay_merges_run()
     {
         var byParts = 0;
         var refused = 0;
+        var merged = 0;
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         FuzzRun.Check(
-            Batches,
-            batches =>
+            Runs,
+            run =>
             {
                 var cluster = new PodChangeCluster();
-                var updater = new MeshIndexUpdater();
+                var merges = new ManualLayerMerges(run.Threshold);
+                var updater = new MeshIndexUpdater(null, merges.Policy);
                 updater.Rebuild(cluster.Snapshot());
-                foreach (var batch in batches)
+                (MeshIndex Index, List<string> Lines)? previous = null;
+                foreach (var (batch, pick) in run.Batches)
                 {
                     var changes = batch.Select(op => Apply(cluster, op)).OfType<PodChange>().ToList();
                     var snapshot = cluster.Snapshot();
                     var updated = updater.TryApplyPods(changes);
+                    merges.Run(pick);
                     if (updated is null)
                     {
                         Interlocked.Increment(ref refused);
@@ -49,14 +60,25 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
                     }
 
                     var whole = MeshIndexBuilder.Build(snapshot);
-                    Assert.Equal(MeshIndexObservation.Lines(whole, updated), MeshIndexObservation.Lines(updated, whole));
+                    var lines = MeshIndexObservation.Lines(updated, whole);
+                    Assert.Equal(MeshIndexObservation.Lines(whole, updated), lines);
+
+                    // A reader holding the previous index sees it unchanged by this update and the merges since.
+                    if (previous is { } held)
+                    {
+                        Assert.Equal(held.Lines, MeshIndexObservation.Lines(held.Index, held.Index));
+                    }
+
+                    previous = (updated, MeshIndexObservation.Lines(updated, updated));
                 }
+
+                Interlocked.Add(ref merged, merges.Started);
             },
             iterations: 300,
             output,
-            batches => string.Join(" | ", batches.Select(b => string.Join(", ", b))));
+            run => $"threshold {run.Threshold}: " + string.Join(" | ", run.Batches.Select(b => $"{string.Join(", ", b.Operations)} merges {b.Merges}")));
 
-        output.WriteLine($"{byParts} batches applied by parts, {refused} refused (rebuilt whole)");
+        output.WriteLine($"{byParts} batches applied by parts, {refused} refused (rebuilt whole), {merged} overlay merges started");
         foreach (var (reason, count) in reasons.OrderByDescending(r => r.Value).Take(8))
         {
             output.WriteLine($"  {count} refused: {reason}");
@@ -65,6 +87,7 @@ public sealed class MeshIndexUpdaterTests(ITestOutputHelper output)
         // The cluster is built to refuse often (overlapping selectors, bare pods, shared IPs, hostNetwork): the
         // property is the equality above; this only guards against a by-parts path that never runs.
         Assert.True(byParts * 10 > byParts + refused, $"only {byParts} of {byParts + refused} batches were applied by parts");
+        Assert.True(merged > 0, "no overlay merge ran");
     }
 
     [Fact]
