@@ -33,6 +33,9 @@ public sealed class AlsServerOptions
     /// <summary>A stream that sends no message for this long is ended with DeadlineExceeded.</summary>
     public TimeSpan IdleStreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The clock of <see cref="IdleStreamTimeout"/> (the controller's own).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>When set, only peers in these networks may stream; others get PermissionDenied.</summary>
     public IReadOnlyList<IPNetwork>? AllowedSenders { get; set; }
 

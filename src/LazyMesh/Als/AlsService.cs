@@ -150,9 +150,12 @@ public sealed partial class AlsService
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping);
         using var decoder = _options.Mode == AlsHandlerMode.Decode ? new AlsStreamDecoder(Sink(sender)) : null;
+
+        // One timer per stream on the server's clock (the controller's), set again as soon as a message is in, before
+        // it is handled: whatever a message leads to happens after the timer counts from that message.
+        using var idleTimer = _options.Time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), idle, _options.IdleStreamTimeout, Timeout.InfiniteTimeSpan);
         while (true)
         {
-            idle.CancelAfter(_options.IdleStreamTimeout);
             bool more;
             try
             {
@@ -187,6 +190,7 @@ public sealed partial class AlsService
                 return;
             }
 
+            idleTimer.Change(_options.IdleStreamTimeout, Timeout.InfiniteTimeSpan);
             using var message = requests.Current;
             Stats.AddMessage();
             if (decoder is null)

@@ -69,6 +69,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _context = new ControllerContext(() => Index, _outcomes, _queue.Add);
         Lifecycle = new ControllerLifecycle(this);
         _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
+        _mode.Als.Time = _time;
     }
 
     /// <summary>The controller on files (<see cref="Files.FilesMode"/>).</summary>

@@ -6,6 +6,7 @@ using LazyMesh.AccessLogs;
 using LazyMesh.Als;
 using LazyMesh.Als.Envoy;
 using LazyMesh.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using static LazyMesh.Tests.Als.AlsTestMessages;
 
 namespace LazyMesh.Tests.Als;
@@ -129,6 +130,33 @@ public sealed class AlsServerTests
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Equal(1, server.Stats.IdleTimeouts);
         Assert.Equal(0, server.Stats.StreamsOpen);
+    }
+
+    /// <summary>The idle timeout runs on the server's clock: a stream is not ended before that clock has moved past it.</summary>
+    [Fact]
+    public async Task Idle_timeout_runs_on_the_configured_clock()
+    {
+        var time = new FakeTimeProvider();
+        var sink = new RecordingSink();
+        await using var server = await StartAsync(new AlsServerOptions { IdleStreamTimeout = TimeSpan.FromMinutes(1), Time = time }, sink);
+        using var channel = Channel(server);
+        var client = new AccessLogService.AccessLogServiceClient(channel);
+
+        using var call = client.StreamAccessLogs();
+        await call.RequestStream.WriteAsync(HttpMessage(Identifier(SidecarNodeId), Http("c", "a", "10.0.0.1", "10.0.0.2", 80)));
+        await sink.WaitForCountAsync(1);
+
+        // The message was read, so the stream's timer was set to a minute from the fake now. Just short of it the stream
+        // stays open and a second message is taken (which sets the timer again); a full minute after that it is ended.
+        time.Advance(TimeSpan.FromSeconds(59));
+        await call.RequestStream.WriteAsync(HttpMessage(Identifier(SidecarNodeId), Http("c", "b", "10.0.0.1", "10.0.0.3", 80)));
+        await sink.WaitForCountAsync(2);
+        Assert.Equal(0, server.Stats.IdleTimeouts);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.Equal(1, server.Stats.IdleTimeouts);
     }
 
     [Fact]
