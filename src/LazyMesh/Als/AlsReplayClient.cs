@@ -76,18 +76,29 @@ public sealed class AlsReplayClient : IDisposable
             }
         }
 
-        await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (batch.Count == _options.BatchSize || (batch.Count > 0 && batch[0].Protocol != entry.Protocol))
+            await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                await FlushAsync().ConfigureAwait(false);
+                if (batch.Count == _options.BatchSize || (batch.Count > 0 && batch[0].Protocol != entry.Protocol))
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
+
+                batch.Add(entry);
             }
 
-            batch.Add(entry);
+            await FlushAsync().ConfigureAwait(false);
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // The server can end the call before it has read what was sent (a sender it does not allow, a limit): the
+            // write then fails with whatever the transport saw, and the server's own status says why.
+            await call.ResponseAsync.ConfigureAwait(false);
+            throw;
         }
 
-        await FlushAsync().ConfigureAwait(false);
-        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         await call.ResponseAsync.ConfigureAwait(false);
         return new AlsReplayResult(messages, http, tcp);
     }
