@@ -32,7 +32,7 @@ public static class PodSlimmer
         {
             ApiVersion = pod.ApiVersion,
             Kind = pod.Kind,
-            Metadata = pod.Metadata is null ? new V1ObjectMeta() : MetadataSlimmer.Slim(pod.Metadata),
+            Metadata = pod.Metadata is null ? new V1ObjectMeta() : WithoutUid(MetadataSlimmer.Slim(pod.Metadata)),
             Spec = new V1PodSpec
             {
                 HostNetwork = pod.Spec?.HostNetwork,
@@ -60,4 +60,15 @@ public static class PodSlimmer
     /// <summary>The init containers kept: the istio-proxy alone (name only) when it runs as a native sidecar, else none.</summary>
     public static List<V1Container>? NativeProxy(IEnumerable<string?>? initContainerNames) =>
         initContainerNames?.Any(static n => n == ProxyKinds.ProxyContainer) == true ? [new V1Container { Name = ProxyKinds.ProxyContainer }] : null;
+
+    /// <summary>
+    /// A pod's own UID is read by nothing (workloads are found through the owners' UIDs, kept in the owner
+    /// references; a pod deleted and created again under its name comes back with a new resourceVersion): dropping it
+    /// saves a 36-character string per pod, ~5 MB of heap at 50,000 pods.
+    /// </summary>
+    internal static V1ObjectMeta WithoutUid(V1ObjectMeta metadata)
+    {
+        metadata.Uid = null;
+        return metadata;
+    }
 }

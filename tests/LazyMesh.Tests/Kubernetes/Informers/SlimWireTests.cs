@@ -140,7 +140,7 @@ public sealed class SlimWireTests
         Assert.Same(a.Metadata.NamespaceProperty, b.Metadata.NamespaceProperty);
         Assert.Same(a.Metadata.OwnerReferences[0].Name, b.Metadata.OwnerReferences[0].Name);
         // Per-object values are not pooled.
-        Assert.NotSame(a.Metadata.Uid, b.Metadata.Uid);
+        Assert.NotSame(a.Metadata.ResourceVersion, b.Metadata.ResourceVersion);
         Assert.NotSame(a.Status.PodIP, b.Status.PodIP);
     }
 

@@ -25,7 +25,7 @@ public sealed class WirePod : WireObject
         {
             ApiVersion = ApiVersion,
             Kind = Kind,
-            Metadata = Metadata is null ? new V1ObjectMeta() : Metadata.ToSlim(),
+            Metadata = Metadata is null ? new V1ObjectMeta() : PodSlimmer.WithoutUid(Metadata.ToSlim()),
             // The pods of one workload have equal slim specs: they share one.
             Spec = SharedShapes.PodSpecs.Get(new V1PodSpec
             {
