@@ -151,7 +151,8 @@ public sealed class ApiTarget : IObjectTarget
                 if (IsLeader)
                 {
                     // Each workload ages on its own key, so expiry never runs beside another reconcile of the same workload.
-                    foreach (var workload in context.Index.Workloads)
+                    // Only workloads with learned hosts have anything to age (LearnedStatus.HasHosts).
+                    foreach (var workload in context.Index.Workloads.Where(w => _sink.Learned.HasHosts(w.Key)))
                     {
                         _expireDue[workload.Key] = 0;
                         context.Enqueue(ControllerKey.Workload(workload.Key));

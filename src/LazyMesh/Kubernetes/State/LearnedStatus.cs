@@ -45,6 +45,13 @@ public sealed class LearnedStatus
     public IEnumerable<LearnedHostRecord> LocalHosts(string workloadKey) =>
         (Store.Find(workloadKey)?.Snapshot() ?? []).Select(static h => new LearnedHostRecord(h.Host, h.FirstSeenUnixMs, h.LastSeenUnixMs));
 
+    /// <summary>
+    /// Whether the workload has learned hosts, here or in its status as last synced: only those have anything to age, so
+    /// the leader's expiry sweep queues only them (queueing every workload of the mesh held new dependencies up behind
+    /// thousands of no-op reconciles once a minute: ChurnBench's idle p99 0.1-0.6 s, max 1.0-1.6 s).
+    /// </summary>
+    public bool HasHosts(string workloadKey) => Store.Find(workloadKey)?.Count > 0 || Synced.Any(workloadKey);
+
     /// <summary>The hosts (and last-seen) this replica last saw in the workload's status.</summary>
     public IReadOnlyDictionary<string, long> SyncedHosts(string workloadKey) => Synced.Get(workloadKey);
 

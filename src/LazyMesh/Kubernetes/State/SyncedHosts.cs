@@ -24,6 +24,20 @@ public sealed class SyncedHosts
         }
     }
 
+    /// <summary>Whether the workload's status held any host when last synced.</summary>
+    public bool Any(string workloadKey)
+    {
+        if (!_byWorkload.TryGetValue(workloadKey, out var hosts))
+        {
+            return false;
+        }
+
+        lock (hosts)
+        {
+            return hosts.Count > 0;
+        }
+    }
+
     /// <summary>Records the hosts now in status (replacing what was recorded before).</summary>
     public void Set(string workloadKey, IEnumerable<LearnedHostRecord> hosts)
     {
