@@ -50,6 +50,7 @@ public static class ChurnBenchProgram
         var seconds = Option(args, "--seconds", 60);
         var rate = Option(args, "--rate", 50);
         var dependencies = Option(args, "--dependencies", 2);
+        var slowMs = Option(args, "--explain-over-ms", 100);
         var cluster = new ClusterShape(namespaces, deployments, pods, services);
         await using var server = await SeededServerProcess.StartAsync("churn-bench", namespaces, deployments, pods, services);
         if (server is null)
@@ -81,6 +82,7 @@ public static class ChurnBenchProgram
             .ToList();
         await using var newDependencies = new NewDependencies(watcher, controller.AlsEndPoint, cluster, sources);
         await newDependencies.StartAsync();
+        using var trace = new StageTrace(controller, inventory.Informers);
 
         // Warm-up, not recorded: one dependency per source opens its connection and stream (Envoy's are open long before
         // a new dependency shows up), and the controller's paths run once.
@@ -91,6 +93,7 @@ public static class ChurnBenchProgram
         Console.WriteLine(FormattableString.Invariant(
             $"{enabled} enabled: {sources.Count} workloads, {newDependencies.SidecarsSeen} Sidecars in the API after {clock.Elapsed.TotalSeconds:F1} s"));
 
+        newDependencies.Seen.Clear(); // the warm-up is not explained
         PhaseResult? phase = null;
         inventory.Updated += update =>
         {
@@ -127,6 +130,7 @@ public static class ChurnBenchProgram
         {
             var result = new PhaseResult(name, perSecond);
             Volatile.Write(ref phase, result);
+            var countersBefore = inventory.Informers.ToDictionary(static i => i.Resource, static i => (i.Counters.Relists, i.Counters.Gone, i.Counters.WatchRestarts, i.Counters.Errors, i.Counters.Bookmarks));
             var failuresBefore = churn.Failures;
             var completedBefore = churn.Completed;
             using var self = Process.GetCurrentProcess();
@@ -146,6 +150,23 @@ public static class ChurnBenchProgram
             result.FailedOperations = churn.Failures - failuresBefore;
             result.CompletedOperations = churn.Completed - completedBefore;
             Volatile.Write(ref phase, null);
+            var seen = new List<SentDependency>();
+            while (newDependencies.Seen.TryDequeue(out var dependency))
+            {
+                seen.Add(dependency);
+            }
+
+            var deltas = inventory.Informers
+                .Select(i => (i.Resource, Relists: i.Counters.Relists - countersBefore[i.Resource].Relists, Gone: i.Counters.Gone - countersBefore[i.Resource].Gone, Rewatches: i.Counters.WatchRestarts - countersBefore[i.Resource].WatchRestarts, Errors: i.Counters.Errors - countersBefore[i.Resource].Errors, Bookmarks: i.Counters.Bookmarks - countersBefore[i.Resource].Bookmarks))
+                .ToList();
+            result.Informers = FormattableString.Invariant(
+                $"{deltas.Sum(static d => d.Relists)} relists, {deltas.Sum(static d => d.Gone)} 410 Gone, {deltas.Sum(static d => d.Errors)} errors, {deltas.Sum(static d => d.Rewatches)} re-watches, {deltas.Sum(static d => d.Bookmarks)} bookmarks over {deltas.Count} informers")
+                + string.Concat(deltas.Where(static d => d.Relists + d.Gone + d.Errors > 0).Select(static d => FormattableString.Invariant($"; {d.Resource}: {d.Relists} relists, {d.Gone} gone, {d.Errors} errors")));
+            var serverPauses = await server.GcPausesAsync();
+            var phaseEnd = DateTime.UtcNow;
+            var phaseStart = phaseEnd - elapsed.Elapsed;
+            result.ServerPauses = [.. serverPauses.Where(p => p.Start >= phaseStart && p.Start <= phaseEnd)];
+            result.SlowDependencies = trace.Explain(seen, TimeSpan.FromMilliseconds(slowMs), 12, serverPauses);
             results.Add(result);
         }
 
@@ -164,6 +185,15 @@ public static class ChurnBenchProgram
             Console.WriteLine($"  churn call      {result.ChurnCalls}");
             Console.WriteLine(FormattableString.Invariant($"  new dependency to API ({result.DependenciesSent} sent, {result.DependenciesUnseen} not seen within 10 s)"));
             Console.WriteLine($"                  {result.DependencyLatency}");
+            Console.WriteLine($"  informers       {result.Informers}");
+            var longPauses = result.ServerPauses.Where(static p => p.Duration >= TimeSpan.FromMilliseconds(100)).ToList();
+            Console.WriteLine(FormattableString.Invariant(
+                $"  API server process GC pauses of 100 ms or more: {longPauses.Count}{(longPauses.Count > 0 ? $", longest {longPauses.Max(static p => p.Duration.TotalMilliseconds):F0} ms" : "")} (of {result.ServerPauses.Count} over 20 ms)"));
+            if (result.SlowDependencies.Length > 0)
+            {
+                Console.WriteLine(FormattableString.Invariant($"  slowest dependencies over {slowMs} ms, where the time went:"));
+                Console.Write(result.SlowDependencies);
+            }
             Console.WriteLine(FormattableString.Invariant(
                 $"  process CPU     {result.ProcessCpu.TotalSeconds:F1} s in {result.Elapsed.TotalSeconds:F0} s (informers, index, controller, drivers)"));
         }

@@ -32,6 +32,9 @@ internal sealed class NewDependencies : IAsyncDisposable
     private int _next;
     private int _sidecarsSeen;
 
+    /// <summary>Every dependency seen so far, for <see cref="StageTrace"/> (drained by the caller per phase).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<SentDependency> Seen { get; } = new();
+
     public NewDependencies(IKubernetes client, System.Net.IPEndPoint als, ClusterShape cluster, IReadOnlyList<(int Deployment, string SidecarName)> sources)
     {
         _cluster = cluster;
@@ -185,7 +188,7 @@ internal sealed class NewDependencies : IAsyncDisposable
                 _pending[source.SidecarName] = hosts = new Dictionary<string, Pending>(StringComparer.OrdinalIgnoreCase);
             }
 
-            hosts[host] = new Pending(Stopwatch.GetTimestamp(), into);
+            hosts[host] = new Pending(Stopwatch.GetTimestamp(), into, $"{_cluster.Namespace(source.Deployment)}/Deployment/app-{source.Deployment}");
         }
 
         await stream.RequestStream.WriteAsync(message, cancellationToken);
@@ -269,6 +272,7 @@ internal sealed class NewDependencies : IAsyncDisposable
                         if (hosts.Remove(host, out var pending))
                         {
                             pending.Into.Add(Stopwatch.GetElapsedTime(pending.Sent, seen));
+                            Seen.Enqueue(new SentDependency(pending.Workload, host, pending.Sent, seen));
                         }
                     }
                 }
@@ -283,5 +287,5 @@ internal sealed class NewDependencies : IAsyncDisposable
 
     private readonly record struct Source(int Deployment, string Pod, string Ip, string SidecarName);
 
-    private readonly record struct Pending(long Sent, Percentiles Into);
+    private readonly record struct Pending(long Sent, Percentiles Into, string Workload);
 }

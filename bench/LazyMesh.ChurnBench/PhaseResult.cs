@@ -45,4 +45,13 @@ internal sealed class PhaseResult(string name, int changesPerSecond)
     public TimeSpan ProcessCpu { get; set; }
 
     public TimeSpan Elapsed { get; set; }
+
+    /// <summary>The test API server process's GC pauses over 20 ms during the phase (the API stands still meanwhile).</summary>
+    public IReadOnlyList<LazyMesh.InformerBench.GcPause> ServerPauses { get; set; } = [];
+
+    /// <summary>What the informers did besides events (relists, 410s, re-watches, errors, bookmarks), per resource.</summary>
+    public string Informers { get; set; } = "";
+
+    /// <summary>The slowest new dependencies with where their time went (<see cref="StageTrace.Explain"/>).</summary>
+    public string SlowDependencies { get; set; } = "";
 }

@@ -28,6 +28,7 @@ public static class InformerBenchProgram
 
     private static async Task<int> ServeAsync(string kubeconfig, ClusterSeeder description, int namespaces, int deployments, int pods, int services)
     {
+        using var pauses = new GcPauseRecorder();
         await using var server = new KubeTestServer(new KubeTestServerOptions { HistoryCapacity = 1000 });
         await server.StartAsync();
         var seed = Stopwatch.StartNew();
@@ -38,12 +39,17 @@ public static class InformerBenchProgram
         Console.WriteLine(FormattableString.Invariant($"seeded {description} in {seed.Elapsed.TotalSeconds:F1} s; server working set {self.WorkingSet64 / 1048576} MB"));
         Console.WriteLine("READY");
 
-        // Until stdin closes: "stats" answers with the server's write counters (a line for SeededServerProcess).
+        // Until stdin closes: "stats" answers with the server's write counters, "pauses" with its GC pauses of 20 ms or
+        // more (a line each for SeededServerProcess).
         while (await Console.In.ReadLineAsync() is { } command)
         {
             if (command == "stats")
             {
                 Console.WriteLine(FormattableString.Invariant($"stats {server.Stats.Writes} {server.NoOpWrites}"));
+            }
+            else if (command == "pauses")
+            {
+                Console.WriteLine(string.Join(' ', ["pauses", .. pauses.AtLeast(TimeSpan.FromMilliseconds(20)).Select(static p => p.ToToken())]));
             }
         }
 

@@ -62,6 +62,18 @@ public sealed class SeededServerProcess : IAsyncDisposable
             : throw new InvalidOperationException($"the server answered \"{line}\" to stats");
     }
 
+    /// <summary>The server process's GC pauses of 20 ms or more so far (it is a .NET process: its pauses stall the API).</summary>
+    public async Task<IReadOnlyList<GcPause>> GcPausesAsync()
+    {
+        await Process.StandardInput.WriteLineAsync("pauses");
+        await Process.StandardInput.FlushAsync();
+        var line = await Process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the server process ended");
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts is ["pauses", ..]
+            ? [.. parts.Skip(1).Select(GcPause.Parse)]
+            : throw new InvalidOperationException($"the server answered \"{line}\" to pauses");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Process.StandardInput.Close();

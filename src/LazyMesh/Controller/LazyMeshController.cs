@@ -369,11 +369,14 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     private IEnumerable<ControllerDuty> Duties() => _mode.State.Duties.Concat(_mode.Target.Duties);
 
-    /// <summary>Hot path (ALS threads, once per new edge): remember it and queue its workload; nothing else.</summary>
+    /// <summary>
+    /// Hot path (ALS threads, once per new edge): remember it and queue its workload ahead of resyncs and sweeps (a
+    /// caller is going through the fallback until it is written); nothing else.
+    /// </summary>
     private void OnNewEdge(Workload source, MeshService destination, long seenUnixMs)
     {
         _pending.Enqueue(new PendingEdge(source.Key, destination.SidecarHost, seenUnixMs, _time.GetTimestamp()));
-        _queue.Add(ControllerKey.Workload(source.Key));
+        _queue.Add(ControllerKey.Workload(source.Key), WorkPriority.High);
     }
 
     /// <summary>The inventory changed: only the workloads (and routing objects) the change can affect are queued.</summary>
@@ -530,7 +533,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
                 _unrecorded = drained;
                 foreach (var workloadKey in drained.Select(static e => e.WorkloadKey).Distinct(StringComparer.Ordinal))
                 {
-                    _queue.Add(ControllerKey.Workload(workloadKey));
+                    _queue.Add(ControllerKey.Workload(workloadKey), WorkPriority.High);
                 }
 
                 return;

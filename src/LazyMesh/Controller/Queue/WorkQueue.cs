@@ -10,6 +10,8 @@ namespace LazyMesh.Controller.Queue;
 /// cut its backoff short, and other keys are not held up; a success resets it;</item>
 /// <item>with <see cref="WorkQueueOptions.MinInterval"/>, a key reconciled recently waits out the interval, so bursts
 /// of changes coalesce into one reconcile;</item>
+/// <item>a key added with <see cref="WorkPriority.High"/> is picked before every ready normal key (a ready normal key is
+/// promoted; a key waiting for its interval, backoff or the end of its reconcile is picked first once it is ready);</item>
 /// <item>all time comes from the <see cref="TimeProvider"/> (one timer for every delayed key).</item>
 /// </list>
 /// </summary>
@@ -17,8 +19,10 @@ public sealed class WorkQueue<TKey> : IDisposable
     where TKey : notnull
 {
     private readonly Lock _gate = new();
-    private readonly Queue<TKey> _ready = new();
-    private readonly Dictionary<TKey, long> _readySince = [];
+    private readonly Queue<(TKey Key, long Entry)> _ready = new();
+    private readonly Queue<(TKey Key, long Entry)> _readyHigh = new();
+    private readonly Dictionary<TKey, (long Since, long Entry, WorkPriority Priority)> _readySince = [];
+    private readonly HashSet<TKey> _urgent = [];
     private readonly HashSet<TKey> _processing = [];
     private readonly Dictionary<TKey, DateTimeOffset> _again = [];
     private readonly Dictionary<TKey, DateTimeOffset> _waiting = [];
@@ -31,6 +35,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly WorkQueueMetrics _metrics;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private int _doneSincePrune;
+    private long _entries;
 
     public WorkQueue(WorkQueueOptions? options = null, TimeProvider? time = null)
     {
@@ -53,7 +58,7 @@ public sealed class WorkQueue<TKey> : IDisposable
         {
             lock (_gate)
             {
-                return _ready.Count;
+                return _readySince.Count;
             }
         }
     }
@@ -103,6 +108,38 @@ public sealed class WorkQueue<TKey> : IDisposable
     /// <summary>Queues <paramref name="key"/> now (or when its interval or backoff allows). Thread-safe; never blocks for long.</summary>
     public void Add(TKey key) => AddAfter(key, TimeSpan.Zero);
 
+    /// <summary>
+    /// Queues <paramref name="key"/> now (or when its interval or backoff allows) in the lane of
+    /// <paramref name="priority"/>; a key already ready in the normal lane moves to the high one.
+    /// </summary>
+    public void Add(TKey key, WorkPriority priority)
+    {
+        lock (_gate)
+        {
+            if (priority == WorkPriority.High)
+            {
+                if (_readySince.TryGetValue(key, out var ready))
+                {
+                    if (ready.Priority == WorkPriority.Normal)
+                    {
+                        // Promoted: the normal lane's entry is left behind and skipped when it comes up.
+                        var entry = ++_entries;
+                        _readySince[key] = (ready.Since, entry, WorkPriority.High);
+                        _readyHigh.Enqueue((key, entry));
+                        _signal.Release();
+                    }
+
+                    return;
+                }
+
+                _urgent.Add(key);
+            }
+
+            var now = _time.GetUtcNow();
+            AddLocked(key, now, now);
+        }
+    }
+
     /// <summary>Queues <paramref name="key"/> after <paramref name="delay"/>; an earlier pending time wins.</summary>
     public void AddAfter(TKey key, TimeSpan delay)
     {
@@ -118,7 +155,7 @@ public sealed class WorkQueue<TKey> : IDisposable
     {
         lock (_gate)
         {
-            if (_ready.Count == 0 && _processing.Count == 0)
+            if (_readySince.Count == 0 && _processing.Count == 0)
             {
                 return Task.CompletedTask;
             }
@@ -152,11 +189,13 @@ public sealed class WorkQueue<TKey> : IDisposable
         List<TKey> keys;
         lock (_gate)
         {
-            keys = [.. _ready];
+            keys = [.. _readyHigh.Concat(_ready).Where(IsCurrentLocked).Select(static r => r.Key)];
             keys.AddRange(_waiting.Keys.Where(k => !_readySince.ContainsKey(k)));
             keys.AddRange(_again.Keys.Where(k => !_readySince.ContainsKey(k) && !_waiting.ContainsKey(k)));
             _ready.Clear();
+            _readyHigh.Clear();
             _readySince.Clear();
+            _urgent.Clear();
             _waiting.Clear();
             _again.Clear();
         }
@@ -203,12 +242,11 @@ public sealed class WorkQueue<TKey> : IDisposable
             long since;
             lock (_gate)
             {
-                if (!_ready.TryDequeue(out key!))
+                if (!TryDequeueLocked(out key!, out since))
                 {
                     continue;
                 }
 
-                _readySince.Remove(key, out since);
                 _processing.Add(key);
             }
 
@@ -277,7 +315,7 @@ public sealed class WorkQueue<TKey> : IDisposable
                 PruneLocked(now);
             }
 
-            if (_ready.Count == 0 && _processing.Count == 0 && _idleWaiters.Count > 0)
+            if (_readySince.Count == 0 && _processing.Count == 0 && _idleWaiters.Count > 0)
             {
                 idle = [.. _idleWaiters];
                 _idleWaiters.Clear();
@@ -343,11 +381,36 @@ public sealed class WorkQueue<TKey> : IDisposable
 
     private void Enqueue(TKey key)
     {
-        _ready.Enqueue(key);
-        _readySince[key] = _time.GetTimestamp();
+        var entry = ++_entries;
+        var priority = _urgent.Remove(key) ? WorkPriority.High : WorkPriority.Normal;
+        (priority == WorkPriority.High ? _readyHigh : _ready).Enqueue((key, entry));
+        _readySince[key] = (_time.GetTimestamp(), entry, priority);
         _metrics.OnAdd();
         _signal.Release();
     }
+
+    /// <summary>The next ready key, high lane first; entries left behind by a promotion are skipped.</summary>
+    private bool TryDequeueLocked(out TKey key, out long since)
+    {
+        foreach (var lane in (ReadOnlySpan<Queue<(TKey Key, long Entry)>>)[_readyHigh, _ready])
+        {
+            while (lane.TryDequeue(out var next))
+            {
+                if (IsCurrentLocked(next))
+                {
+                    _readySince.Remove(next.Key, out var ready);
+                    (key, since) = (next.Key, ready.Since);
+                    return true;
+                }
+            }
+        }
+
+        (key, since) = (default!, 0);
+        return false;
+    }
+
+    private bool IsCurrentLocked((TKey Key, long Entry) queued) =>
+        _readySince.TryGetValue(queued.Key, out var ready) && ready.Entry == queued.Entry;
 
     private void OnTimer()
     {

@@ -164,6 +164,116 @@ public sealed class WorkQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_high_priority_key_is_picked_before_every_ready_normal_key()
+    {
+        // A resync queued the whole mesh; a new dependency arrives: it is reconciled next, not after the mesh.
+        _queue = new WorkQueue<string>(new WorkQueueOptions { Workers = 1 }, _time);
+        for (var i = 0; i < 100; i++)
+        {
+            _queue.Add($"w{i}");
+        }
+
+        _queue.Add("new-edge", WorkPriority.High);
+        _queue.Add("w99", WorkPriority.Normal);
+        Assert.Equal(101, _queue.Depth);
+        _run = _queue.RunAsync(ReconcileAsync, _stop.Token);
+        await Idle();
+        string[] order = [.. _calls.Select(static c => c.Key)];
+        Assert.Equal(101, order.Length);
+        Assert.Equal("new-edge", order[0]);
+        Assert.Equal([.. Enumerable.Range(0, 100).Select(static i => $"w{i}")], order[1..]);
+    }
+
+    [Fact]
+    public async Task A_ready_normal_key_added_with_high_priority_moves_ahead_and_is_reconciled_once()
+    {
+        _queue = new WorkQueue<string>(new WorkQueueOptions { Workers = 1 }, _time);
+        _queue.Add("a");
+        _queue.Add("b");
+        _queue.Add("c");
+        _queue.Add("c", WorkPriority.High);
+        _queue.Add("c", WorkPriority.High);
+        Assert.Equal(3, _queue.Depth);
+        _run = _queue.RunAsync(ReconcileAsync, _stop.Token);
+        await Idle();
+        Assert.Equal(["c", "a", "b"], _calls.Select(static c => c.Key));
+        Assert.Equal(0, _queue.Depth);
+    }
+
+    [Fact]
+    public async Task A_high_priority_key_waiting_for_its_interval_goes_ahead_when_the_interval_has_passed()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _behaviour["blocker"] = async _ =>
+        {
+            holding.TrySetResult();
+            await hold.Task;
+            return ReconcileResult.Done;
+        };
+        Start(new WorkQueueOptions { Workers = 1, MinInterval = TimeSpan.FromMilliseconds(250) });
+        _queue.Add("a");
+        await Idle();
+
+        // "a" was just reconciled: its new dependency waits out the interval, while the only worker is busy and a
+        // sweep queues normal keys behind the blocker.
+        _queue.Add("blocker");
+        await holding.Task.WaitAsync(Guard);
+        _queue.Add("a", WorkPriority.High);
+        _queue.Add("x");
+        _queue.Add("y");
+        Assert.Equal(1, _queue.Waiting);
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        Assert.Equal(3, _queue.Depth);
+        hold.SetResult();
+        await Idle();
+        Assert.Equal(["a", "blocker", "a", "x", "y"], _calls.Select(static c => c.Key));
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddMilliseconds(250), _calls.ElementAt(2).At);
+    }
+
+    [Fact]
+    public async Task A_key_added_with_high_priority_while_it_is_reconciled_runs_again_ahead_of_normal_keys()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = true;
+        _behaviour["a"] = async _ =>
+        {
+            if (first)
+            {
+                first = false;
+                holding.TrySetResult();
+                await hold.Task;
+            }
+
+            return ReconcileResult.Done;
+        };
+        Start(new WorkQueueOptions { Workers = 1 });
+        _queue.Add("a");
+        await holding.Task.WaitAsync(Guard);
+        _queue.Add("x");
+        _queue.Add("a", WorkPriority.High);
+        _queue.Add("y");
+        hold.SetResult();
+        await Idle();
+        Assert.Equal(["a", "a", "x", "y"], _calls.Select(static c => c.Key));
+    }
+
+    [Fact]
+    public async Task Drain_takes_both_lanes_once_each()
+    {
+        _queue = new WorkQueue<string>(new WorkQueueOptions(), _time);
+        _queue.Add("a");
+        _queue.Add("b");
+        _queue.Add("b", WorkPriority.High);
+        _queue.Add("c", WorkPriority.High);
+        var drained = await _queue.DrainAsync(ReconcileAsync, CancellationToken.None);
+        Assert.Equal(3, drained);
+        Assert.Equal(["b", "c", "a"], _calls.Select(static c => c.Key));
+        Assert.Equal(0, _queue.Depth);
+    }
+
+    [Fact]
     public async Task Requeue_after_runs_a_periodic_key_again_at_its_time()
     {
         _behaviour["sweep"] = _ => ValueTask.FromResult(ReconcileResult.After(TimeSpan.FromMinutes(1)));
