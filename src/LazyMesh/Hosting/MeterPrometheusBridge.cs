@@ -5,12 +5,12 @@ using Prometheus;
 namespace LazyMesh.Hosting;
 
 /// <summary>
-/// Exports one instance's <see cref="System.Diagnostics.Metrics"/> instruments (meters created by its
-/// <see cref="IMeterFactory"/>, <see cref="Meter.Scope"/>, whose name starts with <c>LazyMesh.</c>) into a
-/// prometheus-net registry under their own names, which are already Prometheus names (snake_case, <c>_total</c>,
+/// Exports one instance's <see cref="System.Diagnostics.Metrics"/> instruments (those of its meter, see
+/// <see cref="InstanceMetrics"/>) into a prometheus-net registry under their own names, which are already Prometheus names (snake_case, <c>_total</c>,
 /// <c>_seconds</c>): counters and observable counters as counters, histograms as histograms (buckets from the
 /// instrument's advice), everything else as gauges; observable instruments are read when the registry is scraped.
-/// Several instances in one process (tests, a controller beside a fallback) each export only their own meters.
+/// Several instances in one process (tests, a controller beside a fallback), on one meter factory or several, each
+/// export only their own meter.
 /// prometheus-net's own MeterAdapter would prefix the meter name, export counters as gauges and take every meter.
 /// </summary>
 public sealed class MeterPrometheusBridge : IDisposable
@@ -19,14 +19,14 @@ public sealed class MeterPrometheusBridge : IDisposable
 
     private readonly MeterListener _listener = new();
 
-    public MeterPrometheusBridge(CollectorRegistry registry, IMeterFactory scope)
+    public MeterPrometheusBridge(CollectorRegistry registry, Meter meter)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(meter);
         var factory = Metrics.WithCustomRegistry(registry);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Meter.Name.StartsWith("LazyMesh.", StringComparison.Ordinal))
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 listener.EnableMeasurementEvents(instrument, new Exported(instrument, factory));
             }
