@@ -13,6 +13,9 @@ namespace LazyMesh.Als;
 /// </summary>
 public sealed class AlsReplayClient : IDisposable
 {
+    /// <summary>How long a failed write waits for the server's status before the transport's error is raised.</summary>
+    private static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(5);
+
     private readonly GrpcChannel _channel;
     private readonly AccessLogService.AccessLogServiceClient _client;
     private readonly AlsReplayOptions _options;
@@ -54,7 +57,7 @@ public sealed class AlsReplayClient : IDisposable
             }
 
             var message = BuildMessage(batch, includeIdentifier: messages == 0);
-            await call.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(call, message, cancellationToken).ConfigureAwait(false);
             messages++;
             if (batch[0].Protocol == AccessProtocol.Http)
             {
@@ -76,31 +79,52 @@ public sealed class AlsReplayClient : IDisposable
             }
         }
 
-        try
+        await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+            if (batch.Count == _options.BatchSize || (batch.Count > 0 && batch[0].Protocol != entry.Protocol))
             {
-                if (batch.Count == _options.BatchSize || (batch.Count > 0 && batch[0].Protocol != entry.Protocol))
-                {
-                    await FlushAsync().ConfigureAwait(false);
-                }
-
-                batch.Add(entry);
+                await FlushAsync().ConfigureAwait(false);
             }
 
-            await FlushAsync().ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RpcException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            // The server can end the call before it has read what was sent (a sender it does not allow, a limit): the
-            // write then fails with whatever the transport saw, and the server's own status says why.
-            await call.ResponseAsync.ConfigureAwait(false);
-            throw;
+            batch.Add(entry);
         }
 
-        await call.ResponseAsync.ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
+        await CompleteAsync(call, cancellationToken).ConfigureAwait(false);
         return new AlsReplayResult(messages, http, tcp);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="message"/> on <paramref name="call"/>. The server can end the call before it has read
+    /// what was sent (a sender it does not allow, a limit): the write then fails with whatever the transport saw
+    /// (often <c>Cancelled</c>), so the server's own status is raised instead (an <see cref="RpcException"/>, from
+    /// the call's response), when it sent one.
+    /// </summary>
+    internal static async Task WriteAsync(AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse> call, StreamAccessLogsMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportError(e, cancellationToken))
+        {
+            await ThrowServerStatusAsync(call, e, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the request stream and waits for the server's status (raised as an <see cref="RpcException"/> unless OK), as <see cref="WriteAsync"/> does for a failed completion.</summary>
+    internal static async Task CompleteAsync(AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportError(e, cancellationToken))
+        {
+            await ThrowServerStatusAsync(call, e, cancellationToken).ConfigureAwait(false);
+        }
+
+        await call.ResponseAsync.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _channel.Dispose();
@@ -162,6 +186,27 @@ public sealed class AlsReplayClient : IDisposable
         }
 
         return message;
+    }
+
+    private static bool IsTransportError(Exception e, CancellationToken cancellationToken) =>
+        e is RpcException or IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested;
+
+    /// <summary>
+    /// Raises the status the server ended the call with; <paramref name="transport"/> when it ended it with OK, or
+    /// when no status comes within <see cref="StatusWait"/> (the call is cut, not ended).
+    /// </summary>
+    private static async Task ThrowServerStatusAsync(AsyncClientStreamingCall<StreamAccessLogsMessage, StreamAccessLogsResponse> call, Exception transport, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The write failed because the call ended (or is ending): its response completes, with the server's status.
+            await call.ResponseAsync.WaitAsync(StatusWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(transport);
     }
 
     private static AccessLogCommon BuildCommon(ReplayEntry entry)

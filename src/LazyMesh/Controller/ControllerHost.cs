@@ -18,14 +18,19 @@ namespace LazyMesh.Controller;
 /// <see cref="IHostedLifecycleService"/> (<see cref="ControllerLifecycle"/>). Kestrel starts before the controller's
 /// slow start (inventory, informers, restore), so health answers from process start; ALS streams are refused with
 /// <c>Unavailable</c> until the controller takes them. <see cref="HostOptions.ShutdownTimeout"/> is the mode's.
+/// Built when the controller is made (its meters come from the host's <see cref="IMeterFactory"/>), started by its
+/// start; whether signals stop it is decided then (<see cref="ControllerHostLifetime"/>).
 /// </summary>
 public static class ControllerHost
 {
     private const string Starting = "controller starting";
 
-    /// <summary>Builds (does not start) the host of <paramref name="controller"/>.</summary>
-    /// <param name="signals">True: the host's console lifetime stops it on SIGTERM, SIGINT (Ctrl+C) or SIGQUIT.</param>
-    public static WebApplication Build(LazyMeshController controller, ControllerMode mode, ILoggerFactory loggerFactory, bool signals, out ControllerListeners listeners)
+    /// <summary>
+    /// Builds (does not start) the host of <paramref name="controller"/>: its services, of which the
+    /// <see cref="IMeterFactory"/> the controller's metrics are made by (<see cref="ControllerMode.MeterFactory"/>
+    /// when the mode has one). <see cref="Map"/> adds the routes once the controller has its metrics.
+    /// </summary>
+    public static WebApplication Build(LazyMeshController controller, ControllerMode mode, ILoggerFactory loggerFactory, out ControllerListeners listeners)
     {
         ArgumentNullException.ThrowIfNull(controller);
         ArgumentNullException.ThrowIfNull(mode);
@@ -54,22 +59,28 @@ public static class ControllerHost
             });
         });
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = mode.ShutdownTimeout);
-        if (signals)
+        builder.Services.AddMetrics();
+        if (mode.MeterFactory is { } meterFactory)
         {
-            builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
-            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        }
-        else
-        {
-            builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+            // An embedding application's factory: the host's instruments (Kestrel's) and the controller's go there.
+            builder.Services.AddSingleton(meterFactory);
         }
 
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = mode.ShutdownTimeout);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSingleton<ControllerHostLifetime>();
+        builder.Services.AddSingleton<IHostLifetime>(static services => services.GetRequiredService<ControllerHostLifetime>());
         builder.Services.AddRoutingCore();
         builder.Services.AddLazyMeshAls(mode.Als, () => controller.Learner);
         builder.Services.AddSingleton<IHostedService>(controller.Lifecycle);
+        return builder.Build();
+    }
 
-        var app = builder.Build();
+    /// <summary>The host's middleware and routes: ALS on its listener, the admin routes (health, <c>/metrics</c>, graph) on the other.</summary>
+    public static void Map(WebApplication app, LazyMeshController controller)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(controller);
         app.UseRouting();
         app.Use((context, next) =>
         {
@@ -95,20 +106,11 @@ public static class ControllerHost
         var admin = app.MapGroup(string.Empty).WithMetadata(AdminConnection.Instance);
         HealthEndpoints.Map(admin, () => controller.NotReadyReason, controller.Metrics.Registry);
         Ui.GraphEndpoints.Map(admin, controller.Graph);
-        return app;
     }
 
     /// <summary>Marks connections accepted on the admin listener, and the routes that answer there.</summary>
     private sealed class AdminConnection
     {
         public static readonly AdminConnection Instance = new();
-    }
-
-    /// <summary>The library's host (tests, the demo): stopped by its owner, never by a signal.</summary>
-    private sealed class NoSignalLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

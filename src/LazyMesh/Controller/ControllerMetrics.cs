@@ -25,7 +25,7 @@ public sealed class ControllerMetrics : IDisposable
     private readonly Histogram<double> _learnToApi;
 
     /// <summary>The controller's meter with the standard metrics (build, process, runtime), the store's and the inventory's.</summary>
-    /// <param name="meterFactory">The host's; null for one of this controller's own.</param>
+    /// <param name="meterFactory">The controller host's (<see cref="ControllerHost"/>); null for one of these metrics' own.</param>
     public ControllerMetrics(DependencyStore store, IInventorySource inventory, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -54,6 +54,11 @@ public sealed class ControllerMode
     /// <summary>How long the final flush at shutdown may take: the host's <c>HostOptions.ShutdownTimeout</c> too.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The host's meter factory (<c>services.AddMetrics()</c>); null: the controller makes one of its own.</summary>
+    /// <summary>
+    /// An embedding application's meter factory (its <c>services.AddMetrics()</c>): the controller's host uses it as
+    /// its <see cref="System.Diagnostics.Metrics.IMeterFactory"/>, for its own instruments and the controller's. Null:
+    /// the factory of the controller's host (<see cref="ControllerHost"/>, from its DI). Several controllers may share
+    /// one: each has its own meter (<see cref="Hosting.InstanceMetrics"/>).
+    /// </summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 }

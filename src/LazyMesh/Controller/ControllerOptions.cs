@@ -42,6 +42,9 @@ public sealed record ControllerOptions
     /// <summary>When set, edges are also learned from Istio's metrics in this Prometheus (docs/prometheus.md).</summary>
     public MetricsSource.MetricsPollingOptions? Prometheus { get; init; }
 
+    /// <summary>An embedding application's meter factory (<see cref="ControllerMode.MeterFactory"/>); null: the controller host's own.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     public int MaxHostsPerWorkload { get; init; } = DependencyStore.DefaultMaxHostsPerWorkload;
 
     /// <summary>At most one write per workload per this interval; the first change is written at once.</summary>

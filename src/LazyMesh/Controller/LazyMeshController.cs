@@ -45,9 +45,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     /// <summary>Edges the learned state refused: recorded first on the next pass (under <see cref="_recordGate"/>).</summary>
     private List<PendingEdge> _unrecorded = [];
     private MeshIndex _lastIndex = MeshIndex.Empty;
+    private readonly WebApplication _app;
+    private readonly ControllerListeners _listeners;
     private EdgeLearner? _learner;
-    private WebApplication? _app;
-    private ControllerListeners? _listeners;
     private Exception? _startFailure;
     private bool _started;
     private bool _stopped;
@@ -63,13 +63,17 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("LazyMesh.Controller");
         _time = time ?? TimeProvider.System;
-        Metrics = new ControllerMetrics(Store, mode.Inventory, mode.MeterFactory);
+        _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
+        _mode.Als.Time = _time;
+        Lifecycle = new ControllerLifecycle(this);
+
+        // The host is built now (started by StartAsync/RunAsync): the metrics are made by its meter factory.
+        _app = ControllerHost.Build(this, mode, loggerFactory, out _listeners);
+        Metrics = new ControllerMetrics(Store, mode.Inventory, _app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         _queue = new WorkQueue<ControllerKey>(new WorkQueueOptions { Name = mode.Name, Workers = mode.Workers, MinInterval = mode.MinWriteInterval, Meter = Metrics.Meter }, _time);
         _queue.Failed += (key, error, failures, delay) => ControllerLog.ReconcileFailed(_logger, key.ToString(), failures, (long)delay.TotalMilliseconds, error.Message);
         _context = new ControllerContext(() => Index, _outcomes, _queue.Add);
-        Lifecycle = new ControllerLifecycle(this);
-        _mode.Als.Mesh ??= () => _mode.Inventory.Holder.Current;
-        _mode.Als.Time = _time;
+        ControllerHost.Map(_app, this);
     }
 
     /// <summary>The controller on files (<see cref="Files.FilesMode"/>).</summary>
@@ -87,9 +91,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
 
     public ControllerMetrics Metrics { get; }
 
-    public IPEndPoint AlsEndPoint => _listeners?.AlsEndPoint ?? throw new InvalidOperationException("not started");
+    public IPEndPoint AlsEndPoint => _listeners.AlsEndPoint;
 
-    public IPEndPoint HttpEndPoint => _listeners?.HttpEndPoint ?? throw new InvalidOperationException("not started");
+    public IPEndPoint HttpEndPoint => _listeners.HttpEndPoint;
 
     /// <summary>The current mesh index (empty before the inventory is loaded).</summary>
     public MeshIndex Index => _mode.Inventory.Holder.Current;
@@ -109,6 +113,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     internal EdgeLearner Learner => _learner ?? throw new InvalidOperationException("not started");
 
     internal ControllerLifecycle Lifecycle { get; }
+
+    /// <summary>The services of the controller's host (<see cref="ControllerHost"/>), built with the controller.</summary>
+    internal IServiceProvider HostServices => _app.Services;
 
     /// <summary>True while a change of workload <paramref name="workloadKey"/> waits for its write.</summary>
     public bool IsPendingWrite(string workloadKey) => _queue.IsPending(ControllerKey.Workload(workloadKey));
@@ -137,13 +144,13 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         {
             await StartHostAsync(signals: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _app is { } app && app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _app.Lifetime.ApplicationStopping.IsCancellationRequested)
         {
             await StopAsync().ConfigureAwait(false);
             return;
         }
 
-        await _app!.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         _hostStopped = true;
     }
 
@@ -155,8 +162,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         }
 
         _started = true;
-        _app = ControllerHost.Build(this, _mode, _loggerFactory, signals, out var listeners);
-        _listeners = listeners;
+        _app.Services.GetRequiredService<ControllerHostLifetime>().Signals = signals;
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         if (_startFailure is { } failure)
         {
@@ -176,7 +182,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     internal async Task RunStartAsync(CancellationToken cancellationToken)
     {
         // A stop asked meanwhile (SIGTERM while the informers sync) ends the start too.
-        using var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _app!.Lifetime.ApplicationStopping);
+        using var start = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _app.Lifetime.ApplicationStopping);
         try
         {
             await StartControllerAsync(start.Token).ConfigureAwait(false);
@@ -205,7 +211,7 @@ public sealed partial class LazyMeshController : IAsyncDisposable
         _notReady = "restoring the learned state";
         await _mode.State.RestoreAsync(Store, cancellationToken).ConfigureAwait(false);
         _learner = new EdgeLearner(_mode.Inventory.Holder, Store, OnNewEdge, _time);
-        Metrics.Track(_learner.Stats, _app!.Services.GetRequiredService<AlsServerStats>());
+        Metrics.Track(_learner.Stats, _app.Services.GetRequiredService<AlsServerStats>());
 
         await _mode.Target.StartAsync(_context, _stopping.Token).ConfigureAwait(false);
         _context.EnqueueAllWorkloads();
@@ -261,10 +267,10 @@ public sealed partial class LazyMeshController : IAsyncDisposable
     /// </summary>
     public async Task StopAsync()
     {
-        if (_app is { } app && !_hostStopped)
+        if (_started && !_hostStopped)
         {
             _hostStopped = true;
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -339,13 +345,9 @@ public sealed partial class LazyMeshController : IAsyncDisposable
             _mode.Inventory.Dispose();
         }
 
-        if (_app is not null)
-        {
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
-
         _queue.Dispose();
         Metrics.Dispose();
+        await _app.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Grpc.Core;
 using LazyMesh.Hosting;
 using Prometheus;
 
@@ -21,7 +22,20 @@ public sealed class FallbackMetrics : IDisposable
     /// <summary>The <c>reason</c> label values of <c>lazymesh_fallback_unverified_calls_total</c>.</summary>
     public static readonly IReadOnlyList<string> UnverifiedReasons = ["no_identity", "unknown_source", "source_mismatch", "other"];
 
+    /// <summary>The <c>status</c> label of a report stream that failed without a gRPC status (no connection, a reset).</summary>
+    public const string TransportFailure = "transport";
+
+    /// <summary>The <c>status</c> label values by gRPC status code.</summary>
+    private static readonly string[] StatusLabels = MetricLabel.Of<StatusCode>();
+
+    /// <summary>Exported from zero: what the controller's ALS server ends a stream with (AlsService), and no status at all.</summary>
+    private static readonly StatusCode?[] ExpectedStreamEnds =
+        [StatusCode.Unavailable, StatusCode.PermissionDenied, StatusCode.ResourceExhausted, StatusCode.DeadlineExceeded, StatusCode.InvalidArgument, StatusCode.Internal, null];
+
     private readonly InstanceMetrics _instance;
+
+    /// <summary>Report stream failures by gRPC status code; the last one: <see cref="TransportFailure"/>.</summary>
+    private readonly AtomicCount[] _streamFailures = [.. Enumerable.Range(0, StatusLabels.Length + 1).Select(static _ => new AtomicCount())];
     private readonly Dictionary<string, AtomicCount> _unverified = UnverifiedReasons.ToDictionary(static r => r, static _ => new AtomicCount(), StringComparer.Ordinal);
 
     /// <param name="meterFactory">The host's; null for one of this fallback's own.</param>
@@ -61,7 +75,10 @@ public sealed class FallbackMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Prometheus.Histogram.ExponentialBuckets(0.00025, 2, 18) });
         meter.CreateObservableCounter("lazymesh_fallback_reports_sent_total", () => ReportsSent.Value, description: "ALS entries sent to the controller.");
         meter.CreateObservableCounter("lazymesh_fallback_reports_dropped_total", () => ReportsDropped.Value, description: "Reports dropped because the pending set was full.");
-        meter.CreateObservableCounter("lazymesh_fallback_report_stream_failures_total", () => ReportStreamFailures.Value, description: "ALS streams to the controller that failed.");
+        meter.CreateObservableCounter(
+            "lazymesh_fallback_report_stream_failures_total",
+            StreamFailureCounts,
+            description: "ALS streams to the controller that failed, by the gRPC status the controller ended them with (transport: none, e.g. no connection).");
     }
 
     /// <summary>What <c>/metrics</c> exports.</summary>
@@ -94,11 +111,33 @@ public sealed class FallbackMetrics : IDisposable
 
     public AtomicCount ReportsDropped { get; } = new();
 
-    public AtomicCount ReportStreamFailures { get; } = new();
+    /// <summary>A report stream failed with <paramref name="status"/> (the server's), or with no status (null: <see cref="TransportFailure"/>).</summary>
+    public void ReportStreamFailed(StatusCode? status) => _streamFailures[Index(status)].Inc();
+
+    /// <summary>Report streams that failed with <paramref name="status"/> (null: without a status).</summary>
+    public long ReportStreamFailures(StatusCode? status) => _streamFailures[Index(status)].Value;
+
+    /// <summary>The <c>status</c> label of <paramref name="status"/>: <c>permission_denied</c>, ..., or <see cref="TransportFailure"/>.</summary>
+    public static string StatusLabel(StatusCode? status) => Index(status) is var i && i < StatusLabels.Length ? StatusLabels[i] : TransportFailure;
 
     /// <summary>Calls served unverified for <paramref name="reason"/>, one of <see cref="UnverifiedReasons"/>.</summary>
     public AtomicCount UnverifiedCalls(string reason) =>
         _unverified.TryGetValue(reason, out var count) ? count : throw new ArgumentException($"unknown reason '{reason}', expected one of {string.Join(", ", UnverifiedReasons)}", nameof(reason));
 
     public void Dispose() => _instance.Dispose();
+
+    private static int Index(StatusCode? status) => status is { } code && (uint)code < (uint)StatusLabels.Length ? (int)code : StatusLabels.Length;
+
+    private IEnumerable<Measurement<long>> StreamFailureCounts()
+    {
+        for (var i = 0; i < _streamFailures.Length; i++)
+        {
+            var value = _streamFailures[i].Value;
+            var status = i < StatusLabels.Length ? (StatusCode?)i : null;
+            if (value > 0 || ExpectedStreamEnds.Contains(status))
+            {
+                yield return MetricLabel.Count(value, "status", StatusLabel(status));
+            }
+        }
+    }
 }

@@ -50,7 +50,7 @@ public sealed partial class FallbackReporter : IAsyncDisposable
     /// <summary>Reports dropped because the pending set was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>ALS streams that failed (each is reopened).</summary>
+    /// <summary>ALS streams that failed (each is reopened), whatever their status (<see cref="FallbackMetrics.ReportStreamFailures"/> has them by status).</summary>
     public long StreamFailures => Interlocked.Read(ref _streamFailures);
 
     /// <summary>Starts flushing every <see cref="FallbackReporterOptions.FlushInterval"/>.</summary>
@@ -149,19 +149,19 @@ public sealed partial class FallbackReporter : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException && !cancellationToken.IsCancellationRequested)
                 {
-                    Interlocked.Increment(ref _streamFailures);
-                    _metrics?.ReportStreamFailures.Inc();
+                    // A write on a call the server ended raises the server's status (AlsReplayClient.WriteAsync).
+                    var status = RecordStreamFailure(ex);
                     CloseStream();
 
                     // A stream that had worked (e.g. ended by the server's idle timeout) is reopened at once, once.
                     if (wasOpen && attempt == 0)
                     {
-                        LogStreamEnded(ex.Message);
+                        LogStreamEnded(status, ex.Message);
                         continue;
                     }
 
                     var backoff = Resilience.ExponentialBackoff.Delay(++_failures, _options.InitialBackoff, _options.MaxBackoff);
-                    LogStreamFailed(ex.Message, backoff.TotalSeconds, _unsent.Count);
+                    LogStreamFailed(status, ex.Message, backoff.TotalSeconds, _unsent.Count);
                     _retryAt = _options.TimeProvider.GetTimestamp() + (long)(backoff.TotalSeconds * _options.TimeProvider.TimestampFrequency);
                     break;
                 }
@@ -195,13 +195,17 @@ public sealed partial class FallbackReporter : IAsyncDisposable
             await FlushAsync(timeout.Token).ConfigureAwait(false);
             if (_call is { } call)
             {
-                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-                await call.ResponseAsync.WaitAsync(timeout.Token).ConfigureAwait(false);
+                // The server's status of the last stream, which may have ended since the last write (a sender it does not allow).
+                await AlsReplayClient.CompleteAsync(call, timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is RpcException or OperationCanceledException or InvalidOperationException or IOException)
+        catch (OperationCanceledException ex)
         {
-            LogFinalFlushFailed(ex.Message);
+            LogFinalFlushFailed("timeout", ex.Message);
+        }
+        catch (Exception ex) when (ex is RpcException or InvalidOperationException or IOException)
+        {
+            LogFinalFlushFailed(RecordStreamFailure(ex), ex.Message);
         }
         finally
         {
@@ -221,15 +225,22 @@ public sealed partial class FallbackReporter : IAsyncDisposable
             var first = false;
             if (call is null || call.ResponseAsync.IsCompleted)
             {
+                if (call?.ResponseAsync.Exception?.InnerException is RpcException ended && !(ended.StatusCode == StatusCode.Cancelled && _stopping.IsCancellationRequested))
+                {
+                    // Ended by the server since the last write (its idle timeout, a limit): counted with its status.
+                    LogStreamEnded(RecordStreamFailure(ended), ended.Status.Detail);
+                }
+
                 CloseStream();
                 await ConnectAsync(cancellationToken).ConfigureAwait(false);
-                call = _call = _client.OpenStream(_stopping.Token);
+                // Not cancelled by the stop: the final flush still writes on it (CloseStream ends it).
+                call = _call = _client.OpenStream(CancellationToken.None);
                 first = true;
             }
 
             var count = Math.Min(_options.MessageSize, _unsent.Count);
             var message = _client.BuildMessage(_unsent.GetRange(0, count), includeIdentifier: first);
-            await call.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await AlsReplayClient.WriteAsync(call, message, cancellationToken).ConfigureAwait(false);
             _unsent.RemoveRange(0, count);
             written += count;
             Interlocked.Add(ref _sent, count);
@@ -251,6 +262,15 @@ public sealed partial class FallbackReporter : IAsyncDisposable
         {
             throw new IOException($"no connection to the controller's ALS endpoint within {_options.ConnectTimeout.TotalSeconds} s");
         }
+    }
+
+    /// <summary>Counts a failed stream by the gRPC status it ended with (none: <see cref="FallbackMetrics.TransportFailure"/>); returns its label.</summary>
+    private string RecordStreamFailure(Exception failure)
+    {
+        var status = failure is RpcException rpc ? rpc.StatusCode : (StatusCode?)null;
+        Interlocked.Increment(ref _streamFailures);
+        _metrics?.ReportStreamFailed(status);
+        return FallbackMetrics.StatusLabel(status);
     }
 
     private void CloseStream()

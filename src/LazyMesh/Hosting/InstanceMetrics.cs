@@ -6,13 +6,20 @@ namespace LazyMesh.Hosting;
 
 /// <summary>
 /// The metrics of one running instance (a controller, a fallback): its meter <c>LazyMesh.&lt;Component&gt;</c>,
-/// created by its own <see cref="IMeterFactory"/> (or the host's), on which its parts create their instruments, and
-/// the prometheus-net registry its <c>/metrics</c> exports: those instruments only (<see cref="MeterPrometheusBridge"/>
-/// filters on the factory), plus <see cref="StandardMetrics"/>. Two instances in one process never see each other's
-/// measurements.
+/// created by the host's <see cref="IMeterFactory"/> (or one of its own), on which its parts create their
+/// instruments, and the prometheus-net registry its <c>/metrics</c> exports: those instruments only
+/// (<see cref="MeterPrometheusBridge"/> listens to this meter alone), plus <see cref="StandardMetrics"/>. Two
+/// instances in one process never see each other's measurements, even on one factory: each meter carries its own
+/// <see cref="InstanceTag"/>, so the factory (which hands out one meter per name, version and tags) never gives two
+/// instances the same meter.
 /// </summary>
 public sealed class InstanceMetrics : IDisposable
 {
+    /// <summary>The meter tag that tells instances apart (a number, unique in the process).</summary>
+    public const string InstanceTag = "lazymesh.instance";
+
+    private static long _instances;
+
     private readonly ServiceProvider? _services;
     private readonly MeterPrometheusBridge _bridge;
 
@@ -28,8 +35,12 @@ public sealed class InstanceMetrics : IDisposable
         }
 
         Registry = Prometheus.Metrics.NewCustomRegistry();
-        _bridge = new MeterPrometheusBridge(Registry, meterFactory);
-        Meter = meterFactory.Create($"LazyMesh.{char.ToUpperInvariant(component[0])}{component[1..]}");
+        var instance = Interlocked.Increment(ref _instances).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Meter = meterFactory.Create(new MeterOptions($"LazyMesh.{char.ToUpperInvariant(component[0])}{component[1..]}")
+        {
+            Tags = [new KeyValuePair<string, object?>(InstanceTag, instance)],
+        });
+        _bridge = new MeterPrometheusBridge(Registry, Meter);
         StandardMetrics.Register(Meter, Registry, component);
     }
 
@@ -54,6 +65,9 @@ public sealed class InstanceMetrics : IDisposable
     public void Dispose()
     {
         _bridge.Dispose();
+
+        // A meter of the host's factory lives as long as the host otherwise; this one is not asked for again.
+        Meter.Dispose();
         _services?.Dispose();
     }
 }

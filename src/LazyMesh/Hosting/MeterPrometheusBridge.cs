@@ -5,12 +5,12 @@ using Prometheus;
 namespace LazyMesh.Hosting;
 
 /// <summary>
-/// Exports one instance's <see cref="System.Diagnostics.Metrics"/> instruments (meters created by its
-/// <see cref="IMeterFactory"/>, <see cref="Meter.Scope"/>, whose name starts with <c>LazyMesh.</c>) into a
-/// prometheus-net registry under their own names, which are already Prometheus names (snake_case, <c>_total</c>,
+/// Exports one instance's <see cref="System.Diagnostics.Metrics"/> instruments (those of its meter, see
+/// <see cref="InstanceMetrics"/>) into a prometheus-net registry under their own names, which are already Prometheus names (snake_case, <c>_total</c>,
 /// <c>_seconds</c>): counters and observable counters as counters, histograms as histograms (buckets from the
 /// instrument's advice), everything else as gauges; observable instruments are read when the registry is scraped.
-/// Several instances in one process (tests, a controller beside a fallback) each export only their own meters.
+/// Several instances in one process (tests, a controller beside a fallback), on one meter factory or several, each
+/// export only their own meter.
 /// prometheus-net's own MeterAdapter would prefix the meter name, export counters as gauges and take every meter.
 /// </summary>
 public sealed class MeterPrometheusBridge : IDisposable
@@ -19,14 +19,14 @@ public sealed class MeterPrometheusBridge : IDisposable
 
     private readonly MeterListener _listener = new();
 
-    public MeterPrometheusBridge(CollectorRegistry registry, IMeterFactory scope)
+    public MeterPrometheusBridge(CollectorRegistry registry, Meter meter)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(meter);
         var factory = Metrics.WithCustomRegistry(registry);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, scope) && instrument.Meter.Name.StartsWith("LazyMesh.", StringComparison.Ordinal))
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 listener.EnableMeasurementEvents(instrument, new Exported(instrument, factory));
             }
@@ -45,8 +45,13 @@ public sealed class MeterPrometheusBridge : IDisposable
     {
         private readonly Lock _gate = new();
         private volatile Collector? _collector;
-        private readonly ConcurrentDictionary<string, ChildBase> _byValue = new(StringComparer.Ordinal);
         private ChildBase? _unlabelled;
+
+        // The children of measurements whose tags are all strings, by their values (one cache, for the instrument's
+        // label count): found without allocating once a combination has been seen.
+        private ConcurrentDictionary<string, ChildBase>? _byValue;
+        private ConcurrentDictionary<(string, string), ChildBase>? _byPair;
+        private ConcurrentDictionary<(string, string, string), ChildBase>? _byTriple;
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
@@ -59,10 +64,9 @@ public sealed class MeterPrometheusBridge : IDisposable
             }
 
             var labels = collector.LabelNames;
-            if (tags.Length == 1 && labels.Length == 1 && string.Equals(tags[0].Key, labels[0], StringComparison.Ordinal) && tags[0].Value is string single)
+            if (CachedChild(collector, labels, tags) is { } cached)
             {
-                // One label with a string value (queue="files"): a cached child, no allocation once the value is known.
-                Apply(_byValue.GetOrAdd(single, static (v, state) => state.Owner.Child(state.Collector, [v]), (Owner: this, Collector: collector)), value);
+                Apply(cached, value);
                 return;
             }
 
@@ -84,6 +88,41 @@ public sealed class MeterPrometheusBridge : IDisposable
             }
 
             Apply(Child(collector, values), value);
+        }
+
+        /// <summary>
+        /// The child of up to three tags with string values under the instrument's label names (queue="files",
+        /// result="success"), from the cache: no allocation once the combination is known. Null for anything else.
+        /// </summary>
+        private ChildBase? CachedChild(Collector collector, string[] labels, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != labels.Length)
+            {
+                return null;
+            }
+
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (tags[i].Value is not string || !string.Equals(tags[i].Key, labels[i], StringComparison.Ordinal))
+                {
+                    return null;
+                }
+            }
+
+            var state = (Owner: this, Collector: collector);
+            return tags.Length switch
+            {
+                1 => _byValue!.GetOrAdd((string)tags[0].Value!, static (v, s) => s.Owner.Child(s.Collector, [v]), state),
+                2 => _byPair!.GetOrAdd(
+                    ((string)tags[0].Value!, (string)tags[1].Value!),
+                    static (v, s) => s.Owner.Child(s.Collector, [v.Item1, v.Item2]),
+                    state),
+                3 => _byTriple!.GetOrAdd(
+                    ((string)tags[0].Value!, (string)tags[1].Value!, (string)tags[2].Value!),
+                    static (v, s) => s.Owner.Child(s.Collector, [v.Item1, v.Item2, v.Item3]),
+                    state),
+                _ => null,
+            };
         }
 
         private ChildBase Child(Collector collector, string[] values) => collector switch
@@ -144,6 +183,9 @@ public sealed class MeterPrometheusBridge : IDisposable
                     _ => factory.CreateGauge(instrument.Name, help, labels),
                 };
                 _unlabelled = labels.Length == 0 ? Child(collector, []) : null;
+                _byValue = labels.Length == 1 ? new(StringComparer.Ordinal) : null;
+                _byPair = labels.Length == 2 ? new() : null;
+                _byTriple = labels.Length == 3 ? new() : null;
                 _collector = collector;
                 return collector;
             }

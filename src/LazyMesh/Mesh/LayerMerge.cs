@@ -4,12 +4,14 @@ namespace LazyMesh.Mesh;
 
 /// <summary>
 /// An overlay being frozen into its base: readers look it up between the newer overlay and the base until an update
-/// finds <see cref="Result"/> and adopts it as the new base. <see cref="Run"/> is idempotent and thread-safe.
+/// finds <see cref="Result"/> and adopts it as the new base. <see cref="Run"/> is idempotent and thread-safe;
+/// <see cref="Completed"/> completes once it has run (wherever it ran).
 /// </summary>
 internal sealed class LayerMerge<TKey, TValue>(FrozenDictionary<TKey, TValue> frozen, Dictionary<TKey, TValue?> overlay)
     where TKey : notnull
     where TValue : class
 {
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrozenDictionary<TKey, TValue>? _result;
 
     /// <summary>The changes being merged (never modified once the merge exists).</summary>
@@ -17,6 +19,9 @@ internal sealed class LayerMerge<TKey, TValue>(FrozenDictionary<TKey, TValue> fr
 
     /// <summary>The base with <see cref="Overlay"/> applied, once the merge has run.</summary>
     public FrozenDictionary<TKey, TValue>? Result => Volatile.Read(ref _result);
+
+    /// <summary>Completes when <see cref="Result"/> is set: the next update adopts it (faults if the merge threw).</summary>
+    public Task Completed => _completed.Task;
 
     /// <summary>Merges (unless done already) and returns the new base.</summary>
     public FrozenDictionary<TKey, TValue> Run()
@@ -26,7 +31,19 @@ internal sealed class LayerMerge<TKey, TValue>(FrozenDictionary<TKey, TValue> fr
             return done;
         }
 
-        var merged = LayeredMaps.Merge(frozen, Overlay).ToFrozenDictionary(frozen.Comparer);
-        return Interlocked.CompareExchange(ref _result, merged, null) ?? merged;
+        FrozenDictionary<TKey, TValue> merged;
+        try
+        {
+            merged = LayeredMaps.Merge(frozen, Overlay).ToFrozenDictionary(frozen.Comparer);
+        }
+        catch (Exception e)
+        {
+            _completed.TrySetException(e);
+            throw;
+        }
+
+        var result = Interlocked.CompareExchange(ref _result, merged, null) ?? merged;
+        _completed.TrySetResult();
+        return result;
     }
 }

@@ -34,6 +34,12 @@ internal sealed class LayeredMap<TKey, TValue>
     /// <summary>Whether an overlay is being merged into a new base.</summary>
     public bool Merging => _merge is not null;
 
+    /// <summary>
+    /// Completes when the merge in progress has produced its new base (at once when none runs): the next
+    /// <see cref="With"/> adopts it. For waiting on a background merge (tests); lookups never wait.
+    /// </summary>
+    public Task MergeCompleted => _merge?.Completed ?? Task.CompletedTask;
+
     public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
         if (_overlay is not null && _overlay.TryGetValue(key, out var layered))

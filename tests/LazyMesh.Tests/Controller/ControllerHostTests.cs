@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -8,10 +9,12 @@ using LazyMesh.Als;
 using LazyMesh.Als.Envoy;
 using LazyMesh.Cli;
 using LazyMesh.Controller;
+using LazyMesh.Controller.Queue;
 using LazyMesh.Kubernetes.Hosting;
 using LazyMesh.KubeTesting;
 using LazyMesh.Tests.Kubernetes.Informers;
 using LazyMesh.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static LazyMesh.Tests.Als.AlsTestMessages;
 
@@ -117,10 +120,77 @@ public sealed class ControllerHostTests : IDisposable
         Assert.DoesNotContain(_logs.Messages, m => m.StartsWith("LazyMesh controller ready", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task On_files_and_kubernetes_the_controllers_metrics_are_made_by_its_hosts_meter_factory()
+    {
+        await using var cluster = await ShopClusterAsync();
+        await using var files = new LazyMeshController(FilesOptions(), _loggerFactory);
+        await using var kubernetes = new LazyMeshController(KubernetesMode(cluster, TimeSpan.FromMilliseconds(250)), _loggerFactory);
+
+        foreach (var controller in new[] { files, kubernetes })
+        {
+            var hostFactory = controller.HostServices.GetRequiredService<IMeterFactory>();
+            Assert.Same(hostFactory, controller.Metrics.Meter.Scope);
+            Assert.Equal("LazyMesh.Controller", controller.Metrics.Meter.Name);
+        }
+
+        Assert.NotSame(files.HostServices.GetRequiredService<IMeterFactory>(), kubernetes.HostServices.GetRequiredService<IMeterFactory>());
+
+        // Started, its /metrics exports what its parts measure on that meter, and not the host's own instruments.
+        await files.StartAsync();
+        using var client = new HttpClient();
+        var text = await client.GetStringAsync(new Uri($"http://{files.HttpEndPoint}/metrics"));
+        Assert.Contains("lazymesh_queue_adds_total{queue=\"files\"}", text, StringComparison.Ordinal);
+        Assert.Contains("lazymesh_edges ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("kestrel", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Controllers_on_one_embedding_applications_meter_factory_each_export_their_own_values()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var embedding = services.GetRequiredService<IMeterFactory>();
+        await using var cluster = await ShopClusterAsync();
+        await using var a = new LazyMeshController(FilesOptions(embedding), _loggerFactory);
+        await using var b = new LazyMeshController(FilesOptions(embedding), _loggerFactory);
+        await using var c = new LazyMeshController(KubernetesMode(cluster, TimeSpan.FromMilliseconds(250), embedding), _loggerFactory);
+
+        // What the embedding application listens to on its factory sees every controller's queue.
+        using var listener = new MeterListener();
+        var adds = new Dictionary<Meter, long>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, embedding) && instrument.Name == "lazymesh_queue_adds_total")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => adds[instrument.Meter] = adds.GetValueOrDefault(instrument.Meter) + value);
+        listener.Start();
+
+        foreach (var controller in new[] { a, b, c })
+        {
+            Assert.Same(embedding, controller.Metrics.Meter.Scope);
+            Assert.Same(embedding, controller.HostServices.GetRequiredService<IMeterFactory>());
+        }
+
+        a.Queue.Add(ControllerKey.Workload("shop/Deployment/web"));
+        b.Queue.Add(ControllerKey.Workload("shop/Deployment/web"));
+        b.Queue.Add(ControllerKey.Workload("shop/Deployment/cart"));
+        c.Queue.Add(ControllerKey.Workload("shop/Deployment/web"));
+        c.Queue.Add(ControllerKey.Workload("shop/Deployment/cart"));
+        c.Queue.Add(ControllerKey.Workload("shop/Deployment/api"));
+
+        Assert.Contains("lazymesh_queue_adds_total{queue=\"files\"} 1\n", await a.Metrics.ScrapeAsync(), StringComparison.Ordinal);
+        Assert.Contains("lazymesh_queue_adds_total{queue=\"files\"} 2\n", await b.Metrics.ScrapeAsync(), StringComparison.Ordinal);
+        Assert.Contains("lazymesh_queue_adds_total{queue=\"kubernetes\"} 3\n", await c.Metrics.ScrapeAsync(), StringComparison.Ordinal);
+        Assert.Equal([1L, 2L, 3L], new[] { a, b, c }.Select(x => adds[x.Metrics.Meter]));
+    }
+
     private static string Workload(LazyMeshController controller, string name) =>
         controller.Index.Workloads.Single(w => w.Key.EndsWith("/" + name, StringComparison.Ordinal)).Key;
 
-    private ControllerMode KubernetesMode(InformerTestCluster cluster, TimeSpan minWriteInterval) => LazyMesh.Controller.Cluster.KubernetesMode.Create(
+    private ControllerMode KubernetesMode(InformerTestCluster cluster, TimeSpan minWriteInterval, IMeterFactory? meterFactory = null) => LazyMesh.Controller.Cluster.KubernetesMode.Create(
         cluster.Client,
         new KubernetesHostOptions
         {
@@ -128,8 +198,17 @@ public sealed class ControllerHostTests : IDisposable
             HttpEndPoint = AnyLoopbackPort,
             Als = new AlsServerOptions { PeerVerification = AlsPeerVerification.None },
             Controller = new LazyMesh.Kubernetes.Sink.KubernetesControllerOptions { MinWriteInterval = minWriteInterval },
+            MeterFactory = meterFactory,
         },
         _loggerFactory);
+
+    private ControllerOptions FilesOptions(IMeterFactory? meterFactory = null) => new()
+    {
+        InventoryPaths = [Path.Combine(_dir, "inventory.yaml")],
+        OutputDirectory = Path.Combine(_dir, "out-" + Guid.NewGuid().ToString("N")),
+        Als = new AlsServerOptions { PeerVerification = AlsPeerVerification.None },
+        MeterFactory = meterFactory,
+    };
 
     private static async Task<InformerTestCluster> ShopClusterAsync()
     {

@@ -112,22 +112,36 @@ public sealed class LayeredMapTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void By_default_a_merge_runs_on_the_thread_pool()
+    public async Task By_default_a_merge_runs_on_the_thread_pool()
     {
         var map = LayeredMap<int, string>.Freeze(Enumerable.Range(0, 10).Select(i => KeyValuePair.Create(i, "base")));
         map = map.With(Enumerable.Range(0, 1025).Select(i => KeyValuePair.Create(i, (string?)"x")));
         Assert.True(map.Merging);
 
-        // The merge ends on the pool; the update after it adopts the new base (bounded: the test fails after a minute).
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (map.Merging)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the background merge did not end within a minute");
-            Thread.Yield();
-            map = map.With([]);
-        }
+        // The merge ends on the pool (nothing here runs it); the update after it adopts the new base.
+        await map.MergeCompleted.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(map.Merging);
+        Assert.Equal(1025, map.OverlayCount);
 
+        map = map.With([]);
+        Assert.False(map.Merging);
         Assert.Equal(0, map.OverlayCount);
         Assert.True(map.TryGetValue(1024, out var x) && x == "x");
+        Assert.True(map.MergeCompleted.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task The_merge_completed_signal_is_set_by_whoever_runs_the_merge()
+    {
+        var merges = new ManualLayerMerges(10);
+        var map = LayeredMap<int, string>.Freeze([]);
+        map = map.With(Enumerable.Range(0, 11).Select(i => KeyValuePair.Create(i, (string?)"a")), merges.Policy);
+        var completed = map.MergeCompleted;
+        Assert.False(completed.IsCompleted);
+
+        merges.Run(1);
+
+        await completed.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, map.With([], merges.Policy).OverlayCount);
     }
 }

@@ -55,6 +55,7 @@ public static class KubernetesMode
             Als = options.Als,
             Prometheus = options.Prometheus,
             ShutdownTimeout = options.ShutdownTimeout,
+            MeterFactory = options.MeterFactory,
         };
     }
 }

@@ -59,6 +59,7 @@ public static partial class FilesMode
             HttpEndPoint = options.HttpEndPoint,
             Als = options.Als,
             Prometheus = options.Prometheus,
+            MeterFactory = options.MeterFactory,
         };
     }
 

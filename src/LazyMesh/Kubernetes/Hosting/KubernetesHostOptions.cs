@@ -21,6 +21,9 @@ public sealed record KubernetesHostOptions
     /// <summary>When set, edges are also learned from Istio's metrics in this Prometheus (docs/prometheus.md).</summary>
     public MetricsSource.MetricsPollingOptions? Prometheus { get; init; }
 
+    /// <summary>An embedding application's meter factory (<see cref="Controller.ControllerMode.MeterFactory"/>); null: the controller host's own.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     /// <summary>How long the final flush at shutdown may take.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
