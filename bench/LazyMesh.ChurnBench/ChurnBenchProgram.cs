@@ -188,7 +188,7 @@ public static class ChurnBenchProgram
             Console.WriteLine($"  informers       {result.Informers}");
             var longPauses = result.ServerPauses.Where(static p => p.Duration >= TimeSpan.FromMilliseconds(100)).ToList();
             Console.WriteLine(FormattableString.Invariant(
-                $"  API server process GC pauses of 100 ms or more: {longPauses.Count}{(longPauses.Count > 0 ? $", longest {longPauses.Max(static p => p.Duration.TotalMilliseconds):F0} ms" : "")} (of {result.ServerPauses.Count} over 20 ms)"));
+                $"  API server process GC pauses of 100 ms or more: {longPauses.Count}{(longPauses.Count > 0 ? $": {string.Join(", ", longPauses)}" : "")} (of {result.ServerPauses.Count} over 20 ms)"));
             if (result.SlowDependencies.Length > 0)
             {
                 Console.WriteLine(FormattableString.Invariant($"  slowest dependencies over {slowMs} ms, where the time went:"));

@@ -86,13 +86,13 @@ internal sealed class StageTrace : IDisposable
             var pauses = _gc.Overlapping(ToUtc(d.Sent), ToUtc(d.Seen));
             if (pauses.Count > 0)
             {
-                text.Append(CultureInfo.InvariantCulture, $"; controller GC pauses {string.Join(", ", pauses.Select(p => string.Create(CultureInfo.InvariantCulture, $"gen{p.Generation} {p.Duration.TotalMilliseconds:F1} ms")))}");
+                text.Append(CultureInfo.InvariantCulture, $"; controller GC pauses {string.Join(", ", pauses.Select(static p => p.ToString()))}");
             }
 
             var server = serverPauses.Where(p => p.Start <= ToUtc(d.Seen) && p.Start + p.Duration >= ToUtc(d.Sent)).ToList();
             if (server.Count > 0)
             {
-                text.Append(CultureInfo.InvariantCulture, $"; API server GC pauses {string.Join(", ", server.Select(p => string.Create(CultureInfo.InvariantCulture, $"gen{p.Generation} {p.Duration.TotalMilliseconds:F1} ms")))}");
+                text.Append(CultureInfo.InvariantCulture, $"; API server GC pauses {string.Join(", ", server.Select(static p => p.ToString()))}");
             }
 
             // The window's reconciles and waits, its slowest HTTP calls (this process: controller and drivers), relists.

@@ -50,6 +50,9 @@ internal sealed class FieldSelector
         return selector;
     }
 
+    /// <summary>True when the selector has no terms (everything matches, nothing needs reading).</summary>
+    public bool IsEmpty => _terms.Count == 0;
+
     public bool Matches(JsonObject obj)
     {
         foreach (var (path, value, negated) in _terms)

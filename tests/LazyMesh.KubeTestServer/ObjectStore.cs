@@ -80,7 +80,7 @@ internal sealed class ObjectStore
     {
         lock (_gate)
         {
-            return _objects.TryGetValue(Key(type, ns, name), out var stored) ? (JsonObject)stored.Node.DeepClone() : null;
+            return _objects.TryGetValue(Key(type, ns, name), out var stored) ? stored.Node : null;
         }
     }
 
@@ -89,7 +89,7 @@ internal sealed class ObjectStore
     {
         lock (_gate)
         {
-            return [.. _objects.Values.Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns)).Select(o => (JsonObject)o.Node.DeepClone())];
+            return [.. _objects.Values.Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns)).Select(static o => o.Node)];
         }
     }
 
@@ -120,7 +120,7 @@ internal sealed class ObjectStore
             for (var i = start; i < sorted.Count; i++)
             {
                 var o = sorted[i];
-                if ((ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
+                if ((ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && (fields.IsEmpty || fields.Matches(o.Node)))
                 {
                     if (limit <= 0 || items.Count < limit)
                     {
@@ -207,7 +207,7 @@ internal sealed class ObjectStore
             JsonObject obj;
             if (subresource == "status")
             {
-                obj = (JsonObject)old.Node.DeepClone();
+                obj = old.Node;
                 SetOrRemove(obj, "status", body["status"]);
             }
             else
@@ -228,7 +228,7 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             var old = Require(type, ns, name);
-            var working = old.Node.DeepClone();
+            JsonNode working = old.Node;
             var patched = kind == PatchKind.Json ? JsonPatch.Apply(working, patch) : MergePatch.Apply(working, patch);
             if (patched is not JsonObject patchedObject)
             {
@@ -239,7 +239,7 @@ internal sealed class ObjectStore
             JsonObject obj;
             if (subresource == "status")
             {
-                obj = (JsonObject)old.Node.DeepClone();
+                obj = old.Node;
                 SetOrRemove(obj, "status", patchedObject["status"]);
             }
             else
@@ -284,7 +284,7 @@ internal sealed class ObjectStore
             }
 
             CheckResourceVersion(type, old, appliedMeta);
-            var target = (JsonObject)old.Node.DeepClone();
+            var target = old.Node;
             var managed = ManagedFields.Parse(old.Node);
             managed.Apply(target, applied, manager, subresource, force, type, type.ApiVersion(version), time);
             return (FinishWrite(type, version, old, target, manager, subresource, managed, dryRun), false);
@@ -337,7 +337,7 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             var victims = _objects.Values
-                .Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node))
+                .Where(o => Same(o, type) && (ns is null || o.Key.Namespace == ns) && labels.Matches(o.Labels) && (fields.IsEmpty || fields.Matches(o.Node)))
                 .OrderBy(o => o.Key.Namespace, StringComparer.Ordinal).ThenBy(o => o.Key.Name, StringComparer.Ordinal)
                 .ToList();
             var deleted = new List<string>();
@@ -444,23 +444,24 @@ internal sealed class ObjectStore
         obj["apiVersion"] = type.ApiVersion(type.StorageVersion);
         obj["kind"] = type.Kind;
         var meta = EnsureMetadata(obj);
-        var oldMeta = old.Metadata;
+        var oldNode = old.Node;
+        var oldMeta = (JsonObject)oldNode["metadata"]!;
         foreach (var field in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generateName" })
         {
             SetOrRemove(meta, field, oldMeta[field]);
         }
 
         var generation = oldMeta["generation"] is { } g ? long.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 1L;
-        meta["generation"] = SpecChanged(type, old.Node, obj) ? generation + 1 : generation;
+        meta["generation"] = SpecChanged(type, oldNode, obj) ? generation + 1 : generation;
         if (managed is null)
         {
-            managed = ManagedFields.Parse(old.Node);
-            managed.RecordUpdate(old.Node, obj, manager, subresource, type.ApiVersion(version), Now(), type.HasStatusSubresource);
+            managed = ManagedFields.Parse(oldNode);
+            managed.RecordUpdate(oldNode, obj, manager, subresource, type.ApiVersion(version), Now(), type.HasStatusSubresource);
         }
 
         managed.WriteTo(obj);
         meta["resourceVersion"] = old.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-        if (JsonNode.DeepEquals(old.Node, obj))
+        if (JsonNode.DeepEquals(oldNode, obj))
         {
             // A write that changes nothing: like kube-apiserver, no new resourceVersion and no watch event.
             if (!dryRun)
@@ -539,7 +540,7 @@ internal sealed class ObjectStore
 
     private StoredObject RemoveObject(StoredObject obj, string propagation)
     {
-        var deleted = Commit(obj.Type, obj.Key, "DELETED", obj, (JsonObject)obj.Node.DeepClone());
+        var deleted = Commit(obj.Type, obj.Key, "DELETED", obj, obj.Node);
         if (obj.Type.Group.Length == 0 && obj.Type.Plural == "namespaces")
         {
             foreach (var member in _objects.Values.Where(o => o.Type.Namespaced && o.Key.Namespace == obj.Key.Name).ToList())
@@ -562,7 +563,7 @@ internal sealed class ObjectStore
             var otherOwnerAlive = OwnerUids(current.Node).Any(uid => uid != deleted.Uid && _byUid.ContainsKey(uid));
             if (propagation == "Orphan" || otherOwnerAlive)
             {
-                var updated = (JsonObject)current.Node.DeepClone();
+                var updated = current.Node;
                 var meta = EnsureMetadata(updated);
                 var refs = new JsonArray(((JsonArray)meta["ownerReferences"]!)
                     .Where(r => r?["uid"]?.GetValue<string>() != deleted.Uid).Select(r => r?.DeepClone()).ToArray());
@@ -604,7 +605,7 @@ internal sealed class ObjectStore
 
     private StoredObject MarkDeleting(StoredObject obj)
     {
-        var updated = (JsonObject)obj.Node.DeepClone();
+        var updated = obj.Node;
         var meta = EnsureMetadata(updated);
         meta["deletionTimestamp"] = Now();
         meta["deletionGracePeriodSeconds"] = 0;

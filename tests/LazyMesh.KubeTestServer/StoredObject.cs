@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace LazyMesh.KubeTesting;
 
 /// <summary>
-/// One stored revision of an object. <see cref="Node"/> is never mutated after construction and is only
-/// touched under the store's lock; writers clone it.
+/// One stored revision of an object, kept as its JSON text only: <see cref="Node"/> parses a fresh tree on each call
+/// (callers may change it). A tree per object (~120k objects in the benches) made a heap of millions of small objects
+/// whose background GC stalled the whole server for 1.5 s (ChurnBench, docs/benchmarks.md); text is one string each.
 /// </summary>
 internal sealed class StoredObject
 {
@@ -12,7 +13,6 @@ internal sealed class StoredObject
     {
         Type = type;
         Key = key;
-        Node = node;
         ResourceVersion = resourceVersion;
         Json = node.ToJsonString();
         Uid = node["metadata"]?["uid"]?.GetValue<string>() ?? "";
@@ -23,7 +23,8 @@ internal sealed class StoredObject
 
     public ObjectKey Key { get; }
 
-    public JsonObject Node { get; }
+    /// <summary>A new tree of the object (parsed from <see cref="Json"/>): take it once per operation.</summary>
+    public JsonObject Node => (JsonObject)JsonNode.Parse(Json)!;
 
     public long ResourceVersion { get; }
 
@@ -42,7 +43,7 @@ internal sealed class StoredObject
             return Json;
         }
 
-        var copy = (JsonObject)Node.DeepClone();
+        var copy = Node;
         copy["apiVersion"] = Type.ApiVersion(version);
         return copy.ToJsonString();
     }

@@ -26,7 +26,7 @@ internal sealed class WatchSubscription(KubeResourceType type, string version, s
         obj.Key.Group == Type.Group && obj.Key.Plural == Type.Plural
         && (ns is null || obj.Key.Namespace == ns)
         && labels.Matches(obj.Labels)
-        && fields.Matches(obj.Node);
+        && (fields.IsEmpty || fields.Matches(obj.Node));
 
     public void Offer(HistoryEvent ev)
     {
