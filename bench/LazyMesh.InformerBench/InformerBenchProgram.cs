@@ -28,10 +28,6 @@ public static class InformerBenchProgram
 
     private static async Task<int> ServeAsync(string kubeconfig, ClusterSeeder description, int namespaces, int deployments, int pods, int services)
     {
-        // The instrument stands in for kube-apiserver, whose Go GC runs beside the program: on a heap of a few GB, a
-        // blocking gen2 collection of this .NET process stalled every request for up to 2.8 s (ChurnBench's server
-        // pauses). Background collections only, unless memory runs low.
-        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         using var pauses = new GcPauseRecorder();
         await using var server = new KubeTestServer(new KubeTestServerOptions { HistoryCapacity = 1000 });
         await server.StartAsync();
