@@ -115,7 +115,7 @@ public static class MeshIndexBuilder
 
         var podsByNamespace = snapshot.Pods.ToLookup(
             p => p.Metadata.NamespaceProperty,
-            p => (Pod: p, Labels: Labels.Copy(p.Metadata.Labels)),
+            p => (Pod: p, Labels: parts.PodInfos.LabelSets.Get(p.Metadata.Labels)),
             StringComparer.Ordinal);
         var ownerOfPod = new Dictionary<V1Pod, string>(ReferenceEqualityComparer.Instance);
         foreach (var (key, group) in groups)
