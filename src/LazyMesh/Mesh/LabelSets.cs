@@ -4,9 +4,10 @@ using LazyMesh.Kubernetes.Informers.Wire;
 namespace LazyMesh.Mesh;
 
 /// <summary>
-/// The index's read-only copies of label sets, one per distinct set: the pods of a workload carry equal labels, and
-/// 50,000 pods then hold a few thousand dictionaries instead of 50,000. A set already seen is found by its content
-/// without copying it again. Bounded as <see cref="ShapePool{T}"/> is (copies already handed out stay valid).
+/// The index's read-only copies of string maps (pod labels, Service selectors, owner annotations), one per distinct
+/// map: the pods of a workload carry equal labels, and 50,000 pods then hold a few thousand dictionaries instead of
+/// 50,000. A map already seen is found by its content without copying it again. Bounded as <see cref="ShapePool{T}"/>
+/// is (copies already handed out stay valid).
 /// </summary>
 internal sealed class LabelSets
 {
