@@ -13,15 +13,16 @@ internal static class KubernetesServiceIndexer
 
     /// <summary>
     /// The Service and the addresses it claims, in order. <paramref name="namespacePods"/> are the pods of its
-    /// namespace; <paramref name="sourceOf"/> gives a pod's object (for named target ports).
+    /// namespace; <paramref name="sourceOf"/> gives a pod's object (for named target ports); the selector is kept as
+    /// <paramref name="labelSets"/>' shared copy.
     /// </summary>
     public static (MeshService Service, List<AddressPort> Addresses) Create(
-        V1Service service, IEnumerable<PodInfo> namespacePods, Func<PodInfo, V1Pod?> sourceOf, MeshOptions options)
+        V1Service service, IEnumerable<PodInfo> namespacePods, Func<PodInfo, V1Pod?> sourceOf, MeshOptions options, LabelSets labelSets)
     {
         var ns = service.Metadata.NamespaceProperty;
         var name = service.Metadata.Name;
         var spec = service.Spec ?? new V1ServiceSpec();
-        var selector = spec.Selector is { Count: > 0 } s ? new Dictionary<string, string>(s, StringComparer.Ordinal) : null;
+        var selector = spec.Selector is { Count: > 0 } s ? labelSets.Get(s) : null;
         var selected = selector is null ? [] : namespacePods.Where(p => Labels.Matches(selector, p.Labels)).ToList();
         var ready = selected.Where(p => p.Ready && !p.Terminating).ToList();
 
@@ -46,9 +47,9 @@ internal static class KubernetesServiceIndexer
         var meshService = new MeshService(ns, name, $"{name}.{ns}.svc.{options.ClusterDomain}", kind)
         {
             Ports = ports,
-            Addresses = addresses,
+            Addresses = addresses.ToArray(),
             ExternalName = spec.ExternalName,
-            Selector = spec.Selector is { Count: > 0 } podSelector ? Labels.Copy(podSelector) : null,
+            Selector = selector,
             ExportTo = service.Metadata.Annotations?.TryGetValue(ServiceExportToAnnotation, out var exportTo) == true
                 ? [.. exportTo.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]
                 : [],
@@ -88,9 +89,9 @@ internal static class KubernetesServiceIndexer
 
     /// <summary>Creates the Service's destination and adds it, its host and its addresses to <paramref name="destinations"/>.</summary>
     public static (MeshService Service, List<AddressPort> Addresses) Add(
-        V1Service service, IEnumerable<PodInfo> namespacePods, Func<PodInfo, V1Pod?> sourceOf, MeshOptions options, MeshDestinations destinations)
+        V1Service service, IEnumerable<PodInfo> namespacePods, Func<PodInfo, V1Pod?> sourceOf, MeshOptions options, LabelSets labelSets, MeshDestinations destinations)
     {
-        var (meshService, addresses) = Create(service, namespacePods, sourceOf, options);
+        var (meshService, addresses) = Create(service, namespacePods, sourceOf, options, labelSets);
         destinations.Services.Add(meshService);
         destinations.AddHost(destinations.Hosts, meshService.Host, meshService);
         foreach (var address in addresses)

@@ -37,7 +37,7 @@ public static class MeshIndexBuilder
         {
             var ns = service.Metadata.NamespaceProperty;
             var position = destinations.Services.Count;
-            var (added, addresses) = KubernetesServiceIndexer.Add(service, podsByNamespace[ns], SourceOf, options, destinations);
+            var (added, addresses) = KubernetesServiceIndexer.Add(service, podsByNamespace[ns], SourceOf, options, parts.PodInfos.LabelSets, destinations);
             if (added.Selector is { } selector)
             {
                 Add(parts.ServicesByNamespace, ns, new ServicePart(service, selector, position) { Current = added, Addresses = addresses });
@@ -115,7 +115,7 @@ public static class MeshIndexBuilder
 
         var podsByNamespace = snapshot.Pods.ToLookup(
             p => p.Metadata.NamespaceProperty,
-            p => (Pod: p, Labels: Labels.Copy(p.Metadata.Labels)),
+            p => (Pod: p, Labels: parts.PodInfos.LabelSets.Get(p.Metadata.Labels)),
             StringComparer.Ordinal);
         var ownerOfPod = new Dictionary<V1Pod, string>(ReferenceEqualityComparer.Instance);
         foreach (var (key, group) in groups)
@@ -147,7 +147,7 @@ public static class MeshIndexBuilder
                 SelectorLabels = narrowed.Selector,
                 SelectorNote = narrowed.Note,
                 SharesPodsWith = narrowed.SharesPodsWith,
-                Annotations = Labels.Copy(owner.Metadata?.Annotations),
+                Annotations = parts.PodInfos.LabelSets.Get(owner.Metadata?.Annotations),
             };
             var infos = new PodInfo[ownedPods.Count];
             for (var i = 0; i < infos.Length; i++)

@@ -1,12 +1,18 @@
+using System.Runtime.CompilerServices;
+
 namespace LazyMesh.Mesh;
 
-/// <summary>What the index keeps of a pod: only the fields attribution and reporting need.</summary>
-public sealed class PodInfo
+/// <summary>
+/// What the index keeps of a pod: only the fields attribution and reporting need. A record for its copy with a new
+/// <see cref="Workload"/> (<c>with</c>), compared by reference as before: two pods with equal fields are two pods.
+/// </summary>
+public sealed record PodInfo
 {
     public required string Namespace { get; init; }
 
     public required string Name { get; init; }
 
+    /// <summary>Its distinct IPs (an array of exactly their number: 50,000 pods hold no spare list capacity).</summary>
     public required IReadOnlyList<IpKey> Ips { get; init; }
 
     /// <summary>Kubernetes pod phase: Pending, Running, Succeeded, Failed, Unknown.</summary>
@@ -31,12 +37,17 @@ public sealed class PodInfo
 
     public DateTimeOffset Created { get; init; }
 
+    /// <summary>Its labels, read-only: pods with equal labels share one copy (<see cref="LabelSets"/>).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public required Workload Workload { get; init; }
 
     /// <summary>The pod's data plane: only <see cref="ProxyKind.Sidecar"/> pods are narrowed by a Sidecar.</summary>
     public ProxyKind Proxy { get; init; }
+
+    public bool Equals(PodInfo? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -21,26 +21,12 @@ internal sealed class PodInfoFactory
         _managedServices = [.. snapshot.Services.Where(static s => s.Metadata.Labels?.TryGetValue(LazyMeshMetadata.ManagedByLabel, out var by) == true && by == LazyMeshMetadata.ManagedByValue)];
     }
 
+    /// <summary>The shared read-only copies of the pods' labels (what <see cref="PodInfo.Labels"/> holds).</summary>
+    public LabelSets LabelSets { get; } = new();
+
     public PodInfo Create(V1Pod pod, Workload workload, List<string> warnings)
     {
-        var ips = new List<IpKey>();
-        foreach (var text in (pod.Status?.PodIPs?.Select(p => p.Ip) ?? []).Append(pod.Status?.PodIP))
-        {
-            if (string.IsNullOrEmpty(text))
-            {
-                continue;
-            }
-
-            if (!IpKey.TryParse(text, out var ip))
-            {
-                warnings.Add($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: '{text}' is not an IP address");
-            }
-            else if (!ips.Contains(ip))
-            {
-                ips.Add(ip);
-            }
-        }
-
+        var ips = Ips(pod, warnings);
         var phase = pod.Status?.Phase ?? "Unknown";
         var readyCondition = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
         return new PodInfo
@@ -56,27 +42,44 @@ internal sealed class PodInfoFactory
                 : ProxyKinds.Of(pod, _namespaceLabels.GetValueOrDefault(pod.Metadata.NamespaceProperty)),
             Terminating = pod.Metadata.DeletionTimestamp is not null,
             Created = KubernetesTimestamps.ToOffset(pod.Metadata.CreationTimestamp) ?? DateTimeOffset.MinValue,
-            Labels = Labels.Copy(pod.Metadata.Labels),
+            Labels = LabelSets.Get(pod.Metadata.Labels),
             Workload = workload,
         };
     }
 
     /// <summary>The same pod for a new instance of its workload (the workload's pod list changed).</summary>
-    public static PodInfo Rehome(PodInfo pod, Workload workload) => new()
+    public static PodInfo Rehome(PodInfo pod, Workload workload) => pod with { Workload = workload };
+
+    /// <summary>
+    /// The pod's distinct IPs, <c>status.podIPs</c> then <c>status.podIP</c>, as an array of exactly their number (the
+    /// index holds one per pod); text that is not an IP address is a warning.
+    /// </summary>
+    private static IpKey[] Ips(V1Pod pod, List<string> warnings)
     {
-        Namespace = pod.Namespace,
-        Name = pod.Name,
-        Ips = pod.Ips,
-        Phase = pod.Phase,
-        Ready = pod.Ready,
-        HostNetwork = pod.HostNetwork,
-        ServiceAccount = pod.ServiceAccount,
-        Proxy = pod.Proxy,
-        Terminating = pod.Terminating,
-        Created = pod.Created,
-        Labels = pod.Labels,
-        Workload = workload,
-    };
+        var listed = pod.Status?.PodIPs;
+        var candidates = (listed?.Count ?? 0) + 1;
+        Span<IpKey> found = candidates <= 8 ? stackalloc IpKey[candidates] : new IpKey[candidates];
+        var count = 0;
+        for (var i = 0; i < candidates; i++)
+        {
+            var text = i < candidates - 1 ? listed![i]?.Ip : pod.Status?.PodIP;
+            if (string.IsNullOrEmpty(text))
+            {
+                continue;
+            }
+
+            if (!IpKey.TryParse(text, out var ip))
+            {
+                warnings.Add($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: '{text}' is not an IP address");
+            }
+            else if (!found[..count].Contains(ip))
+            {
+                found[count++] = ip;
+            }
+        }
+
+        return count == 0 ? [] : found[..count].ToArray();
+    }
 
     /// <summary><c>spec.serviceAccountName</c>, else the deprecated <c>spec.serviceAccount</c>, else <c>default</c>.</summary>
     private static string ServiceAccountOf(V1PodSpec? spec) =>

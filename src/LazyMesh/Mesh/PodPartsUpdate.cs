@@ -237,7 +237,7 @@ internal sealed class PodPartsUpdate(MeshIndexParts parts, LayerMergePolicy merg
 
                 namespacePods ??= [.. parts.WorkloadsByNamespace[ns].SelectMany(static w => w.Current.Pods)];
                 var (meshService, addresses) = KubernetesServiceIndexer.Create(
-                    service.Source, namespacePods, p => parts.PodsByKey.GetValueOrDefault($"{p.Namespace}/{p.Name}"), parts.Options);
+                    service.Source, namespacePods, p => parts.PodsByKey.GetValueOrDefault($"{p.Namespace}/{p.Name}"), parts.Options, parts.PodInfos.LabelSets);
                 var old = service.Current;
                 foreach (var address in service.Addresses)
                 {

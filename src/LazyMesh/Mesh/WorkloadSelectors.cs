@@ -81,8 +81,8 @@ internal static class WorkloadSelectors
         List<string> warnings)
     {
         var owned = new HashSet<V1Pod>(ownedPods, ReferenceEqualityComparer.Instance);
-        var candidates = namespacePods.Where(p => !owned.Contains(p.Pod)).ToList();
-        var others = candidates.Where(p => Labels.Matches(selector, p.Labels)).ToList();
+        // Matched against every pod of the namespace, for every workload: no list of candidates, no enumerator per match.
+        var others = OtherPodsMatching(Labels.Pairs(selector), namespacePods, owned);
         if (others.Count == 0)
         {
             return new(selector, note, [], MatchedOthers: false);
@@ -94,7 +94,7 @@ internal static class WorkloadSelectors
             exact.TryAdd(label, value);
         }
 
-        var stillOthers = candidates.Where(p => Labels.Matches(exact, p.Labels)).ToList();
+        var stillOthers = OtherPodsMatching(Labels.Pairs(exact), namespacePods, owned);
         if (stillOthers.Count == 0)
         {
             var excluded = others.Select(p => ownerOfPod.GetValueOrDefault(p.Pod) ?? p.Pod.Metadata.Name).Distinct(StringComparer.Ordinal).ToList();
@@ -106,6 +106,24 @@ internal static class WorkloadSelectors
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         warnings.Add($"workload {key}: no label set selects only its pods (selector {Format(exact)} also selects pods of {string.Join(", ", shared)}); their hosts share one Sidecar");
         return new(exact, note, shared, MatchedOthers: true);
+    }
+
+    /// <summary>The pods of <paramref name="namespacePods"/> outside <paramref name="owned"/> that <paramref name="selector"/> matches.</summary>
+    private static List<(V1Pod Pod, IReadOnlyDictionary<string, string> Labels)> OtherPodsMatching(
+        KeyValuePair<string, string>[] selector,
+        IEnumerable<(V1Pod Pod, IReadOnlyDictionary<string, string> Labels)> namespacePods,
+        HashSet<V1Pod> owned)
+    {
+        var matching = new List<(V1Pod Pod, IReadOnlyDictionary<string, string> Labels)>();
+        foreach (var pod in namespacePods)
+        {
+            if (Labels.Matches(selector, pod.Labels) && !owned.Contains(pod.Pod))
+            {
+                matching.Add(pod);
+            }
+        }
+
+        return matching;
     }
 
     public static string Format(IReadOnlyDictionary<string, string> labels) =>

@@ -199,6 +199,31 @@ public sealed class SlimWireTests
         Assert.Contains("$.metadata.labels", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Container_arguments_are_read_as_written_into_one_copy_each()
+    {
+        const string Json = """{"name":"istio-proxy","args":["proxy","router",null,"--domain"]}""";
+
+        var a = KubernetesJson.Deserialize<WireContainer>(Json);
+        var b = KubernetesJson.Deserialize<WireContainer>(Json);
+
+        Assert.Equal(new string?[] { "proxy", "router", null, "--domain" }, a.Args);
+        Assert.Same(a.Args![3], b.Args![3]);
+        Assert.Equal(["router"], a.ToContainer().Args);
+    }
+
+    [Fact]
+    public void Arguments_that_are_not_a_list_of_strings_are_a_json_error_naming_where()
+    {
+        foreach (var args in new[] { "\"x\"", "[3]" })
+        {
+            var e = Assert.ThrowsAny<JsonException>(() =>
+                KubernetesJson.Deserialize<WirePod>("""{"spec":{"containers":[{"name":"a","args":""" + args + "}]}}"));
+
+            Assert.Contains("$.spec.containers[0].args", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     private static V1Pod AssertSameSlimPod(string json)
     {
         var expected = PodSlimmer.Slim(KubernetesJson.Deserialize<V1Pod>(json));

@@ -35,4 +35,15 @@ public sealed class ShapePool<T>(IEqualityComparer<T> comparer, int capacity)
 
         return _pool.GetOrAdd(value, value);
     }
+
+    /// <summary>
+    /// The shared instance equal to <paramref name="value"/>; when there is none yet, <paramref name="copy"/> of it
+    /// becomes the shared one (for values the caller does not own, such as a cached object's labels).
+    /// </summary>
+    public T Get(T value, Func<T, T> copy)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(copy);
+        return _pool.TryGetValue(value, out var shared) ? shared : Get(copy(value))!;
+    }
 }

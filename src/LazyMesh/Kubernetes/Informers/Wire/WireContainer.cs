@@ -14,6 +14,7 @@ public sealed class WireContainer
     public List<WireContainerPort>? Ports { get; set; }
 
     [JsonPropertyName("args")]
+    [JsonConverter(typeof(PooledStringListConverter))]
     public List<string>? Args { get; set; }
 
     public V1Container ToContainer() => new()

@@ -26,8 +26,29 @@ public sealed class WirePodStatus
         {
             Phase = Phase,
             PodIP = PodIP,
-            PodIPs = PodIPs?.Select(static p => new V1PodIP { Ip = p.Ip }).ToList(),
+            PodIPs = CachedIps(),
             Conditions = ready is null ? null : SharedShapes.ReadyCondition(ready.Type, ready.Status),
         };
+    }
+
+    /// <summary>
+    /// <c>podIPs</c> as the cache keeps it: an array of exactly their number, and the <c>podIP</c> string itself where
+    /// an entry repeats it (the first always does), so that a pod holds its address once.
+    /// </summary>
+    private V1PodIP[]? CachedIps()
+    {
+        if (PodIPs is null)
+        {
+            return null;
+        }
+
+        var ips = new V1PodIP[PodIPs.Count];
+        for (var i = 0; i < ips.Length; i++)
+        {
+            var ip = PodIPs[i]?.Ip;
+            ips[i] = new V1PodIP { Ip = ip is not null && ip == PodIP ? PodIP : ip };
+        }
+
+        return ips;
     }
 }

@@ -9,7 +9,7 @@ public sealed class WirePodTemplate
     [JsonPropertyName("metadata")]
     public WireTemplateMeta? Metadata { get; set; }
 
-    /// <summary>What <see cref="WorkloadSlimmer"/> keeps of a template: its labels, or nothing when it has none.</summary>
+    /// <summary>What <see cref="WorkloadSlimmer"/> keeps of a template: its labels (shared, see <see cref="SharedShapes"/>), or nothing when it has none.</summary>
     public V1PodTemplateSpec? ToTemplateLabels() =>
-        Metadata?.Labels is { Count: > 0 } labels ? new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = labels } } : null;
+        Metadata?.Labels is { Count: > 0 } labels ? new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = SharedShapes.Maps.Get(labels) } } : null;
 }

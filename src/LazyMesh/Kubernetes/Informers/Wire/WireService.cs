@@ -21,7 +21,60 @@ public sealed class WireService : WireObject
         ApiVersion = ApiVersion,
         Kind = Kind,
         Metadata = Metadata?.ToSlim(),
-        Spec = Spec,
+        Spec = Shared(Spec),
         Status = Status,
     };
+
+    /// <summary>
+    /// The spec with the parts that repeat across Services shared: its selector (every Service of a workload selects it
+    /// alike) and its short strings (type, policies, port names and protocols); a <c>clusterIPs</c> entry
+    /// that repeats <c>clusterIP</c> is the same string. The values read are unchanged.
+    /// </summary>
+    private static V1ServiceSpec? Shared(V1ServiceSpec? spec)
+    {
+        if (spec is null)
+        {
+            return null;
+        }
+
+        if (spec.Selector is Dictionary<string, string> selector)
+        {
+            spec.Selector = SharedShapes.Maps.Get(selector);
+        }
+
+        spec.Type = Pooled(spec.Type);
+        spec.SessionAffinity = Pooled(spec.SessionAffinity);
+        spec.IpFamilyPolicy = Pooled(spec.IpFamilyPolicy);
+        spec.InternalTrafficPolicy = Pooled(spec.InternalTrafficPolicy);
+        spec.ExternalTrafficPolicy = Pooled(spec.ExternalTrafficPolicy);
+        if (spec.ClusterIPs is { } clusterIps)
+        {
+            for (var i = 0; i < clusterIps.Count; i++)
+            {
+                if (clusterIps[i] == spec.ClusterIP)
+                {
+                    clusterIps[i] = spec.ClusterIP;
+                }
+            }
+        }
+
+        if (spec.IpFamilies is { } families)
+        {
+            for (var i = 0; i < families.Count; i++)
+            {
+                families[i] = Pooled(families[i])!;
+            }
+        }
+
+        foreach (var port in spec.Ports ?? [])
+        {
+            port.Name = Pooled(port.Name);
+            port.Protocol = Pooled(port.Protocol);
+            port.AppProtocol = Pooled(port.AppProtocol);
+        }
+
+        return spec;
+    }
+
+    private static string? Pooled(string? value) => value is null ? null : WireStrings.Get(value);
 }

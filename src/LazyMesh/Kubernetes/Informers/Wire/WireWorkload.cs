@@ -18,7 +18,7 @@ public sealed class WireWorkload : WireObject
         ApiVersion = ApiVersion,
         Kind = Kind,
         Metadata = Meta(),
-        Spec = new V1ReplicaSetSpec { Selector = Spec?.Selector, Replicas = Spec?.Replicas, Template = Spec?.Template?.ToTemplateLabels() },
+        Spec = new V1ReplicaSetSpec { Selector = Spec?.SharedSelector(), Replicas = Spec?.Replicas, Template = Spec?.Template?.ToTemplateLabels() },
     };
 
     /// <summary>The <see cref="V1Deployment"/> <see cref="WorkloadSlimmer.Slim(V1Deployment)"/> makes of the whole object.</summary>
@@ -27,7 +27,7 @@ public sealed class WireWorkload : WireObject
         ApiVersion = ApiVersion,
         Kind = Kind,
         Metadata = Meta(),
-        Spec = new V1DeploymentSpec { Selector = Spec?.Selector, Replicas = Spec?.Replicas, Template = Spec?.Template?.ToTemplateLabels() },
+        Spec = new V1DeploymentSpec { Selector = Spec?.SharedSelector(), Replicas = Spec?.Replicas, Template = Spec?.Template?.ToTemplateLabels() },
     };
 
     // WorkloadSlimmer reads the metadata of an object that always has one (the API sends it; the typed client would throw on a null).

@@ -14,4 +14,15 @@ public sealed class WireWorkloadSpec
 
     [JsonPropertyName("template")]
     public WirePodTemplate? Template { get; set; }
+
+    /// <summary>The selector with its <c>matchLabels</c> shared (a ReplicaSet's equal its template's labels, see <see cref="SharedShapes"/>).</summary>
+    public V1LabelSelector? SharedSelector()
+    {
+        if (Selector?.MatchLabels is Dictionary<string, string> labels)
+        {
+            Selector.MatchLabels = SharedShapes.Maps.Get(labels);
+        }
+
+        return Selector;
+    }
 }
